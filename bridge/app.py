@@ -1,0 +1,78 @@
+"""Wiring: the store, the rota, the chat service, the XMPP component and the web server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bridge.adhoc import AdhocCommands
+from bridge.clock import Clock
+from bridge.component import Component
+from bridge.config import BridgeConfig
+from bridge.desk import DeskActions
+from bridge.service import ChatService, Services
+from bridge.store import Store
+from bridge.web import create_app
+from rota import load_roster
+from tags import load_tags, parse_tags
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Bridge:
+    """One running bridge: start() brings everything up, stop() drains and closes."""
+
+    config: BridgeConfig
+    service: ChatService | None = None
+    component: Component | None = None
+    store: Store | None = None
+    runner: web.AppRunner | None = None
+    port: int = 0
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> None:
+        cfg = self.config
+        roster = load_roster(cfg.rota)
+        tagset = load_tags(cfg.tags) if cfg.tags else parse_tags("[]", source="(no tags)")
+        faq = canned = None
+        if cfg.faq or cfg.canned:
+            from bridge.faq import load_canned, load_faq
+
+            faq = load_faq(cfg.faq) if cfg.faq else None
+            canned = load_canned(cfg.canned) if cfg.canned else None
+        self.store = await Store.open(cfg.database)
+        services = Services(config=cfg, store=self.store, roster=roster, tagset=tagset,
+                            clock=Clock(cfg.demo_clock), faq=faq, canned=tuple(canned or ()))
+        self.service = ChatService(services)
+        await self.service.load()
+        actions = DeskActions(self.service)
+        self.component = Component(cfg.xmpp, actions)
+        self.service.desks = self.component
+        adhoc = AdhocCommands(actions, self.component.plugin["xep_0004"].make_form)
+        self.component.add_commands(adhoc.handlers())
+        await self.component.start()
+        app = create_app(self.service, cfg.web)
+        self.runner = web.AppRunner(app, handle_signals=False)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, cfg.web.host, cfg.web.port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else cfg.web.port
+        log.info("bridge listening on http://%s:%s", cfg.web.host, self.port)
+
+    async def stop(self) -> None:
+        """Close patron sockets, then the component, then the store."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+        if self.service is not None:
+            await self.service.stop()
+        if self.component is not None:
+            await self.component.stop()
+        if self.store is not None:
+            await self.store.close()
+        self._stopped.set()

@@ -1,0 +1,53 @@
+"""Chat states and the bridge's in-memory view of a live chat (the store holds the truth)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class ChatState(enum.StrEnum):
+    """A chat's state as the widget protocol names it (CONTRACTS §1)."""
+
+    BOT = "bot"
+    QUEUED = "queued"
+    ACTIVE = "active"
+    CLOSED = "closed"
+    ENDED = "ended"
+
+
+WAITING = (ChatState.QUEUED, ChatState.CLOSED)
+
+
+@dataclass
+class LiveChat:
+    """What the bridge keeps at hand about a chat that has not ended.
+
+    Mirrors the `sessions` row (written first); `offered` is derived routing state that is
+    rebuilt by offering again after a restart.
+    """
+
+    id: str
+    library: str
+    lang: str
+    page: str | None
+    state: ChatState
+    target: str | None = None
+    owner: str | None = None
+    created_at: str = ""
+    queued_at: str | None = None
+    answered_at: str | None = None
+    tags: list[str] = field(default_factory=list)
+    offered: set[str] = field(default_factory=set)  # full JIDs the chat is offered to
+    transferred_from: str | None = None
+    first_line: str | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting for a librarian: queued, or closed with nobody yet taking it."""
+        return self.state in WAITING and self.queued_at is not None
+
+    @property
+    def nickname(self) -> str:
+        """A short, speakable name for the patron, e.g. 'Patron 7F3K'."""
+        return "Patron " + self.id.removeprefix("p-")[:4].upper()

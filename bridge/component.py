@@ -1,0 +1,223 @@
+"""The XEP-0114 component: the bridge's face on the XMPP server.
+
+A thin adapter. It turns stanzas into calls on a `DeskEvents` receiver and offers `send_*`
+methods; the chat logic lives in `bridge.service`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+from slixmpp import JID
+from slixmpp.componentxmpp import ComponentXMPP
+from slixmpp.exceptions import XMPPError
+from slixmpp.stanza import Iq, Message, Presence
+
+from bridge.config import XmppConfig
+
+log = logging.getLogger(__name__)
+
+DESK_NS = "urn:tiski:desk:1"
+NICK_NS = "http://jabber.org/protocol/nick"
+CHATSTATES = ("active", "composing", "paused", "inactive", "gone")
+
+
+class DeskEvents(Protocol):
+    """What the component reports to the chat service."""
+
+    async def on_desk_message(self, seat: JID, session_id: str, body: str, msg: Message) -> None: ...
+    async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None: ...
+    async def on_presence(self, seat: JID, available: bool, show: str) -> None: ...
+    async def on_connected(self) -> None: ...
+
+
+def _logged(coro_fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """slixmpp schedules coroutine handlers without awaiting them: log their exceptions."""
+
+    async def wrapper(*args: Any) -> None:
+        try:
+            await coro_fn(*args)
+        except XMPPError:
+            raise
+        except Exception:
+            log.exception("error in XMPP handler %s", coro_fn.__name__)
+
+    wrapper.__name__ = coro_fn.__name__
+    return wrapper
+
+
+class Component(ComponentXMPP):  # type: ignore[misc]
+    """The bridge's XMPP component, reconnecting by itself with back-off."""
+
+    def __init__(self, config: XmppConfig, events: DeskEvents) -> None:
+        super().__init__(config.component, config.secret, config.host, config.port)
+        self.config = config
+        self.events = events
+        self.domain = config.component
+        self._stopping = False
+        self._connected = asyncio.Event()
+        self._backoff = 0.2
+        for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
+            self.register_plugin(plugin)
+        self.auto_authorize = None  # the service decides about subscriptions
+        self.auto_subscribe = False
+        handlers: list[tuple[str, Callable[..., Any]]] = [
+            ("session_start", self._on_session_start),
+            ("disconnected", self._on_disconnected),
+            ("message", self._on_message),
+            ("presence_available", self._on_available),
+            ("presence_unavailable", self._on_unavailable),
+            ("presence_subscribe", self._on_subscribe),
+            ("presence_probe", self._on_probe),
+        ]
+        for state in CHATSTATES:
+            handlers.append((f"chatstate_{state}", self._on_chatstate))
+        for event, handler in handlers:
+            self.add_event_handler(event, handler)
+
+    # lifecycle
+
+    async def start(self) -> None:
+        """Connect and wait until the server has accepted the component."""
+        self._stopping = False
+        self.connect()
+        await asyncio.wait_for(self._connected.wait(), 15)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self.is_connected():
+            self.disconnect()
+            try:
+                await asyncio.wait_for(self.disconnected, 3)
+            except (TimeoutError, asyncio.CancelledError):
+                pass
+
+    @property
+    def online(self) -> bool:
+        return self._connected.is_set()
+
+    async def _on_session_start(self, _event: Any) -> None:
+        self._connected.set()
+        self._backoff = 0.2
+        log.info("component %s connected to %s:%s", self.domain, self.config.host, self.config.port)
+        await self.events.on_connected()
+
+    def _on_disconnected(self, _event: Any) -> None:
+        self._connected.clear()
+        if self._stopping:
+            return
+        delay, self._backoff = self._backoff, min(self._backoff * 2, 10.0)
+        log.warning("component disconnected; reconnecting in %.1f s", delay)
+        asyncio.get_running_loop().call_later(delay, self._reconnect)
+
+    def _reconnect(self) -> None:
+        if not self._stopping and not self.is_connected():
+            self.connect()
+
+    # incoming
+
+    def _session_of(self, to: JID) -> str | None:
+        if to.domain != self.domain or not to.user:
+            return None
+        return str(to.user)
+
+    @_logged
+    async def _on_message(self, msg: Message) -> None:
+        if msg["type"] in ("error", "groupchat", "headline"):
+            return
+        session_id = self._session_of(msg["to"])
+        if session_id is None:
+            if msg["type"] == "chat" or msg["type"] == "normal":
+                self.reply_error(msg, "service-unavailable", "Write to a patron's chat address.")
+            return
+        await self.events.on_desk_message(msg["from"], session_id, msg["body"], msg)
+
+    @_logged
+    async def _on_chatstate(self, msg: Message) -> None:
+        if msg["body"]:
+            return  # the message handler passes the line; its chat state rides along
+        session_id = self._session_of(msg["to"])
+        if session_id is not None:
+            await self.events.on_desk_chatstate(msg["from"], session_id, msg["chat_state"])
+
+    @_logged
+    async def _on_available(self, pres: Presence) -> None:
+        if pres["from"].domain == self.domain or not pres["from"].resource:
+            return
+        await self.events.on_presence(pres["from"], True, pres["show"] or "available")
+
+    @_logged
+    async def _on_unavailable(self, pres: Presence) -> None:
+        if pres["from"].domain == self.domain or not pres["from"].resource:
+            return
+        await self.events.on_presence(pres["from"], False, "unavailable")
+
+    def _on_subscribe(self, pres: Presence) -> None:
+        # Desks may subscribe to the component (or a patron JID); say yes and show we are here.
+        to = pres["to"]
+        self.send_presence(pto=pres["from"].bare, pfrom=to, ptype="subscribed")
+        self.send_presence(pto=pres["from"].bare, pfrom=to)
+
+    def _on_probe(self, pres: Presence) -> None:
+        self.send_presence(pto=pres["from"], pfrom=pres["to"])
+
+    def reply_error(self, msg: Message, condition: str, text: str) -> None:
+        """Answer a stanza with an XMPP error from the address it was sent to."""
+        reply = self.make_message(mto=msg["from"], mfrom=msg["to"], mtype="error")
+        if msg["id"]:
+            reply["id"] = msg["id"]
+        reply["error"]["type"] = "cancel"
+        reply["error"]["condition"] = condition
+        reply["error"]["text"] = text
+        reply.send()
+
+    # outgoing
+
+    def patron_jid(self, session_id: str) -> str:
+        return f"{session_id}@{self.domain}"
+
+    def send_to_desk(
+        self, seat: str, session_id: str, body: str, chat: Mapping[str, str | None],
+        *, nick: str | None = None, chatstate: str | None = None,
+    ) -> None:
+        """A chat message from the patron's JID with the desk protocol's <chat/> element."""
+        if not self.online:
+            log.warning("not connected: message for %s about %s not sent", seat, session_id)
+            return
+        msg = self.make_message(mto=seat, mfrom=self.patron_jid(session_id), mbody=body, mtype="chat")
+        attrs = {"session": session_id}
+        attrs.update({k: str(v) for k, v in chat.items() if v is not None})
+        msg.xml.append(ET.Element(f"{{{DESK_NS}}}chat", attrs))
+        if nick:
+            el = ET.Element(f"{{{NICK_NS}}}nick")
+            el.text = nick
+            msg.xml.append(el)
+        if chatstate:
+            msg["chat_state"] = chatstate
+        msg.send()
+
+    def send_chatstate(self, seat: str, session_id: str, state: str) -> None:
+        if not self.online:
+            return
+        msg = self.make_message(mto=seat, mfrom=self.patron_jid(session_id), mtype="chat")
+        msg["chat_state"] = state
+        msg.send()
+
+    def ask_desks(self, desks: Iterable[str]) -> None:
+        """Ask every desk account for its presence: a subscription request and a probe."""
+        for desk in desks:
+            self.send_presence(pto=desk, pfrom=self.domain, ptype="subscribe")
+            self.send_presence(pto=desk, pfrom=self.domain, ptype="probe")
+
+    def add_commands(self, commands: Iterable[tuple[str, str, Callable[..., Any]]]) -> None:
+        """Register XEP-0050 commands (node, name, handler) on the component's JID."""
+        adhoc = self.plugin["xep_0050"]
+        for node, name, handler in commands:
+            adhoc.add_command(jid=JID(self.domain), node=node, name=name, handler=handler)
+
+    def iq_error(self, iq: Iq, condition: str, text: str) -> XMPPError:
+        return XMPPError(condition, text=text, etype="cancel")

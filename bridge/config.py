@@ -1,0 +1,164 @@
+"""The bridge's configuration file (CONTRACTS §3), read once into typed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bridge.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class XmppConfig:
+    """How the component reaches the XMPP server."""
+
+    host: str
+    port: int
+    component: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The web server: WebSocket, widget files, demo pages."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    allowed_origins: tuple[str, ...] = ()
+    demo_pages: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Abuse limits and timeouts; defaults suit a library's public PCs behind one address."""
+
+    max_text: int = 4000  # characters in one patron message
+    max_frame: int = 1024 * 1024  # bytes; larger frames close the socket
+    messages_per_second: float = 5.0  # per session, sustained
+    message_burst: int = 20
+    sockets_per_address: int = 200
+    sessions_per_minute_per_address: int = 120
+    max_sessions: int = 20000
+    session_ttl_hours: float = 12.0  # an idle session's token expires after this
+    queue_timeout_seconds: float = 300.0  # waiting this long in queue offers leave_message
+    heartbeat_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class BridgeConfig:
+    """Everything the bridge reads from its configuration file."""
+
+    xmpp: XmppConfig
+    web: WebConfig
+    database: Path
+    rota: Path
+    tags: Path | None
+    faq: Path | None = None
+    canned: Path | None = None
+    limits: Limits = field(default_factory=Limits)
+    demo_clock: datetime | None = None  # the demo's fixed start instant; time runs on from it
+    source: Path | None = None
+
+
+def _path(base: Path, value: Any, key: str) -> Path:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key}: expected a file path, got {value!r}")
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def _mapping(value: Any, key: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a mapping of keys, got {type(value).__name__}")
+    return value
+
+
+def _limits(raw: dict[str, Any]) -> Limits:
+    known = Limits.__dataclass_fields__
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"limits: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = getattr(Limits(), key)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"limits.{key}: expected a positive number, got {value!r}")
+        values[key] = type(default)(value)
+    return Limits(**values)
+
+
+def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConfig:
+    """Build a BridgeConfig from parsed YAML; relative paths are relative to `base`."""
+    top = _mapping(raw, "config")
+    x = _mapping(top.get("xmpp"), "xmpp")
+    secret = x.get("secret")
+    if secret is None and "secret_file" in x:
+        secret_path = _path(base, x["secret_file"], "xmpp.secret_file")
+        try:
+            secret = secret_path.read_text().strip()
+        except OSError as e:
+            raise ConfigError(f"xmpp.secret_file: cannot read {secret_path}: {e.strerror}") from e
+    if not isinstance(secret, str) or not secret:
+        raise ConfigError("xmpp: give the component secret as `secret` or `secret_file`")
+    component = x.get("component")
+    if not isinstance(component, str) or "@" in component or "." not in component:
+        raise ConfigError(f"xmpp.component: expected a domain like patrons.chat.example, got {component!r}")
+    try:
+        xmpp = XmppConfig(str(x.get("host", "127.0.0.1")), int(x.get("port", 5347)), component, secret)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"xmpp.port: expected a port number, got {x.get('port')!r}") from e
+    w = _mapping(top.get("web"), "web")
+    origins = w.get("allowed_origins", [])
+    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+        raise ConfigError("web.allowed_origins: expected a list like [\"https://library.example\"]")
+    web = WebConfig(
+        host=str(w.get("host", "127.0.0.1")),
+        port=int(w.get("port", 8080)),
+        allowed_origins=tuple(o.rstrip("/") for o in origins),
+        demo_pages=bool(w.get("demo_pages", False)),
+        trusted_proxies=tuple(w.get("trusted_proxies", [])),
+    )
+    for key in ("database", "rota"):
+        if key not in top:
+            raise ConfigError(f"{key}: missing (see CONTRACTS §3: database, rota are required)")
+    clock = top.get("demo_clock")
+    if clock is not None:
+        try:
+            clock = clock if isinstance(clock, datetime) else datetime.fromisoformat(str(clock))
+        except ValueError as e:
+            raise ConfigError(f"demo_clock: expected an ISO date-time, got {clock!r}") from e
+        if clock.tzinfo is None:
+            raise ConfigError("demo_clock: give a UTC offset, e.g. 2026-11-24T10:30:00+02:00")
+    return BridgeConfig(
+        xmpp=xmpp,
+        web=web,
+        database=_path(base, top["database"], "database"),
+        rota=_path(base, top["rota"], "rota"),
+        tags=_path(base, top["tags"], "tags") if top.get("tags") else None,
+        faq=_path(base, top["faq"], "faq") if top.get("faq") else None,
+        canned=_path(base, top["canned"], "canned") if top.get("canned") else None,
+        limits=_limits(_mapping(top.get("limits"), "limits")),
+        demo_clock=clock,
+        source=source,
+    )
+
+
+def load_config(path: Path) -> BridgeConfig:
+    """Read and check the YAML configuration file at `path`."""
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from e
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from e
+    try:
+        return parse_config(raw, path.parent, path)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from e

@@ -1,0 +1,60 @@
+"""Human-readable bodies of the messages the bridge sends to desks (plain clients show these)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bridge.chat import LiveChat
+from bridge.store import ChatMessage
+
+SENDER_LABEL = {"patron": "Patron", "librarian": "Librarian", "bot": "Bot", "system": "Tiski",
+                "note": "Note"}
+
+
+def transcript_lines(history: Sequence[ChatMessage], limit: int = 20) -> list[str]:
+    """The last `limit` lines of a chat, one per line, notes included."""
+    lines = []
+    shown = history[-limit:]
+    if len(history) > limit:
+        lines.append(f"… {len(history) - limit} earlier line(s) not shown; /transcript has all")
+    for m in shown:
+        who = SENDER_LABEL.get(m.sender, m.sender)
+        if m.sender in ("librarian", "note") and m.name:
+            who = f"{who} ({m.name})"
+        lines.append(f"{who}: {m.text}")
+    return lines
+
+
+def offer_body(
+    chat: LiveChat, library_name: str, history: Sequence[ChatMessage], *,
+    from_name: str | None = None, position: int | None = None,
+) -> str:
+    """The first message a seat sees of a chat: where from, what was asked, how to take it."""
+    head = f"New chat: {chat.nickname} ({library_name}), language {chat.lang}"
+    if from_name:
+        head = f"Chat transferred from {from_name}: {chat.nickname} ({library_name}), language {chat.lang}"
+    lines = [head]
+    if chat.page:
+        lines.append(f"Page: {chat.page}")
+    if position:
+        lines.append(f"Place in queue: {position}")
+    if chat.tags:
+        lines.append("Tags: " + ", ".join(chat.tags))
+    lines.extend(transcript_lines(history) or ["(no messages yet)"])
+    lines.append("Reply to take this chat, or send /accept. /help lists the commands.")
+    return "\n".join(lines)
+
+
+HELP = """Commands (send them in the chat with the patron; they never reach the patron):
+/accept            take this chat
+/tag NAME…         add tags (id, name or number from /tags)
+/untag NAME        remove a tag
+/tags              list the tags with numbers
+/transfer TARGET   hand the chat to a library or pool (see /desks)
+/desks             libraries and pools, who is available now
+/end               end the chat
+/note TEXT         internal note, never shown to the patron
+/canned [KEY]      send a canned answer (without KEY: list them)
+/transcript        the whole chat so far
+/help              this list
+Start a line with // to send a literal /."""

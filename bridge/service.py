@@ -1,0 +1,446 @@
+"""The chat service: patrons on one side, desks on the other, the store and the rota between.
+
+Every change is written to the store before anyone is told about it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from rota.decide import hours_text, next_opening, route
+from slixmpp import JID
+
+from bridge.chat import WAITING, ChatState, LiveChat
+from bridge.clock import Clock
+from bridge.config import BridgeConfig
+from bridge.desktext import offer_body
+from bridge.presence import SeatBook
+from bridge.store import ChatMessage, ChatSession, Store, format_ts, parse_ts, utc_now
+from rota import Roster
+from tags import TagSet
+
+log = logging.getLogger(__name__)
+
+SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+class PatronLink(Protocol):
+    """One live patron connection (a WebSocket)."""
+
+    async def send(self, frame: dict[str, Any]) -> None: ...
+
+
+class DeskSender(Protocol):
+    """How the service reaches desks (the XMPP component)."""
+
+    def send_to_desk(self, seat: str, session_id: str, body: str, chat: dict[str, str | None],
+                     *, nick: str | None = None, chatstate: str | None = None) -> None: ...
+    def send_chatstate(self, seat: str, session_id: str, state: str) -> None: ...
+    def ask_desks(self, desks: Any) -> None: ...
+
+
+def new_session_id() -> str:
+    return "p-" + "".join(secrets.choice(SESSION_ALPHABET) for _ in range(10))
+
+
+def message_frame(m: ChatMessage) -> dict[str, Any]:
+    """A stored line as the widget protocol's `message` object."""
+    return {"type": "message", "id": m.msg_id, "from": m.sender, "name": m.name or "",
+            "text": m.text, "ts": m.ts}
+
+
+@dataclass
+class Services:
+    """The pieces the chat service uses, passed in by the app."""
+
+    config: BridgeConfig
+    store: Store
+    roster: Roster
+    tagset: TagSet
+    clock: Clock
+    faq: Any = None
+    canned: tuple[Any, ...] = ()
+
+
+@dataclass
+class ChatService:
+    """Routes chats between patron links and desk seats."""
+
+    svc: Services
+    desks: DeskSender | None = None
+    seats: SeatBook = field(default_factory=SeatBook)
+    chats: dict[str, LiveChat] = field(default_factory=dict)
+    links: dict[str, set[PatronLink]] = field(default_factory=lambda: defaultdict(set))
+    _locks: dict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    # start-up
+
+    async def load(self) -> None:
+        """Rebuild the live view from the store after a start or a crash."""
+        for s in await self.svc.store.live_sessions():
+            chat = self._live(s)
+            chat.tags = await self.svc.store.tags(s.id)
+            chat.first_line = await self.svc.store.first_patron_line(s.id)
+            self.chats[s.id] = chat
+        log.info("loaded %d live chats", len(self.chats))
+
+    @staticmethod
+    def _live(s: ChatSession) -> LiveChat:
+        return LiveChat(
+            id=s.id, library=s.library, lang=s.lang, page=s.page, state=s.state, target=s.target,
+            owner=s.owner, created_at=s.created_at, queued_at=s.queued_at,
+            answered_at=s.answered_at,
+        )
+
+    async def on_connected(self) -> None:
+        """The component is (re)connected: ask every desk of the roster for its presence."""
+        if self.desks is not None:
+            self.desks.ask_desks(
+                sorted({d for lib in self.svc.roster.libraries.values() for d in lib.desks})
+            )
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run background work whose exceptions are logged, not lost."""
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("background task failed", exc_info=t.exception())
+
+        task.add_done_callback(done)
+
+    # facts for patrons
+
+    @property
+    def roster(self) -> Roster:
+        return self.svc.roster
+
+    def is_open(self) -> bool:
+        return route(self.roster, self.svc.clock.now(), ()).open
+
+    def welcome_facts(self, lang: str) -> dict[str, Any]:
+        now = self.svc.clock.now()
+        opening = next_opening(self.roster, now)
+        return {
+            "open": route(self.roster, now, ()).open,
+            "hours": hours_text(self.roster, lang),
+            "next_opening": opening.isoformat() if opening else None,
+        }
+
+    def desk_name(self, seat: str) -> str:
+        """The display name of a seat's desk: its library's name."""
+        lib = self.roster.library_of_desk(JID(seat).bare)
+        return self.roster.libraries[lib].name if lib else JID(seat).user
+
+    def library_name(self, library_id: str) -> str:
+        lib = self.roster.libraries.get(library_id)
+        return lib.name if lib else library_id
+
+    # patron links
+
+    async def send_patron(self, session_id: str, frame: dict[str, Any]) -> None:
+        for link in list(self.links.get(session_id, ())):
+            try:
+                await link.send(frame)
+            except Exception:  # a closing socket must not stop the others
+                log.debug("dropping frame for a closed link of %s", session_id)
+
+    def attach(self, session_id: str, link: PatronLink) -> None:
+        self.links[session_id].add(link)
+
+    def detach(self, session_id: str, link: PatronLink) -> None:
+        links = self.links.get(session_id)
+        if links is not None:
+            links.discard(link)
+            if not links:
+                del self.links[session_id]
+
+    async def state_frame(self, chat: LiveChat) -> dict[str, Any]:
+        frame: dict[str, Any] = {"type": "state", "state": chat.state.value}
+        if chat.state in WAITING and chat.queued_at:
+            frame["position"] = self.position(chat)
+        if chat.owner:
+            frame["desk"] = self.desk_name(chat.owner)
+        return frame
+
+    async def tell_state(self, chat: LiveChat) -> None:
+        await self.send_patron(chat.id, await self.state_frame(chat))
+
+    async def tell_positions(self) -> None:
+        """Queue positions move when a chat is taken: tell every waiting patron."""
+        for chat in list(self.chats.values()):
+            if chat.waiting and chat.id in self.links:
+                await self.tell_state(chat)
+
+    def position(self, chat: LiveChat) -> int:
+        """1-based place among chats waiting for the same target."""
+        ahead = [
+            c for c in self.chats.values()
+            if c.waiting and c.target == chat.target and (c.queued_at or "") < (chat.queued_at or "")
+        ]
+        return len(ahead) + 1
+
+    # sessions
+
+    async def start_session(
+        self, library: str, lang: str, page: str | None
+    ) -> tuple[LiveChat, str]:
+        """Create a new session; returns it with its secret token."""
+        token = secrets.token_urlsafe(24)  # 192 bits
+        state = ChatState.BOT if self.is_open() else ChatState.CLOSED
+        while True:
+            sid = new_session_id()
+            if sid not in self.chats and await self.svc.store.session(sid) is None:
+                break
+        s = await self.svc.store.create_session(sid, token, library, lang, page, state)
+        chat = self._live(s)
+        self.chats[sid] = chat
+        return chat, token
+
+    async def resume_session(self, token: str) -> LiveChat | None:
+        """The live chat for a token, or None if unknown, ended or expired."""
+        s = await self.svc.store.session_by_token(token)
+        if s is None or s.state is ChatState.ENDED:
+            return None
+        ttl = timedelta(hours=self.svc.config.limits.session_ttl_hours)
+        if parse_ts(s.last_seen_at) + ttl < datetime.now(UTC):
+            return None
+        chat = self.chats.get(s.id)
+        if chat is None:
+            chat = self._live(s)
+            chat.tags = await self.svc.store.tags(s.id)
+            self.chats[s.id] = chat
+        await self.svc.store.update_session(s.id, last_seen_at=utc_now())
+        return chat
+
+    async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
+        return [message_frame(m) for m in await self.svc.store.history(session_id)
+                if m.sender != "note"]
+
+    # patron actions
+
+    async def patron_message(self, chat: LiveChat, msg_id: str, text: str) -> tuple[ChatMessage, bool]:
+        """Store a patron's line (the caller acks it) and move the chat on."""
+        async with self._locks[chat.id]:
+            m, new = await self.svc.store.add_message(chat.id, msg_id, "patron", text, touch=True)
+            if not new:
+                return m, False
+            if chat.first_line is None:
+                chat.first_line = text
+        self.spawn(self._after_patron_message(chat, m))
+        return m, True
+
+    async def _after_patron_message(self, chat: LiveChat, m: ChatMessage) -> None:
+        async with self._locks[chat.id]:
+            if chat.state is ChatState.BOT:
+                if await self._answer_from_faq(chat, m.text):
+                    return
+                await self._queue(chat)
+                return
+            if chat.state is ChatState.ACTIVE and chat.owner:
+                self._line_to_desk(chat, chat.owner, m)
+            elif chat.state in WAITING:
+                if chat.queued_at is None and self.is_open():
+                    await self._queue(chat)
+                    return
+                for seat in chat.offered:
+                    self._line_to_desk(chat, seat, m)
+
+    async def _answer_from_faq(self, chat: LiveChat, text: str) -> bool:
+        """Answer from the FAQ when confident; True if it did."""
+        faq = self.svc.faq
+        if faq is None:
+            return False
+        match = faq.match(text, chat.lang)
+        if not match.confident or match.entry is None:
+            return False
+        lib = self.roster.libraries.get(chat.library)
+        facts = {**{k: str(v) for k, v in self.welcome_facts(chat.lang).items()},
+                 "library_name": self.library_name(chat.library),
+                 "phone": (lib.phone or "") if lib else "", "url": (lib.url or "") if lib else ""}
+        answer = faq.render(match.entry, chat.lang, facts)
+        bot_id = f"b-{secrets.token_hex(6)}"
+        m, _ = await self.svc.store.add_message(chat.id, bot_id, "bot", answer, name="Tiski")
+        await self.svc.store.add_event(chat.id, "bot_answer",
+                                       data={"faq": match.entry.id, "score": round(match.score, 3)})
+        if getattr(match.entry, "tag", None) and match.entry.tag not in chat.tags:
+            await self.svc.store.add_tags(chat.id, [match.entry.tag], None)
+            chat.tags.append(match.entry.tag)
+        frame = message_frame(m)
+        frame["faq"] = match.entry.id
+        await self.send_patron(chat.id, frame)
+        return True
+
+    async def handoff(self, chat: LiveChat) -> None:
+        """The patron asks for a librarian."""
+        async with self._locks[chat.id]:
+            if chat.state is ChatState.BOT:
+                await self._queue(chat)
+            else:
+                await self.tell_state(chat)
+
+    async def patron_typing(self, chat: LiveChat, state: str) -> None:
+        seats = [chat.owner] if chat.owner else list(chat.offered)
+        for seat in seats:
+            if self.desks is not None:
+                self.desks.send_chatstate(seat, chat.id, state)
+
+    async def patron_end(self, chat: LiveChat) -> None:
+        async with self._locks[chat.id]:
+            await self._end(chat, seat=None, by="patron")
+
+    async def leave_message(self, chat: LiveChat, text: str, contact: str | None) -> None:
+        async with self._locks[chat.id]:
+            await self.svc.store.leave_message(chat.id, text, contact)
+            if chat.state is not ChatState.CLOSED:
+                await self.svc.store.set_state(chat.id, ChatState.CLOSED, "closed")
+                chat.state = ChatState.CLOSED
+            m, _ = await self.svc.store.add_message(
+                chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski")
+            await self.send_patron(chat.id, message_frame(m))
+            await self.tell_state(chat)
+
+    # routing
+
+    async def _queue(self, chat: LiveChat) -> None:
+        """Put a chat in the queue and offer it (lock held)."""
+        now = utc_now()
+        if self.is_open():
+            chat.state, chat.queued_at = ChatState.QUEUED, chat.queued_at or now
+        else:
+            chat.state = ChatState.CLOSED
+        await self.svc.store.set_state(chat.id, chat.state, "queued" if chat.queued_at else "closed",
+                                       queued_at=chat.queued_at)
+        if chat.state is ChatState.QUEUED:
+            await self._offer(chat)
+        await self.tell_state(chat)
+
+    async def _offer(self, chat: LiveChat, from_name: str | None = None) -> None:
+        """Offer a waiting chat to the seats routing picks now (lock held)."""
+        available = self.seats.available_desks()
+        if chat.transferred_from is None or chat.target is None:
+            decision = route(self.roster, self.svc.clock.now(), available)
+            steps = decision.steps
+            target = steps[0].target if steps else (decision.on_duty or chat.target)
+            desks = steps[0].desks if steps else ()
+        else:
+            target = chat.target
+            desks = tuple(d for d in self.roster.desks_of(target) if d in available)
+        if target != chat.target:
+            chat.target = target
+            await self.svc.store.update_session(chat.id, target=target)
+        seats = [s for d in desks for s in self.seats.offerable_seats(d)]
+        fresh = [s for s in seats if s not in chat.offered]
+        if not fresh:
+            return
+        history = await self.svc.store.history(chat.id)
+        body = offer_body(chat, self.library_name(chat.library), history, from_name=from_name,
+                          position=self.position(chat))
+        attrs = self.chat_attrs(chat, "offer")
+        attrs["position"] = str(self.position(chat))
+        if from_name:
+            attrs["from_target"] = chat.transferred_from
+        nick = f"{chat.nickname} ({self.library_name(chat.library)})"
+        for seat in fresh:
+            assert self.desks is not None
+            self.desks.send_to_desk(seat, chat.id, body, attrs, nick=nick)
+            chat.offered.add(seat)
+        await self.svc.store.add_event(chat.id, "offered", data={"target": target, "seats": fresh})
+
+    def chat_attrs(self, chat: LiveChat, kind: str) -> dict[str, str | None]:
+        return {
+            "library": chat.library, "lang": chat.lang, "state": chat.state.value,
+            "owner": chat.owner or "", "kind": kind, "page": chat.page,
+            "waiting_since": chat.queued_at, "tags": ",".join(chat.tags), "target": chat.target,
+        }
+
+    def _line_to_desk(self, chat: LiveChat, seat: str, m: ChatMessage) -> None:
+        if self.desks is None:
+            return
+        attrs = self.chat_attrs(chat, "line")
+        attrs.update(msg_id=m.msg_id, sender=m.sender, name=m.name or chat.nickname)
+        body = m.text if m.sender == "patron" else f"[{m.sender}] {m.text}"
+        self.desks.send_to_desk(seat, chat.id, body, attrs)
+
+    def notify(self, chat: LiveChat, seats: Any, kind: str, body: str,
+               extra: dict[str, str | None] | None = None) -> None:
+        """A notice about a chat to seats (taken, ended, info …)."""
+        if self.desks is None:
+            return
+        attrs = self.chat_attrs(chat, kind)
+        attrs.update(extra or {})
+        for seat in seats:
+            self.desks.send_to_desk(seat, chat.id, body, attrs)
+
+    async def reoffer_waiting(self) -> None:
+        """Offer waiting chats to seats that became available; re-route stranded ones."""
+        for chat in sorted(self.chats.values(), key=lambda c: c.queued_at or ""):
+            if not chat.waiting or not self.is_open():
+                continue
+            async with self._locks[chat.id]:
+                had_offers = bool(chat.offered)
+                chat.offered = {s for s in chat.offered if self.seats.is_online(s)}
+                if had_offers and not chat.offered:
+                    chat.transferred_from = None  # its desks left: the rota decides again
+                await self._offer(chat)
+
+    # desk presence and lines
+
+    async def on_presence(self, seat: JID, available: bool, show: str) -> None:
+        if self.roster.library_of_desk(seat.bare) is None:
+            return
+        if self.seats.update(seat, available, show):
+            self.spawn(self.reoffer_waiting())
+
+    async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
+        chat = self.chats.get(session_id)
+        if chat is not None and chat.owner == seat.full and state in ("composing", "paused"):
+            await self.send_patron(session_id, {"type": "typing", "state": state})
+
+    async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, msg_id: str) -> None:
+        """Store a librarian's line and pass it to the patron (lock held)."""
+        m, new = await self.svc.store.add_message(chat.id, msg_id, "librarian", text,
+                                                  name=self.desk_name(seat), seat=seat)
+        if new:
+            await self.send_patron(chat.id, message_frame(m))
+
+    def stamp(self) -> str:
+        return format_ts(self.svc.clock.now())
+
+    def is_desk(self, seat: JID) -> bool:
+        return self.roster.library_of_desk(seat.bare) is not None
+
+    # shared by patron and desk actions
+
+    async def _end(self, chat: LiveChat, seat: str | None, by: str) -> None:
+        """End a chat (lock held)."""
+        if chat.state is ChatState.ENDED:
+            return
+        await self.svc.store.set_state(chat.id, ChatState.ENDED, "ended", seat=seat,
+                                       desk=JID(seat).bare if seat else None, data={"by": by},
+                                       ended_at=utc_now())
+        chat.state = ChatState.ENDED
+        told = {chat.owner} if chat.owner else set(chat.offered)
+        who = "the patron" if by == "patron" else (seat or "the bridge")
+        self.notify(chat, sorted(s for s in told if s), "ended", f"The chat was ended by {who}.")
+        await self.tell_state(chat)
+        self.chats.pop(chat.id, None)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+TimerFn = Callable[[], Coroutine[Any, Any, None]]

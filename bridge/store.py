@@ -1,0 +1,307 @@
+"""The bridge's SQLite store: sessions, messages, events, tags, left messages.
+
+Every write is committed before the caller goes on, so an `ack` after a store call is true.
+WAL with synchronous=NORMAL survives a killed process (not a power cut of the last commit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bridge.chat import ChatState
+from bridge.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+SCHEMA = (Path(__file__).with_name("schema.sql")).read_text()
+
+
+def utc_now() -> str:
+    """The current instant as the store writes it: ISO 8601 UTC with milliseconds."""
+    return format_ts(datetime.now(UTC))
+
+
+def format_ts(instant: datetime) -> str:
+    """An aware datetime as the store's text form."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def parse_ts(text: str) -> datetime:
+    """The store's text form back to an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def hash_token(token: str) -> str:
+    """What the store keeps of a session token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChatSession:
+    """One patron session as stored."""
+
+    id: str
+    library: str
+    lang: str
+    page: str | None
+    state: ChatState
+    target: str | None
+    owner: str | None
+    created_at: str
+    queued_at: str | None
+    answered_at: str | None
+    ended_at: str | None
+    last_seen_at: str
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One line of a chat."""
+
+    seq: int
+    session_id: str
+    msg_id: str
+    sender: str
+    name: str | None
+    seat: str | None
+    text: str
+    ts: str
+
+
+_SESSION_COLS = (
+    "id, library, lang, page, state, target, owner, created_at, queued_at, answered_at,"
+    " ended_at, last_seen_at"
+)
+_MESSAGE_COLS = "seq, session_id, msg_id, sender, name, seat, text, ts"
+
+
+def _session(row: Iterable[Any]) -> ChatSession:
+    values = list(row)
+    values[4] = ChatState(values[4])
+    return ChatSession(*values)
+
+
+class Store:
+    """Async access to the bridge's database; one connection, writes committed at once."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: Path) -> Store:
+        """Open (and create or migrate) the database at `path`."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        await db.executescript(SCHEMA)
+        return cls(db)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> list[int]:
+        """Run statements in one transaction; return each statement's changed-row count."""
+        counts: list[int] = []
+        try:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, args in statements:
+                    cur = await self._db.execute(sql, args)
+                    counts.append(cur.rowcount)
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            log.error("database write failed: %s", e)
+            raise StoreError(str(e)) from e
+        return counts
+
+    async def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        try:
+            async with self._db.execute(sql, args) as cur:
+                return list(await cur.fetchall())
+        except sqlite3.Error as e:
+            raise StoreError(str(e)) from e
+
+    # sessions
+
+    async def create_session(
+        self, session_id: str, token: str, library: str, lang: str, page: str | None,
+        state: ChatState,
+    ) -> ChatSession:
+        now = utc_now()
+        await self._write([
+            (
+                "INSERT INTO sessions (id, token_hash, library, lang, page, state, created_at,"
+                " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, hash_token(token), library, lang, page, state.value, now, now),
+            ),
+            (
+                "INSERT INTO events (session_id, ts, kind, data) VALUES (?, ?, 'created', ?)",
+                (session_id, now, json.dumps({"library": library, "lang": lang})),
+            ),
+        ])
+        found = await self.session(session_id)
+        assert found is not None
+        return found
+
+    async def session(self, session_id: str) -> ChatSession | None:
+        rows = await self._read(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,))
+        return _session(rows[0]) if rows else None
+
+    async def session_by_token(self, token: str) -> ChatSession | None:
+        rows = await self._read(
+            f"SELECT {_SESSION_COLS} FROM sessions WHERE token_hash = ?", (hash_token(token),)
+        )
+        return _session(rows[0]) if rows else None
+
+    async def live_sessions(self) -> list[ChatSession]:
+        """Sessions that have not ended, oldest first."""
+        rows = await self._read(
+            f"SELECT {_SESSION_COLS} FROM sessions WHERE state != 'ended' ORDER BY created_at"
+        )
+        return [_session(r) for r in rows]
+
+    async def update_session(self, session_id: str, **fields: Any) -> None:
+        """Set columns of a session (states given as ChatState)."""
+        if not fields:
+            return
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        values = tuple(v.value if isinstance(v, ChatState) else v for v in fields.values())
+        await self._write([(f"UPDATE sessions SET {cols} WHERE id = ?", (*values, session_id))])
+
+    async def set_state(
+        self, session_id: str, state: ChatState, event: str | None = None, *,
+        seat: str | None = None, desk: str | None = None, data: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> None:
+        """Change a session's state (and other columns) with an event, in one transaction."""
+        values = {"state": state.value, **fields}
+        cols = ", ".join(f"{k} = ?" for k in values)
+        statements: list[tuple[str, tuple[Any, ...]]] = [
+            (f"UPDATE sessions SET {cols} WHERE id = ?", (*values.values(), session_id)),
+        ]
+        if event:
+            statements.append(self._event_sql(session_id, event, seat, desk, data))
+        await self._write(statements)
+
+    # messages
+
+    async def add_message(
+        self, session_id: str, msg_id: str, sender: str, text: str, *,
+        name: str | None = None, seat: str | None = None, touch: bool = False,
+    ) -> tuple[ChatMessage, bool]:
+        """Store a line; a repeated (session, msg_id) returns the stored one and False."""
+        now = utc_now()
+        statements: list[tuple[str, tuple[Any, ...]]] = [(
+            "INSERT OR IGNORE INTO messages (session_id, msg_id, sender, name, seat, text, ts)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (session_id, msg_id, sender, name, seat, text, now),
+        )]
+        if touch:
+            statements.append(
+                ("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, session_id))
+            )
+        counts = await self._write(statements)
+        rows = await self._read(
+            f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND msg_id = ?",
+            (session_id, msg_id),
+        )
+        return ChatMessage(*rows[0]), counts[0] == 1
+
+    async def history(self, session_id: str) -> list[ChatMessage]:
+        rows = await self._read(
+            f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
+        )
+        return [ChatMessage(*r) for r in rows]
+
+    async def first_patron_line(self, session_id: str) -> str | None:
+        rows = await self._read(
+            "SELECT text FROM messages WHERE session_id = ? AND sender = 'patron' ORDER BY seq"
+            " LIMIT 1",
+            (session_id,),
+        )
+        return rows[0][0] if rows else None
+
+    # events and tags
+
+    @staticmethod
+    def _event_sql(
+        session_id: str, kind: str, seat: str | None, desk: str | None,
+        data: dict[str, Any] | None,
+    ) -> tuple[str, tuple[Any, ...]]:
+        return (
+            "INSERT INTO events (session_id, ts, kind, seat, desk, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, utc_now(), kind, seat, desk, json.dumps(data) if data else None),
+        )
+
+    async def add_event(
+        self, session_id: str, kind: str, *, seat: str | None = None, desk: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        await self._write([self._event_sql(session_id, kind, seat, desk, data)])
+
+    async def events(self, session_id: str) -> list[tuple[str, str, str | None, str | None]]:
+        """(ts, kind, seat, data) of a session's events in order."""
+        rows = await self._read(
+            "SELECT ts, kind, seat, data FROM events WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    async def add_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
+        now = utc_now()
+        statements: list[tuple[str, tuple[Any, ...]]] = []
+        for tag in tag_ids:
+            statements.append((
+                "INSERT OR IGNORE INTO chat_tags (session_id, tag_id, seat, ts) VALUES (?, ?, ?, ?)",
+                (session_id, tag, seat, now),
+            ))
+            statements.append(self._event_sql(session_id, "tagged", seat, None, {"tag": tag}))
+        await self._write(statements)
+
+    async def remove_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
+        statements: list[tuple[str, tuple[Any, ...]]] = []
+        for tag in tag_ids:
+            statements.append((
+                "DELETE FROM chat_tags WHERE session_id = ? AND tag_id = ?", (session_id, tag)
+            ))
+            statements.append(self._event_sql(session_id, "untagged", seat, None, {"tag": tag}))
+        await self._write(statements)
+
+    async def tags(self, session_id: str) -> list[str]:
+        rows = await self._read(
+            "SELECT tag_id FROM chat_tags WHERE session_id = ? ORDER BY ts, tag_id", (session_id,)
+        )
+        return [r[0] for r in rows]
+
+    async def leave_message(self, session_id: str, text: str, contact: str | None) -> None:
+        now = utc_now()
+        await self._write([
+            (
+                "INSERT INTO left_messages (session_id, text, contact, ts) VALUES (?, ?, ?, ?)",
+                (session_id, text, contact, now),
+            ),
+            self._event_sql(session_id, "left_message", None, None, None),
+        ])
+
+    async def left_messages(self, session_id: str) -> list[tuple[str, str | None, str]]:
+        rows = await self._read(
+            "SELECT text, contact, ts FROM left_messages WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]

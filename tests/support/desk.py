@@ -1,0 +1,160 @@
+"""A slixmpp desk client for the tests: a librarian's seat that speaks the desk protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+from slixmpp import ClientXMPP
+from slixmpp.plugins.xep_0004 import Form
+
+DESK_NS = "{urn:tiski:desk:1}chat"
+
+
+@dataclass(frozen=True)
+class DeskMessage:
+    """A message a seat received: sender JID, body and the <chat/> element's attributes."""
+
+    frm: str
+    body: str
+    chat: dict[str, str]
+    nick: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.chat.get("kind", "")
+
+    @property
+    def session(self) -> str:
+        return self.chat.get("session", "")
+
+
+class DeskClient(ClientXMPP):  # type: ignore[misc]
+    """One seat of a desk account."""
+
+    def __init__(self, jid: str, password: str, port: int, component: str, *,
+                 directed: bool = True, show: str | None = None) -> None:
+        super().__init__(jid, password,
+                         plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
+        self.enable_plaintext = True
+        self.enable_direct_tls = False
+        self.enable_starttls = False
+        self.port = port
+        self.component = component
+        self.directed = directed
+        self.show = show
+        self.inbox: asyncio.Queue[DeskMessage] = asyncio.Queue()
+        self.chatstates: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self.errors: asyncio.Queue[Any] = asyncio.Queue()
+        self.ready = asyncio.Event()
+        for p in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
+            self.register_plugin(p)
+        self.add_event_handler("session_start", self._start)
+        self.add_event_handler("message", self._message)
+        self.add_event_handler("message_error", lambda m: self.errors.put_nowait(m))
+        for st in ("composing", "paused"):
+            self.add_event_handler(f"chatstate_{st}",
+                                   lambda m: self.chatstates.put_nowait((m["from"].bare, m["chat_state"])))
+
+    async def _start(self, _event: Any) -> None:
+        await self.get_roster()
+        self.send_presence(pshow=self.show) if self.show else self.send_presence()
+        if self.directed:
+            self.send_presence(pto=self.component, pshow=self.show) if self.show \
+                else self.send_presence(pto=self.component)
+        self.ready.set()
+
+    def _message(self, msg: Any) -> None:
+        if msg["type"] == "error":
+            self.errors.put_nowait(msg)
+            return
+        el = msg.xml.find(DESK_NS)
+        nick_el = msg.xml.find("{http://jabber.org/protocol/nick}nick")
+        self.inbox.put_nowait(DeskMessage(
+            frm=str(msg["from"]), body=msg["body"], chat=dict(el.attrib) if el is not None else {},
+            nick=nick_el.text if nick_el is not None else None,
+        ))
+
+    async def start(self) -> DeskClient:
+        self.connect("127.0.0.1", self.port)
+        await asyncio.wait_for(self.ready.wait(), 10)
+        return self
+
+    async def next_message(self, kind: str | None = None, timeout: float = 5.0) -> DeskMessage:
+        """The next message (of `kind`, skipping others) or TimeoutError."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError(f"{self.boundjid} got no {kind or 'message'}")
+            m = await asyncio.wait_for(self.inbox.get(), left)
+            if kind is None or m.kind == kind:
+                return m
+
+    async def no_message(self, wait: float = 0.5, kind: str | None = None) -> None:
+        """Assert that nothing (of `kind`) arrives within `wait` seconds."""
+        try:
+            m = await self.next_message(kind, timeout=wait)
+        except TimeoutError:
+            return
+        raise AssertionError(f"{self.boundjid} unexpectedly got {m}")
+
+    def say(self, to: str, text: str, state: str | None = None) -> None:
+        msg = self.make_message(mto=to, mbody=text, mtype="chat")
+        if state:
+            msg["chat_state"] = state
+        msg.send()
+
+    def typing(self, to: str, state: str = "composing") -> None:
+        msg = self.make_message(mto=to, mtype="chat")
+        msg["chat_state"] = state
+        msg.send()
+
+    async def command(self, node: str, **fields: Any) -> dict[str, Any]:
+        """Run an ad-hoc command in one step; returns {'values', 'items', 'notes'}."""
+        payload = None
+        if fields:
+            form = Form()
+            form["type"] = "submit"
+            for var, value in fields.items():
+                form.add_field(var=var, value=value)
+            payload = form
+        iq = await self.plugin["xep_0050"].send_command(self.component, node, payload=payload)
+        cmd = iq["command"]
+        form = cmd["form"]
+        return {"values": form.get_values(), "items": [dict(i) for i in _items(form)],
+                "notes": cmd["notes"], "status": cmd["status"], "actions": cmd["actions"],
+                "sessionid": cmd["sessionid"], "fields": list(form.get_fields())}
+
+    async def command_two_step(self, node: str, **fields: Any) -> dict[str, Any]:
+        """Run a command the ordinary way: execute, read the form, submit it."""
+        adhoc = self.plugin["xep_0050"]
+        first = await adhoc.send_command(self.component, node)
+        sessionid = first["command"]["sessionid"]
+        form = Form()
+        form["type"] = "submit"
+        for var, value in fields.items():
+            form.add_field(var=var, value=value)
+        iq = await adhoc.send_command(self.component, node, action="complete",
+                                      sessionid=sessionid, payload=form)
+        return {"first": first["command"]["form"], "values": iq["command"]["form"].get_values(),
+                "notes": iq["command"]["notes"]}
+
+    async def close(self) -> None:
+        if self.is_connected():
+            self.disconnect()
+            await asyncio.wait_for(self.disconnected, 5)
+
+
+def _items(form: Form) -> list[dict[str, Any]]:
+    rows = []
+    for item in form["items"]:
+        rows.append({var: field.get_value() for var, field in item.items()})
+    return rows
+
+
+def xml_of(msg: Any) -> str:
+    return ET.tostring(msg.xml, encoding="unicode")
