@@ -43,8 +43,7 @@ def test_block_style_is_accepted() -> None:
         ("- {id: a, name: {fi: Sama}}\n- {id: b, name: {en: sama}}", "names must tell tags apart"),
         ("- {id: a, name: {fi: b}}\n- {id: b, name: {en: B}}", "is also the name or id of"),
         (
-            "- {id: a, name: {fi: A}, auto: interrupted}\n"
-            "- {id: b, name: {fi: B}, auto: interrupted}",
+            "- {id: a, name: {fi: A}, auto: interrupted}\n- {id: b, name: {fi: B}, auto: interrupted}",
             "more than one tag has auto: interrupted",
         ),
         ("- {id: a, name: {fi: A}\n", "t.yaml:2:1: not valid YAML"),
@@ -63,9 +62,7 @@ def test_every_problem_is_listed() -> None:
 
 
 def test_removed_tag_may_share_a_name_with_its_successor() -> None:
-    tagset = parse_tags(
-        "- {id: old, name: {fi: Sama}, removed: true}\n- {id: new, name: {fi: Sama}}"
-    )
+    tagset = parse_tags("- {id: old, name: {fi: Sama}, removed: true}\n- {id: new, name: {fi: Sama}}")
     assert [tag.id for tag in tagset.visible] == ["new"]
 
 
