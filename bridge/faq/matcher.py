@@ -1,0 +1,193 @@
+"""Scoring a question against every entry: IDF-weighted soft overlap of stemmed terms."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bridge.faq.model import LANGS, FaqEntry
+from bridge.faq.text import terms
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Knobs of the matcher; the defaults were tuned on tests/faq/eval.yaml."""
+
+    threshold: float = 0.55  # least score answered automatically
+    margin: float = 0.10  # least lead over the best other entry
+    other_lang: float = 0.95  # factor for matches in a language other than the patron's
+    query_share: float = 0.6  # weight of "the question is explained" vs "an example is present"
+    unknown_weight: float = 0.8  # weight of a word no entry knows, relative to the rarest word
+
+
+@dataclass(frozen=True)
+class _EntryTerms:
+    """One entry's terms in one language."""
+
+    vocab: frozenset[str]
+    examples: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class _LangIndex:
+    """Everything precomputed for one language."""
+
+    lang: str
+    entries: dict[int, _EntryTerms]
+    idf: dict[str, float] = field(default_factory=dict)
+    postings: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unknown: float = 1.0
+    _vocab: list[str] = field(default_factory=list)
+    _by_head: dict[str, list[str]] = field(default_factory=dict)
+    _by_suffix: dict[str, list[str]] = field(default_factory=dict)
+    _cache: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def prepare(self, unknown_weight: float) -> None:
+        """Compute IDF, postings and the lookup tables for soft matches."""
+        count = len(self.entries)
+        posting: dict[str, list[int]] = {}
+        for number, entry in self.entries.items():
+            for term in entry.vocab:
+                posting.setdefault(term, []).append(number)
+        self.postings = {term: tuple(nums) for term, nums in posting.items()}
+        self.idf = {t: math.log(1 + count / len(nums)) for t, nums in posting.items()}
+        self.unknown = unknown_weight * math.log(1 + count)
+        self._vocab = sorted(posting)
+        for term in self._vocab:
+            self._by_head.setdefault(term[:4], []).append(term)
+            for cut in range(3, len(term) - 3):
+                self._by_suffix.setdefault(term[cut:], []).append(term)
+
+    def expand(self, query: str) -> dict[str, float]:
+        """Vocabulary terms a query term may stand for, with a similarity in 0..1."""
+        cached = self._cache.get(query)
+        if cached is None:
+            cached = self._expand(query)
+            if len(self._cache) < 50_000:
+                self._cache[query] = cached
+        return cached
+
+    def _expand(self, query: str) -> dict[str, float]:
+        """Exact, inflected (shared stem), compound and misspelt matches of a term."""
+        found: dict[str, float] = {}
+
+        def offer(term: str, sim: float) -> None:
+            if sim > found.get(term, 0.0):
+                found[term] = sim
+
+        if query in self.idf:
+            offer(query, 1.0)
+        if len(query) >= 4:
+            for term in self._by_head.get(query[:4], ()):
+                offer(term, _prefix_sim(query, term))
+            # compound head: kirjastokortti ~ kortti, lånekort ~ kort
+            for term in self._by_suffix.get(query, ()):
+                offer(term, 0.75)
+            for cut in range(3, len(query) - 3):
+                if query[cut:] in self.idf:
+                    offer(query[cut:], 0.75)
+            limit = 2 if len(query) >= 8 else 1
+            for term, dist, _ in process.extract(
+                query, self._vocab, scorer=OSA.distance, score_cutoff=limit, limit=8
+            ):
+                if dist and len(term) >= 4:
+                    offer(term, 0.85 if dist == 1 else 0.7)
+        return {term: sim for term, sim in found.items() if sim > 0.0}
+
+    def weight(self, expansion: dict[str, float]) -> float:
+        """How much a query term counts: the IDF of what it stands for, or `unknown`."""
+        if not expansion:
+            return self.unknown
+        best = max(expansion, key=lambda term: (expansion[term], self.idf[term]))
+        return self.idf[best]
+
+    def score(self, query: Sequence[str], query_share: float) -> dict[int, float]:
+        """Score of every entry that shares a term with the question."""
+        expansions = [self.expand(term) for term in query]
+        weights = [self.weight(exp) for exp in expansions]
+        total = sum(weights)
+        candidates: set[int] = set()
+        for expansion in expansions:
+            for term in expansion:
+                candidates.update(self.postings[term])
+        cover: dict[str, float] = {}
+        for expansion in expansions:
+            for term, sim in expansion.items():
+                if sim > cover.get(term, 0.0):
+                    cover[term] = sim
+        scores: dict[int, float] = {}
+        for number in candidates:
+            entry = self.entries[number]
+            explained = sum(
+                weight * max((sim for t, sim in exp.items() if t in entry.vocab), default=0.0)
+                for exp, weight in zip(expansions, weights, strict=True)
+            )
+            q_cov = explained / total if total else 0.0
+            e_cov = max((self._present(ex, cover) for ex in entry.examples), default=0.0)
+            if q_cov > 0 and e_cov > 0:
+                scores[number] = q_cov**query_share * e_cov ** (1 - query_share)
+        return scores
+
+    def _present(self, example: tuple[str, ...], cover: dict[str, float]) -> float:
+        """Share of an example's weight that the question covers."""
+        total = sum(self.idf[t] for t in example)
+        if not total:
+            return 0.0
+        return sum(self.idf[t] * cover.get(t, 0.0) for t in example) / total
+
+
+def _prefix_sim(query: str, term: str) -> float:
+    """Similarity of two terms sharing a beginning: inflection, or a compound's first part."""
+    common = 0
+    for a, b in zip(query, term, strict=False):
+        if a != b:
+            break
+        common += 1
+    longer = max(len(query), len(term))
+    if common < 4 or common / longer < 0.6:
+        return 0.0
+    rest = longer - common
+    if common == min(len(query), len(term)) and rest >= 4:
+        return 0.5  # a compound's first part: kirjasto ~ kirjastokortti
+    return 0.5 + 0.5 * common / longer
+
+
+class Matcher:
+    """Finds the entry a question is about; built once per FAQ file."""
+
+    def __init__(self, entries: Sequence[FaqEntry], settings: MatchSettings) -> None:
+        self.settings = settings
+        self.entries = tuple(entries)
+        self.indexes: dict[str, _LangIndex] = {}
+        for lang in LANGS:
+            per_entry: dict[int, _EntryTerms] = {}
+            for number, entry in enumerate(self.entries):
+                examples = tuple(tuple(terms(q, lang)) for q in entry.questions.get(lang, ()))
+                examples = tuple(ex for ex in examples if ex)
+                extra = {t for k in entry.keywords.get(lang, ()) for t in terms(k, lang)}
+                vocab = frozenset({t for ex in examples for t in ex} | extra)
+                if vocab:
+                    per_entry[number] = _EntryTerms(vocab, examples)
+            if per_entry:
+                index = _LangIndex(lang, per_entry)
+                index.prepare(settings.unknown_weight)
+                self.indexes[lang] = index
+
+    def rank(self, text: str, lang: str) -> list[tuple[float, FaqEntry]]:
+        """Entries with their scores, best first."""
+        best: dict[int, float] = {}
+        for code, index in self.indexes.items():
+            query = terms(text, code)
+            if not query:
+                continue
+            factor = 1.0 if code == lang else self.settings.other_lang
+            for number, score in index.score(query, self.settings.query_share).items():
+                score *= factor
+                if score > best.get(number, 0.0):
+                    best[number] = score
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        return [(score, self.entries[number]) for number, score in ranked]
