@@ -1,0 +1,60 @@
+"""Human text of a roster in Finnish, Swedish and English: hours, weekdays, opening times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rota.clock import Span, format_minutes
+from rota.model import Roster
+
+DAY_NAMES = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
+    "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+}
+_TIME_SEP = {"en": ":", "fi": ".", "sv": "."}
+_CLOSED = {"en": "closed", "fi": "suljettu", "sv": "stängt"}
+_AND = {"en": " and ", "fi": " ja ", "sv": " och "}
+
+
+def _lang(lang: str) -> str:
+    code = (lang or "en").lower().split("-")[0].split("_")[0]
+    return code if code in DAY_NAMES else "en"
+
+
+def span_text(span: Span, lang: str = "en") -> str:
+    """ "10:00–16:00" (en) or "10.00–16.00" (fi, sv)."""
+    sep = _TIME_SEP[_lang(lang)]
+    return f"{format_minutes(span.start, sep)}–{format_minutes(span.end, sep)}"
+
+
+def hours_text(roster: Roster, lang: str) -> str:
+    """Service hours as text, e.g. "Mon–Fri 10:00–16:00" or "ma–pe 10.00–16.00"."""
+    code = _lang(lang)
+    names = DAY_NAMES[code]
+    groups: list[tuple[int, int, tuple[Span, ...]]] = []
+    for day in range(7):
+        spans = roster.hours_on(day)
+        if not spans:
+            continue
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == spans:
+            groups[-1] = (groups[-1][0], day, spans)
+        else:
+            groups.append((day, day, spans))
+    if not groups:
+        return _CLOSED[code]
+    parts = []
+    for first, last, spans in groups:
+        days = names[first] if first == last else f"{names[first]}–{names[last]}"
+        parts.append(f"{days} {_AND[code].join(span_text(s, code) for s in spans)}")
+    return ", ".join(parts)
+
+
+def when_text(moment: datetime, lang: str) -> str:
+    """A local moment for people: "Mon 5.1. 10:00" style per language."""
+    code = _lang(lang)
+    day = DAY_NAMES[code][moment.weekday()]
+    clock = format_minutes(moment.hour * 60 + moment.minute, _TIME_SEP[code])
+    if code == "en":
+        return f"{day} {moment:%d %b} {clock}".replace(" 0", " ", 1)
+    return f"{day} {moment.day}.{moment.month}. {'klo' if code == 'fi' else 'kl.'} {clock}"

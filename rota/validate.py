@@ -1,0 +1,143 @@
+"""Cross-checks of a built roster: ids, pools, desks, overlaps, out-of-hours slots and gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rota.clock import WEEKDAYS, Span
+from rota.model import Roster
+from rota.yamlsrc import Document
+from rota.yamlsrc import Path as KeyPath
+
+
+@dataclass
+class Places:
+    """Where in the YAML each weekday's hours and each slot were written."""
+
+    hours: dict[int, KeyPath] = field(default_factory=dict)
+    shifts: dict[int, KeyPath] = field(default_factory=dict)
+    slots: dict[tuple[int, Span], KeyPath] = field(default_factory=dict)
+
+
+def validate(roster: Roster, doc: Document, places: Places) -> None:
+    """Record every cross-reference and timetable problem of `roster` in `doc`."""
+    _check_libraries(roster, doc)
+    _check_pools(roster, doc)
+    for i, target in enumerate(roster.fallback):
+        if not roster.has_target(target):
+            doc.problem(("fallback", i), _unknown(roster, target))
+    for day in range(7):
+        _check_day(roster, doc, places, day)
+    if not roster.hours:
+        doc.problem(("hours",), "no service hours: the service is never open", warning=True)
+    _dedupe(doc)
+
+
+def _unknown(roster: Roster, target: str) -> str:
+    ids = [*roster.libraries, *roster.pools]
+    known = ", ".join(ids[:8]) + (", …" if len(ids) > 8 else "")
+    return f"unknown library or pool {target!r} (known: {known})"
+
+
+def _check_libraries(roster: Roster, doc: Document) -> None:
+    if not roster.libraries:
+        doc.problem(("libraries",), "no libraries: a roster needs at least one")
+    owner: dict[str, str] = {}
+    for lib in roster.libraries.values():
+        for i, desk in enumerate(lib.desks):
+            if desk in owner:
+                doc.problem(
+                    ("libraries", lib.id, "desks", i),
+                    f"desk {desk!r} already belongs to library {owner[desk]!r}",
+                )
+            else:
+                owner[desk] = lib.id
+
+
+def _check_pools(roster: Roster, doc: Document) -> None:
+    member_of: dict[str, str] = {}
+    for pool in roster.pools.values():
+        path: KeyPath = ("pools", pool.id)
+        if pool.id in roster.libraries:
+            doc.problem(path, f"pool id {pool.id!r} is also a library id")
+        if not pool.members:
+            doc.problem((*path, "members"), "empty pool: list at least one member library")
+        for i, member in enumerate(pool.members):
+            if member not in roster.libraries:
+                what = "a pool, not a library" if member in roster.pools else "an unknown library"
+                doc.problem((*path, "members", i), f"member {member!r} is {what}")
+            elif member in member_of:
+                doc.problem(
+                    (*path, "members", i), f"library {member!r} is already in pool {member_of[member]!r}"
+                )
+            else:
+                member_of[member] = pool.id
+
+
+def _check_day(roster: Roster, doc: Document, places: Places, day: int) -> None:
+    name = WEEKDAYS[day]
+    hours = roster.hours_on(day)
+    slots = roster.shifts_on(day)
+    for earlier, later in _overlaps(hours):
+        doc.problem(places.hours[day], f"{name}: hours {later} overlap {earlier}")
+    for slot in slots:
+        path = places.slots[(day, slot.span)]
+        if not roster.has_target(slot.target):
+            doc.problem(path, _unknown(roster, slot.target))
+        outside = _minus([slot.span], hours)
+        if outside:
+            if hours:
+                text = f"{name}: slot {slot.span} is outside service hours "
+                text += f"({', '.join(map(str, hours))}): {', '.join(map(str, outside))}"
+            else:
+                text = f"{name}: slot {slot.span} is outside service hours (closed on {name})"
+            doc.problem(path, text)
+    for earlier, later in _overlaps(tuple(s.span for s in slots)):
+        doc.problem(places.slots[(day, later)], f"{name}: slot {later} overlaps slot {earlier}")
+    for gap in _minus(hours, [s.span for s in slots]):
+        path = places.shifts.get(day) or places.hours[day]
+        doc.problem(path, f"{name}: nobody on duty {gap} (inside service hours)")
+
+
+def _overlaps(spans: tuple[Span, ...]) -> Iterable[tuple[Span, Span]]:
+    ordered = sorted(spans)
+    for i, later in enumerate(ordered):
+        for earlier in ordered[:i]:
+            if later.start < earlier.end:
+                yield earlier, later
+
+
+def _minus(spans: Iterable[Span], cover: Iterable[Span]) -> list[Span]:
+    """Parts of `spans` not covered by any span of `cover`."""
+    left = sorted(spans)
+    for hole in sorted(cover):
+        rest: list[Span] = []
+        for span in left:
+            if hole.end <= span.start or hole.start >= span.end:
+                rest.append(span)
+                continue
+            if span.start < hole.start:
+                rest.append(Span(span.start, hole.start))
+            if hole.end < span.end:
+                rest.append(Span(hole.end, span.end))
+        left = rest
+    merged: list[Span] = []
+    for span in left:
+        if merged and merged[-1].end >= span.start:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
+
+
+def _dedupe(doc: Document) -> None:
+    """Drop repeats (a slot under "mon-fri" is checked once per weekday)."""
+    seen: set[tuple[str, str, int | None, str]] = set()
+    kept = []
+    for p in doc.problems:
+        key = (p.source, p.path, p.line, p.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(p)
+    doc.problems[:] = kept
