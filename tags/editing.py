@@ -30,9 +30,7 @@ def add_tag(text: str, tag: Tag, *, before: str | None = None, source: str = "ta
     return _rewrite(text, tagset, tuple(tags), lambda lay: lay.inserted(index, *_new(lay, tag)))
 
 
-def rename_tag(
-    text: str, tag_id: str, names: Mapping[str, str], *, source: str = "tags.yaml"
-) -> str:
+def rename_tag(text: str, tag_id: str, names: Mapping[str, str], *, source: str = "tags.yaml") -> str:
     """The file with the tag's names changed per language (an empty name drops a language)."""
     tagset = parse_tags(text, source)
     old = _existing(tagset, tag_id)
@@ -123,9 +121,7 @@ def _replace(text: str, tagset: TagSet, new: Tag) -> str:
     return _rewrite(text, tagset, tags, edit)
 
 
-def _rewrite(
-    text: str, old: TagSet, tags: tuple[Tag, ...], edit: Callable[[Layout], Layout]
-) -> str:
+def _rewrite(text: str, old: TagSet, tags: tuple[Tag, ...], edit: Callable[[Layout], Layout]) -> str:
     """Apply `edit` to the file's layout; check the result parses to exactly `tags`."""
     layout = cut(text)
     new_text = edit(layout).render() if layout is not None else None

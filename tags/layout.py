@@ -103,9 +103,7 @@ def _last_line(node: Any) -> int:
         mark = node.end_mark
         return mark.line - 1 if mark.column == 0 else mark.line
     children = (
-        node.value
-        if isinstance(node, yaml.SequenceNode)
-        else [part for pair in node.value for part in pair]
+        node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
     )
     return max((_last_line(child) for child in children), default=node.start_mark.line)
 

@@ -1,0 +1,91 @@
+"""Reading conversations for reports from the bridge's SQLite store (read-only)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tags.errors import ReportError
+from tags.period import Period
+from tags.stats import Conversation
+
+# One row per session that became a conversation: a patron message or a left message.
+_SESSIONS = """
+WITH
+  patron AS (SELECT session_id, MIN(ts) AS first_ts FROM messages
+             WHERE sender = 'patron' GROUP BY session_id),
+  lines AS (SELECT session_id, COUNT(*) AS n FROM messages
+            WHERE sender IN ('patron', 'librarian') GROUP BY session_id),
+  left_msg AS (SELECT session_id, MIN(ts) AS first_ts FROM left_messages GROUP BY session_id),
+  queued AS (SELECT session_id, MIN(ts) AS first_ts FROM events
+             WHERE kind = 'queued' GROUP BY session_id),
+  accepted AS (SELECT session_id, desk, seat, MIN(seq) FROM events
+               WHERE kind = 'accepted' GROUP BY session_id)
+SELECT s.id, s.library, s.queued_at, s.answered_at, s.ended_at,
+       patron.first_ts, left_msg.first_ts, queued.first_ts,
+       accepted.desk, accepted.seat, COALESCE(lines.n, 0)
+FROM sessions s
+LEFT JOIN patron ON patron.session_id = s.id
+LEFT JOIN left_msg ON left_msg.session_id = s.id
+LEFT JOIN queued ON queued.session_id = s.id
+LEFT JOIN accepted ON accepted.session_id = s.id
+LEFT JOIN lines ON lines.session_id = s.id
+WHERE (patron.first_ts IS NOT NULL OR left_msg.first_ts IS NOT NULL)
+"""
+_TAGS = "SELECT session_id, tag_id FROM chat_tags ORDER BY ts, tag_id"
+
+
+def load_conversations(database: str | Path, period: Period | None = None) -> list[Conversation]:
+    """Conversations whose first patron line (or left message) falls in `period`."""
+    with contextlib.closing(_connect(database)) as db:
+        try:
+            sessions = db.execute(_SESSIONS).fetchall()
+            tags: defaultdict[str, list[str]] = defaultdict(list)
+            for session_id, tag_id in db.execute(_TAGS):
+                tags[session_id].append(tag_id)
+        except sqlite3.DatabaseError as exc:
+            raise ReportError(f"{database}: not a Tiski database ({exc})") from exc
+    convs = [_conversation(row, tuple(tags.get(row[0], ()))) for row in sessions]
+    chosen = [c for c in convs if period is None or period.contains(c.started)]
+    return sorted(chosen, key=lambda c: (c.started, c.id))
+
+
+def parse_ts(text: str | None) -> datetime | None:
+    """An aware UTC datetime from the store's ISO 8601 text ("…Z"); None stays None."""
+    if not text:
+        return None
+    stamp = datetime.fromisoformat(text)
+    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
+
+def _conversation(row: tuple, tags: tuple[str, ...]) -> Conversation:
+    (sid, library, queued_at, answered_at, ended_at, first_patron, first_left,
+     first_queued, desk, seat, lines) = row  # fmt: skip
+    starts = [t for t in (parse_ts(first_patron), parse_ts(first_left)) if t]
+    # queued_at is when the chat *last* started waiting; after a transfer the first wait counts.
+    waits = [t for t in (parse_ts(queued_at), parse_ts(first_queued)) if t]
+    return Conversation(
+        id=sid,
+        started=min(starts),
+        library=library,
+        desk=desk or (seat.split("/", 1)[0] if seat else None),
+        tags=tags,
+        queued_at=min(waits, default=None),
+        answered_at=parse_ts(answered_at),
+        ended_at=parse_ts(ended_at),
+        left_message=first_left is not None,
+        lines=lines,
+    )
+
+
+def _connect(database: str | Path) -> sqlite3.Connection:
+    path = Path(database)
+    if not path.is_file():
+        raise ReportError(f"{database}: no such database file")
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise ReportError(f"{database}: cannot open the database ({exc})") from exc
