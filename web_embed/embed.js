@@ -1,0 +1,542 @@
+/*
+ * Tiski chat — the one script a library page embeds:
+ *
+ *   <script src="https://BRIDGE/embed.js" data-library="tampere" data-lang="fi" async></script>
+ *
+ * It adds a launcher button and, on the first tap, an iframe with the chat panel served by
+ * the same bridge. The panel keeps the session token and the conversation on the bridge's
+ * origin; this script only learns UI events (open, close, unread, status) by postMessage,
+ * checked by origin both ways. No build step, no dependencies; see docs/widget.md.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript ||
+    document.querySelector('script[src*="/embed.js"][data-library]');
+  if (!script || window.TiskiEmbed) return; // embedded twice: the first one wins
+
+  var BRIDGE = new URL(script.src, location.href).origin;
+  var SMALL_WIDTH = 600; // below this (or SMALL_HEIGHT) the open panel takes the whole screen
+  var SMALL_HEIGHT = 500;
+  var EDGE = 16; // gap between the launcher and the viewport's edge
+  var CLEARANCE = 4; // a control closer than this to the launcher counts as covered
+
+  var TEXTS = {
+    en: { label: "Chat with a librarian", unread: "{n} new messages in the chat",
+          unread1: "1 new message in the chat", frame: "Chat with a librarian" },
+    fi: { label: "Chattaa kirjastonhoitajan kanssa", unread: "{n} uutta viestiä chatissa",
+          unread1: "1 uusi viesti chatissa", frame: "Chattaa kirjastonhoitajan kanssa" },
+    sv: { label: "Chatta med en bibliotekarie", unread: "{n} nya meddelanden i chatten",
+          unread1: "1 nytt meddelande i chatten", frame: "Chatta med en bibliotekarie" },
+  };
+
+  // Controls the closed launcher must never sit on (the seed's lesson: on phones the old
+  // vendor chat covered the search filters).
+  var CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, summary, label," +
+    " iframe, video[controls], audio[controls], [contenteditable=''], [contenteditable=true]," +
+    " [tabindex]:not([tabindex='-1']), [role=button], [role=link], [role=checkbox]," +
+    " [role=radio], [role=tab], [role=switch], [role=combobox], [role=slider], [role=menuitem]";
+
+  // ---- options ------------------------------------------------------------------------
+
+  function pickLang(value) {
+    var short = String(value || "").toLowerCase().slice(0, 2);
+    return TEXTS[short] ? short : "en";
+  }
+
+  function colour(value) {
+    return /^#(?:[0-9a-f]{3}){1,2}$/i.test(value || "") ? value : null;
+  }
+
+  /** Split "/search*, /record/*" into patterns. */
+  function patterns(value) {
+    return String(value || "").split(/[\s,]+/).filter(Boolean);
+  }
+
+  /** Does the page match a pattern? `*` is any run of characters; the rest is literal. */
+  function pageMatches(list) {
+    var here = location.pathname + location.search;
+    return list.some(function (p) {
+      var target = /^https?:/.test(p) ? location.href : here;
+      var re = new RegExp("^" + p.split("*").map(escapeRe).join(".*") + "$");
+      return re.test(target);
+    });
+  }
+
+  function escapeRe(s) {
+    return s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  }
+
+  /** White or near-black text on the accent, whichever contrasts more (WCAG formula). */
+  function textOn(hex) {
+    var h = hex.length === 4 ? hex.replace(/\w/g, "$&$&").slice(1) : hex.slice(1);
+    var lum = [0, 2, 4].map(function (i) {
+      var c = parseInt(h.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var L = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+    return (1.05 / (L + 0.05)) >= ((L + 0.05) / 0.0611) ? "#ffffff" : "#111111";
+  }
+
+  var data = script.dataset;
+  var opts = {
+    library: data.library || "",
+    lang: pickLang(data.lang || document.documentElement.lang),
+    side: /left/.test(data.position || "") ? "left" : "right",
+    accent: colour(data.color) || "#1d4f91",
+    hideOn: patterns(data.hideOn),
+    tabOn: patterns(data.tabOn),
+    history: data.history !== "off",
+  };
+  opts.onAccent = colour(data.textColor) || textOn(opts.accent);
+  var T = TEXTS[opts.lang];
+
+  // ---- remembered UI state (this tab only; never the session token) ---------------------
+
+  var STORE_KEY = "tiski.embed." + opts.library;
+
+  function loadUi() {
+    try {
+      return JSON.parse(sessionStorage.getItem(STORE_KEY) || "{}") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function saveUi() {
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({ ongoing: ui.ongoing, open: ui.open }));
+    } catch (e) { /* storage disabled: the chat just won't come back by itself */ }
+  }
+
+  var remembered = loadUi();
+  var ui = {
+    ongoing: Boolean(remembered.ongoing), // a chat is going on: keep it across pages
+    open: false,
+    fullscreen: false,
+    ready: false, // the iframe said hello
+    queue: [], // messages for the iframe until it is ready
+    scroll: null, // where the page was when the full-screen panel opened
+    unread: 0,
+  };
+
+  // ---- DOM ----------------------------------------------------------------------------
+
+  var CSS = [
+    ":host { all: initial; }",
+    "* { box-sizing: border-box; }",
+    ".sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden;",
+    "  clip: rect(0 0 0 0); white-space: nowrap; margin: -1px; }",
+    ".launcher { position: fixed; z-index: 2147483000; display: inline-flex; align-items: center;",
+    "  gap: 8px; margin: 0; border: 2px solid var(--on); cursor: pointer;",
+    "  font: 600 16px/1.2 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;",
+    "  background: var(--accent); color: var(--on);",
+    "  box-shadow: 0 2px 10px rgba(0,0,0,.35); }",
+    ".launcher svg { flex: none; fill: currentColor; }",
+    ".launcher:hover { filter: brightness(1.12); }",
+    ".launcher:focus { outline: none; }",
+    ".launcher:focus-visible { outline: 3px solid #111; outline-offset: 2px;",
+    "  box-shadow: 0 0 0 2px #fff, 0 0 0 7px #111; }",
+    ".launcher[data-mode=pill] { height: 52px; padding: 0 20px 0 16px; border-radius: 26px; }",
+    ".launcher[data-mode=round] { width: 56px; height: 56px; padding: 0;",
+    "  justify-content: center; border-radius: 50%; }",
+    ".launcher[data-mode=tab] { width: 30px; height: 64px; padding: 0; justify-content: center; }",
+    ".launcher[data-mode=tab][data-side=right] { border-radius: 12px 0 0 12px; border-right: 0; }",
+    ".launcher[data-mode=tab][data-side=left] { border-radius: 0 12px 12px 0; border-left: 0; }",
+    ".launcher[data-mode=tab] svg { width: 20px; height: 20px; }",
+    // No free spot on screen: out of sight until the patron scrolls, but still reachable
+    // by keyboard (it shows itself while focused, like a skip link).
+    ".launcher[data-mode=stowed] { width: 56px; height: 56px; padding: 0;",
+    "  justify-content: center; border-radius: 50%; }",
+    ".launcher[data-mode=stowed]:not(:focus) { clip-path: inset(50%); opacity: 0; }",
+    ".launcher:not([data-mode=pill]) .label { position: absolute; width: 1px; height: 1px;",
+    "  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }",
+    ".badge { position: absolute; top: -6px; min-width: 22px; height: 22px; padding: 0 6px;",
+    "  border-radius: 11px; background: #b00020; color: #fff; border: 2px solid #fff;",
+    "  font: 700 12px/18px system-ui, sans-serif; text-align: center; }",
+    ".launcher[data-side=right] .badge { left: -8px; }",
+    ".launcher[data-side=left] .badge { right: -8px; }",
+    ".panel { position: fixed; z-index: 2147483001; background: #fff;",
+    "  border-radius: 14px; box-shadow: 0 8px 30px rgba(0,0,0,.35); }",
+    ".panel.full { inset: 0; border-radius: 0; box-shadow: none; }",
+    "iframe { display: block; width: 100%; height: 100%; border: 0; border-radius: inherit;",
+    "  background: #fff; color-scheme: light; }",
+    "[hidden] { display: none !important; }",
+    "@media (prefers-reduced-motion: no-preference) {",
+    "  .launcher { transition: top .2s ease, left .2s ease; } }",
+  ].join("\n");
+
+  var ICON = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="26" height="26">' +
+    '<path d="M4 3h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 ' +
+    '6a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 ' +
+    '1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z"/></svg>';
+
+  var hostEl = document.createElement("div");
+  hostEl.id = "tiski-chat";
+  var root = hostEl.attachShadow({ mode: "open" });
+  addStyles(root);
+
+  var launcher = document.createElement("button");
+  launcher.type = "button";
+  launcher.className = "launcher";
+  launcher.dataset.side = opts.side;
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.innerHTML = ICON; // our own constant markup, no outside text
+  var label = document.createElement("span");
+  label.className = "label";
+  label.textContent = T.label;
+  var badge = document.createElement("span");
+  badge.className = "badge";
+  badge.hidden = true;
+  badge.setAttribute("aria-hidden", "true");
+  var unreadText = document.createElement("span");
+  unreadText.className = "sr-only";
+  launcher.append(label, unreadText, badge);
+  launcher.style.setProperty("--accent", opts.accent);
+  launcher.style.setProperty("--on", opts.onAccent);
+
+  var panel = document.createElement("div");
+  panel.className = "panel";
+  panel.hidden = true;
+  var frame = null; // created on first open, or at once when a chat is going on
+
+  var live = document.createElement("div"); // tells screen readers about unread replies
+  live.className = "sr-only";
+  live.setAttribute("aria-live", "polite");
+
+  root.append(launcher, panel, live);
+
+  /** Constructed sheets work under a strict host CSP; <style> is the fallback. */
+  function addStyles(shadow) {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      var style = document.createElement("style");
+      style.textContent = CSS;
+      shadow.append(style);
+    }
+  }
+
+  // ---- the iframe ---------------------------------------------------------------------
+
+  function frameUrl() {
+    var url = BRIDGE + "/widget/?library=" + encodeURIComponent(opts.library) +
+      "&lang=" + encodeURIComponent(opts.lang) +
+      "&page=" + encodeURIComponent(location.href);
+    if (data.color) url += "&color=" + encodeURIComponent(opts.accent);
+    if (data.textColor || data.color) url += "&text=" + encodeURIComponent(opts.onAccent);
+    return url;
+  }
+
+  function ensureFrame() {
+    if (frame) return;
+    frame = document.createElement("iframe");
+    frame.title = T.frame;
+    frame.src = frameUrl();
+    // The panel needs scripts, its own origin (sessionStorage), forms, new tabs for links,
+    // downloads and print; it never needs to navigate this page.
+    frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-popups " +
+      "allow-popups-to-escape-sandbox allow-downloads allow-modals");
+    frame.setAttribute("referrerpolicy", "no-referrer");
+    panel.append(frame);
+  }
+
+  function post(type, fields) {
+    var msg = Object.assign({ tiski: 1, type: type }, fields || {});
+    if (!ui.ready) {
+      ui.queue.push(msg);
+      return;
+    }
+    frame.contentWindow.postMessage(msg, BRIDGE);
+  }
+
+  window.addEventListener("message", function (event) {
+    if (!frame || event.source !== frame.contentWindow || event.origin !== BRIDGE) return;
+    var msg = event.data;
+    if (!msg || msg.tiski !== 1) return;
+    if (msg.type === "ready") {
+      ui.ready = true;
+      var queued = ui.queue.splice(0);
+      post("layout", { fullscreen: ui.fullscreen });
+      queued.forEach(function (m) { frame.contentWindow.postMessage(m, BRIDGE); });
+    } else if (msg.type === "close") {
+      closePanel();
+    } else if (msg.type === "unread") {
+      showUnread(Number(msg.count) || 0);
+    } else if (msg.type === "status") {
+      ui.ongoing = Boolean(msg.ongoing);
+      saveUi();
+      place();
+    }
+  });
+
+  // ---- open and close -----------------------------------------------------------------
+
+  function isSmall() {
+    return window.innerWidth < SMALL_WIDTH || window.innerHeight < SMALL_HEIGHT;
+  }
+
+  function openPanel(restoring) {
+    if (ui.open) {
+      focusFrame();
+      return;
+    }
+    ensureFrame();
+    ui.open = true;
+    ui.fullscreen = isSmall();
+    launcher.setAttribute("aria-expanded", "true");
+    if (ui.fullscreen) enterFullscreen();
+    layoutPanel();
+    panel.hidden = false;
+    showUnread(0);
+    saveUi();
+    post("layout", { fullscreen: ui.fullscreen });
+    post("open");
+    place();
+    // A panel restored after navigation does not grab focus from the new page.
+    if (restoring !== true) focusFrame();
+  }
+
+  function closePanel() {
+    if (!ui.open) return;
+    ui.open = false;
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    post("close");
+    if (ui.fullscreen) leaveFullscreen();
+    ui.fullscreen = false;
+    saveUi();
+    place();
+    launcher.focus({ preventScroll: true });
+  }
+
+  function focusFrame() {
+    if (frame) frame.focus();
+  }
+
+  /** Phones: the panel covers the page; remember where the patron was, to come back there. */
+  function enterFullscreen() {
+    var html = document.documentElement;
+    ui.scroll = { x: window.scrollX, y: window.scrollY, overflow: html.style.overflow };
+    if (opts.history && !(history.state && history.state.tiskiPanel)) {
+      // The phone's Back button then closes the chat instead of leaving the page.
+      history.pushState(Object.assign({}, history.state, { tiskiPanel: true }), "");
+    }
+    html.style.overflow = "hidden"; // the page behind must not scroll under the finger
+  }
+
+  function leaveFullscreen() {
+    var saved = ui.scroll;
+    ui.scroll = null;
+    if (saved) document.documentElement.style.overflow = saved.overflow;
+    if (history.state && history.state.tiskiPanel) history.back();
+    if (saved) window.scrollTo(saved.x, saved.y);
+  }
+
+  window.addEventListener("popstate", function () {
+    if (ui.open && ui.fullscreen && !(history.state && history.state.tiskiPanel)) closePanel();
+  });
+
+  /** Size and place the open panel: whole screen on phones, a card by the corner otherwise. */
+  function layoutPanel() {
+    panel.classList.toggle("full", ui.fullscreen);
+    var s = panel.style;
+    if (ui.fullscreen) {
+      var vv = window.visualViewport;
+      // With the on-screen keyboard up, fit the visible part so the input stays in view.
+      s.top = (vv ? vv.offsetTop : 0) + "px";
+      s.height = (vv ? vv.height : window.innerHeight) + "px";
+      s.left = "0px";
+      s.width = "100%";
+      s.right = s.bottom = "";
+      return;
+    }
+    var w = Math.min(400, window.innerWidth - 2 * EDGE);
+    var bottom = EDGE + 56 + 12; // above the launcher, which stays as the toggle
+    s.width = w + "px";
+    s.height = Math.min(640, window.innerHeight - bottom - EDGE) + "px";
+    s.top = "";
+    s.bottom = bottom + "px";
+    s.left = opts.side === "left" ? EDGE + "px" : "";
+    s.right = opts.side === "right" ? EDGE + "px" : "";
+  }
+
+  // While the full-screen panel is open, focus stays in it (it acts as a modal dialog).
+  document.addEventListener("focusin", function (event) {
+    if (ui.open && ui.fullscreen && event.target !== hostEl) focusFrame();
+  });
+
+  function showUnread(count) {
+    ui.unread = ui.open ? 0 : count;
+    badge.hidden = ui.unread === 0;
+    badge.textContent = String(ui.unread);
+    var words = ui.unread === 1 ? T.unread1 : T.unread.replace("{n}", ui.unread);
+    unreadText.textContent = ui.unread ? ", " + words : "";
+    live.textContent = ui.unread ? words : "";
+  }
+
+  // ---- where the closed launcher goes ---------------------------------------------------
+
+  /** Visible rectangles of the page's controls in the viewport (ours excluded). */
+  function obstacles(vw, vh) {
+    var list = [];
+    var nodes = document.querySelectorAll(CONTROLS);
+    for (var i = 0; i < nodes.length; i++) {
+      var el = nodes[i];
+      if (el === hostEl) continue;
+      var r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 ||
+          r.top >= vh || r.left >= vw) continue;
+      if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) continue;
+      list.push(r);
+    }
+    return list;
+  }
+
+  function overlaps(c, list) {
+    return list.some(function (r) {
+      return c.left < r.right + CLEARANCE && c.left + c.width > r.left - CLEARANCE &&
+        c.top < r.bottom + CLEARANCE && c.top + c.height > r.top - CLEARANCE;
+    });
+  }
+
+  var sizes = {};
+  function sizeOf(mode) {
+    if (!sizes[mode]) {
+      launcher.dataset.mode = mode;
+      sizes[mode] = { width: launcher.offsetWidth, height: launcher.offsetHeight };
+    }
+    return sizes[mode];
+  }
+
+  /**
+   * Places to try, best first: the configured corner (a labelled pill on wide screens,
+   * a round button on phones), the other corner, then a small tab along either edge.
+   */
+  function candidates(vw, vh, preferTab) {
+    var list = [];
+    var sides = [opts.side, opts.side === "left" ? "right" : "left"];
+    var corner = vw >= SMALL_WIDTH ? ["pill", "round"] : ["round"];
+    if (!preferTab) {
+      sides.forEach(function (side, i) {
+        (i === 0 ? corner : ["round"]).forEach(function (mode) {
+          var sz = sizeOf(mode);
+          list.push({ mode: mode, side: side, width: sz.width, height: sz.height,
+            left: side === "left" ? EDGE : vw - EDGE - sz.width, top: vh - EDGE - sz.height });
+        });
+      });
+    }
+    var tab = sizeOf("tab");
+    sides.forEach(function (side) {
+      for (var top = vh - EDGE - tab.height; top >= 8; top -= 8) {
+        list.push({ mode: "tab", side: side, width: tab.width, height: tab.height,
+          left: side === "left" ? 0 : vw - tab.width, top: top });
+      }
+    });
+    return list;
+  }
+
+  /** Nowhere free: the corner, visually hidden until focused. */
+  function stowed(vw, vh) {
+    var sz = sizeOf("round");
+    return { mode: "stowed", side: opts.side, width: sz.width, height: sz.height,
+      left: opts.side === "left" ? EDGE : vw - EDGE - sz.width, top: vh - EDGE - sz.height };
+  }
+
+  /** Show, hide or move the launcher so that, closed, it covers no control of the page. */
+  function place() {
+    var hideHere = pageMatches(opts.hideOn);
+    // On pages where the launcher is hidden, a chat in progress still gets its small tab.
+    var hidden = (hideHere && !ui.ongoing && !ui.open) || (ui.open && ui.fullscreen);
+    launcher.hidden = hidden;
+    if (hidden) return;
+    var vw = document.documentElement.clientWidth;
+    var vh = document.documentElement.clientHeight;
+    var all = candidates(vw, vh, hideHere || pageMatches(opts.tabOn));
+    var chosen = all[0];
+    if (!ui.open) {
+      // While the panel is open its toggle stays in the corner (the panel covers the page
+      // there anyway); closed, the first spot free of controls wins.
+      var blocked = obstacles(vw, vh);
+      chosen = all.find(function (c) { return !overlaps(c, blocked); }) || stowed(vw, vh);
+    }
+    launcher.dataset.mode = chosen.mode;
+    launcher.dataset.side = chosen.side;
+    launcher.style.left = chosen.left + "px";
+    launcher.style.top = chosen.top + "px";
+  }
+
+  // Re-check after the page settles: scrolling, resizing, or content that opens and closes
+  // (a filter panel, a cookie banner). Debounced so the launcher does not chase the finger.
+  var placeTimer = null;
+  function placeSoon(delay) {
+    clearTimeout(placeTimer);
+    placeTimer = setTimeout(place, delay);
+  }
+
+  window.addEventListener("scroll", function () { placeSoon(150); }, { passive: true });
+  window.addEventListener("resize", function () {
+    sizes = {};
+    if (ui.open) {
+      // Rotating a tablet may cross the phone size: keep the same panel, re-laid out.
+      layoutPanel();
+    }
+    placeSoon(100);
+  });
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", function () {
+      if (ui.open && ui.fullscreen) layoutPanel();
+    });
+  }
+
+  // ---- start --------------------------------------------------------------------------
+
+  launcher.addEventListener("click", function () {
+    if (ui.open) closePanel();
+    else openPanel(false);
+  });
+
+  // Any element with data-tiski-open (e.g. a "Chat" link in the site's header) opens it too.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-tiski-open]");
+    if (opener) {
+      event.preventDefault();
+      openPanel(false);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && ui.open && !ui.fullscreen &&
+        root.activeElement === launcher) closePanel();
+  });
+
+  window.TiskiEmbed = {
+    open: function () { openPanel(false); }, close: closePanel, version: 1,
+  };
+
+  function start() {
+    document.body.append(hostEl);
+    if (remembered.open && remembered.ongoing) {
+      openPanel(true); // the patron had the chat open on the previous page or before the reload
+    } else {
+      if (history.state && history.state.tiskiPanel) {
+        var plain = Object.assign({}, history.state);
+        delete plain.tiskiPanel;
+        history.replaceState(plain, "");
+      }
+      if (ui.ongoing) ensureFrame(); // reconnect now so replies show up as unread
+      place();
+    }
+    new MutationObserver(function (records) {
+      var ours = records.every(function (r) { return r.target === hostEl; });
+      if (!ours) placeSoon(200);
+    }).observe(document.body, { childList: true, subtree: true, attributes: true,
+      attributeFilter: ["class", "hidden", "open", "style", "aria-expanded"] });
+    window.addEventListener("load", function () { placeSoon(0); });
+  }
+
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,56 @@
+// What the widget keeps in sessionStorage (this tab only, on the bridge's origin):
+// the session token and the patron's lines the bridge has not acknowledged yet.
+// sessionStorage, not localStorage: a shared library PC must not reopen yesterday's chat,
+// while navigation and reloads within the tab keep it.
+
+const PREFIX = "tiski.";
+
+function key(library, name) {
+  return `${PREFIX}${library}.${name}`;
+}
+
+function read(k) {
+  try {
+    return window.sessionStorage.getItem(k);
+  } catch {
+    return null; // storage disabled: the chat still works, only without resume
+  }
+}
+
+function write(k, value) {
+  try {
+    if (value === null) window.sessionStorage.removeItem(k);
+    else window.sessionStorage.setItem(k, value);
+  } catch {
+    /* storage full or disabled: nothing to do */
+  }
+}
+
+/** Session token and outbox for one library's chat. */
+export class ChatStorage {
+  constructor(library) {
+    this.library = library;
+  }
+
+  get token() {
+    return read(key(this.library, "session"));
+  }
+
+  set token(value) {
+    write(key(this.library, "session"), value || null);
+  }
+
+  /** Unacknowledged lines: [{id, text, ts}] in the order they were written. */
+  get outbox() {
+    try {
+      const list = JSON.parse(read(key(this.library, "outbox")) || "[]");
+      return Array.isArray(list) ? list.filter((m) => m && typeof m.id === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+
+  set outbox(list) {
+    write(key(this.library, "outbox"), list.length ? JSON.stringify(list) : null);
+  }
+}

@@ -1,0 +1,92 @@
+// Rendering of the conversation: one <li> per message, built with textContent only.
+
+import { appendText } from "./linkify.js";
+
+// Whose links become clickable: people and the FAQ we trust to send addresses, not the
+// patron's own lines (those are shown exactly as typed).
+const LINKIFY = new Set(["librarian", "bot", "system"]);
+
+/** Formats times in the panel's language, in the patron's own time zone. */
+export function timeFormatter(lang) {
+  const fmt = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  return (iso) => {
+    const d = iso ? new Date(iso) : new Date();
+    return Number.isNaN(d.getTime()) ? "" : fmt.format(d);
+  };
+}
+
+/** Formats a whole date and time ("next opening"), or "" when `iso` is not a date. */
+export function formatWhen(lang, iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return new Intl.DateTimeFormat(lang, {
+    weekday: "long", day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit",
+  }).format(d);
+}
+
+/** The display name of a message's author. */
+export function authorName(msg, t) {
+  if (msg.from === "patron") return t("you");
+  if (msg.name) return String(msg.name);
+  return t(msg.from === "bot" ? "bot" : msg.from === "system" ? "system" : "librarian");
+}
+
+/**
+ * Build the list item for one message.
+ * @param {{id:string, from:string, name?:string, text:string, ts?:string}} msg
+ */
+export function messageItem(doc, msg, t, formatTime) {
+  const li = doc.createElement("li");
+  li.className = `msg from-${["patron", "librarian", "bot", "system"].includes(msg.from) ? msg.from : "system"}`;
+  li.dataset.id = msg.id;
+
+  const meta = doc.createElement("p");
+  meta.className = "meta";
+  const who = doc.createElement("span");
+  who.className = "who";
+  who.textContent = authorName(msg, t);
+  const when = doc.createElement("time");
+  when.className = "when";
+  if (msg.ts) when.dateTime = msg.ts;
+  when.textContent = formatTime(msg.ts);
+  meta.append(who, " ", when);
+
+  const body = doc.createElement("p");
+  body.className = "text";
+  appendText(body, msg.text, LINKIFY.has(msg.from));
+
+  li.append(meta, body);
+  if (msg.from === "patron") {
+    const status = doc.createElement("p");
+    status.className = "delivery";
+    li.append(status);
+  }
+  return li;
+}
+
+/** Show a patron line's delivery state: "sending", "delivered", "retry" or "failed". */
+export function setDelivery(li, status, t, reason) {
+  const el = li.querySelector(".delivery");
+  if (!el) return;
+  li.dataset.delivery = status;
+  const key = { sending: "sending", delivered: "delivered", retry: "willRetry" }[status];
+  el.textContent = key ? t(key) : reason || t("failed");
+}
+
+/** The buttons under an automatic answer. */
+export function botActions(doc, t, onHelped, onHandoff) {
+  const wrap = doc.createElement("div");
+  wrap.className = "bot-actions";
+  const helped = doc.createElement("button");
+  helped.type = "button";
+  helped.className = "button secondary small";
+  helped.textContent = t("helped");
+  helped.addEventListener("click", onHelped);
+  const handoff = doc.createElement("button");
+  handoff.type = "button";
+  handoff.className = "button small";
+  handoff.textContent = t("askLibrarian");
+  handoff.addEventListener("click", onHandoff);
+  wrap.append(helped, handoff);
+  return wrap;
+}

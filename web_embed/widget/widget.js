@@ -1,0 +1,549 @@
+// The chat panel. It runs inside an iframe served by the bridge, so the session token and the
+// transcript stay on the bridge's origin, out of reach of the library page's scripts.
+//
+// Flow: open the WebSocket → `hello` (with the token from sessionStorage, if any) → `welcome`
+// (token, state, history) → live frames. Every patron line gets a client-chosen id and stays
+// in the outbox until the bridge's `ack`; after a reconnect the outbox is sent again with the
+// same ids and the bridge drops the duplicates.
+
+import { Connection } from "./connection.js";
+import { HostChannel, parentOrigin } from "./host.js";
+import { pickLang, translator } from "./i18n.js";
+import { ChatStorage } from "./storage.js";
+import { downloadTranscript, printTranscript } from "./transcript.js";
+import {
+  authorName, botActions, formatWhen, messageItem, setDelivery, timeFormatter,
+} from "./view.js";
+
+const LIVE_STATES = new Set(["bot", "queued", "active"]);
+const TYPING_IDLE_MS = 3000; // no keystroke this long: tell the librarian we paused
+const TYPING_SHOW_MS = 15000; // hide "is typing" if the librarian's client never says paused
+const RATE_LIMIT_RETRY_MS = 3000;
+
+const $ = (id) => document.getElementById(id);
+
+/** A unique message id; randomUUID needs a secure context, so fall back to random bytes. */
+function newId() {
+  if (window.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** ws(s)://<this origin>/ws — the widget is always served by the bridge it talks to. */
+function socketUrl() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/ws`;
+}
+
+/** Accept only #rgb / #rrggbb colours from the query string. */
+function safeColour(value) {
+  return /^#(?:[0-9a-f]{3}){1,2}$/i.test(value || "") ? value : null;
+}
+
+class Widget {
+  constructor(params) {
+    this.library = params.get("library") || "";
+    this.lang = pickLang(params.get("lang") || navigator.language);
+    this.page = params.get("page") || null;
+    this.t = translator(this.lang);
+    this.formatTime = timeFormatter(this.lang);
+    this.storage = new ChatStorage(this.library);
+
+    this.messages = []; // what the transcript shows, in order
+    this.items = new Map(); // message id → <li>
+    this.state = null;
+    this.visible = window.parent === window; // standalone page: always visible
+    this.unread = 0;
+    this.typingTimer = null;
+    this.composing = false;
+    this.pendingLeave = null;
+
+    this.host = new HostChannel(parentOrigin(params), (msg) => this.onHostMessage(msg));
+    this.conn = new Connection(socketUrl(), {
+      onOpen: () => this.sendHello(),
+      onFrame: (frame) => this.onFrame(frame),
+      onStatus: (status) => this.showConnection(status),
+    });
+    this.applyColours(params);
+  }
+
+  start() {
+    this.translatePage();
+    this.bindControls();
+    // Lines written before a reload are shown at once, marked as not yet delivered.
+    for (const m of this.storage.outbox) this.addMessage({ ...m, from: "patron" }, "sending");
+    this.conn.connect();
+    this.host.post("ready");
+  }
+
+  // ---- page setup ---------------------------------------------------------------------
+
+  translatePage() {
+    document.documentElement.lang = this.lang;
+    document.title = this.t("title");
+    for (const el of document.querySelectorAll("[data-i18n]")) {
+      el.textContent = this.t(el.dataset.i18n);
+    }
+    $("text").placeholder = this.t("inputPlaceholder");
+  }
+
+  applyColours(params) {
+    const accent = safeColour(params.get("color"));
+    const text = safeColour(params.get("text"));
+    // CSSOM from our own script is allowed by the page's CSP (inline style attributes are not).
+    if (accent) document.documentElement.style.setProperty("--accent", accent);
+    if (text) document.documentElement.style.setProperty("--on-accent", text);
+  }
+
+  bindControls() {
+    $("composer").addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.sendText();
+    });
+    const input = $("text");
+    input.addEventListener("keydown", (e) => {
+      // Enter sends, Shift+Enter makes a new line; never while an IME is composing.
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.sendText();
+      }
+    });
+    input.addEventListener("input", () => {
+      this.autoGrow(input);
+      this.noteTyping();
+    });
+    $("close").addEventListener("click", () => this.host.post("close"));
+    $("retry").addEventListener("click", () => this.conn.retryNow());
+    $("options-toggle").addEventListener("click", () => this.toggleOptions());
+    $("download").addEventListener("click", () => this.download());
+    $("ended-download").addEventListener("click", () => this.download());
+    $("print").addEventListener("click", () => this.print());
+    $("ended-print").addEventListener("click", () => this.print());
+    $("end").addEventListener("click", () => this.askEnd());
+    $("end-yes").addEventListener("click", () => this.endChat());
+    $("end-no").addEventListener("click", () => this.hideEndConfirm(true));
+    $("new-chat").addEventListener("click", () => this.newChat());
+    $("leave").addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.leaveMessage();
+    });
+    document.addEventListener("keydown", (e) => this.onKey(e));
+  }
+
+  onKey(e) {
+    if (e.key !== "Escape") return;
+    if (!$("options").hidden) {
+      this.toggleOptions(false);
+      $("options-toggle").focus();
+    } else if (!$("end-confirm").hidden) {
+      this.hideEndConfirm(true);
+    } else {
+      this.host.post("close");
+    }
+  }
+
+  autoGrow(input) {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
+  }
+
+  // ---- host page ----------------------------------------------------------------------
+
+  onHostMessage(msg) {
+    if (msg.type === "open") {
+      this.visible = true;
+      this.unread = 0;
+      this.host.post("unread", { count: 0 });
+      this.focusMain();
+    } else if (msg.type === "close") {
+      this.visible = false;
+      this.toggleOptions(false);
+    } else if (msg.type === "layout") {
+      document.documentElement.classList.toggle("fullscreen", Boolean(msg.fullscreen));
+    }
+  }
+
+  /** Focus what the patron most likely wants next in the current state. */
+  focusMain() {
+    const target =
+      this.state === "closed" ? ($("leave").hidden ? $("leave-thanks") : $("leave-text"))
+      : this.state === "ended" ? $("ended-download")
+      : $("text");
+    target.focus({ preventScroll: true });
+  }
+
+  /** Tell embed.js whether a chat is going on, so that other pages bring it back. */
+  reportStatus() {
+    const ongoing =
+      (this.state === "queued" || this.state === "active") ||
+      (this.state === "bot" && this.messages.length > 0);
+    this.host.post("status", { state: this.state, ongoing });
+  }
+
+  // ---- connection ---------------------------------------------------------------------
+
+  sendHello() {
+    this.conn.send({
+      type: "hello",
+      library: this.library,
+      lang: this.lang,
+      session: this.storage.token,
+      page: this.page,
+    });
+  }
+
+  showConnection(status) {
+    const conn = $("conn");
+    conn.dataset.state = status.state;
+    clearInterval(this.countdown);
+    const text = $("conn-text");
+    $("retry").hidden = status.state !== "waiting";
+    if (status.state === "connecting") text.textContent = this.t("connecting");
+    else if (status.state === "open") text.textContent = this.t("connected");
+    else if (status.state === "offline") text.textContent = this.t("offline");
+    else if (status.state === "waiting") {
+      const tick = () => {
+        const s = Math.max(0, Math.ceil((status.retryAt - Date.now()) / 1000));
+        text.textContent = this.t("reconnecting", { s });
+      };
+      tick();
+      this.countdown = setInterval(tick, 1000);
+    }
+    if (status.state !== "open") {
+      for (const m of this.storage.outbox) this.markDelivery(m.id, "retry");
+    }
+  }
+
+  onFrame(frame) {
+    const handler = {
+      welcome: () => this.onWelcome(frame),
+      ack: () => this.onAck(frame),
+      message: () => this.onMessage(frame),
+      state: () => this.setState(frame.state, frame),
+      typing: () => this.showTyping(frame.state === "composing"),
+      error: () => this.onError(frame),
+    }[frame.type];
+    if (handler) handler();
+  }
+
+  onWelcome(frame) {
+    if (frame.session) this.storage.token = frame.session;
+    this.serviceOpen = frame.open !== false;
+    this.hours = frame.hours || "";
+    this.nextOpening = frame.next_opening || null;
+    this.renderHistory(Array.isArray(frame.history) ? frame.history : []);
+    this.setState(frame.state || (this.serviceOpen ? "bot" : "closed"), frame);
+    this.flushOutbox();
+    if (this.pendingLeave) this.leaveMessage(this.pendingLeave);
+  }
+
+  /** Replace the shown conversation by the bridge's history, keeping undelivered lines. */
+  renderHistory(history) {
+    const known = new Set(this.items.keys());
+    const delivered = new Set(history.filter((m) => m.from === "patron").map((m) => m.id));
+    // Lines the bridge has stored are delivered even if their ack was lost with the socket.
+    this.storage.outbox = this.storage.outbox.filter((m) => !delivered.has(m.id));
+    this.messages = [];
+    this.items.clear();
+    $("log").replaceChildren();
+    for (const m of history) {
+      this.addMessage(m, m.from === "patron" ? "delivered" : null);
+      // Anything new since we last saw the chat (e.g. a reply during a reload) is read out.
+      if (known.size && !known.has(m.id) && m.from !== "patron") this.announce(m);
+    }
+    for (const m of this.storage.outbox) this.addMessage({ ...m, from: "patron" }, "sending");
+    this.refreshBotActions();
+  }
+
+  flushOutbox() {
+    for (const m of this.storage.outbox) {
+      if (this.conn.send({ type: "message", id: m.id, text: m.text })) {
+        this.markDelivery(m.id, "sending");
+      }
+    }
+  }
+
+  onAck(frame) {
+    this.storage.outbox = this.storage.outbox.filter((m) => m.id !== frame.id);
+    this.markDelivery(frame.id, "delivered");
+  }
+
+  onMessage(frame) {
+    if (typeof frame.id !== "string" || this.items.has(frame.id)) return;
+    this.showTyping(false);
+    this.addMessage(frame, frame.from === "patron" ? "delivered" : null);
+    this.refreshBotActions();
+    if (frame.from !== "patron") {
+      this.announce(frame);
+      if (!this.visible) {
+        this.unread += 1;
+        this.host.post("unread", { count: this.unread });
+      }
+    }
+    this.reportStatus();
+  }
+
+  onError(frame) {
+    const code = frame.code;
+    if (code === "unknown_session") {
+      // The old chat has expired; a new `welcome` with a fresh token follows.
+      this.storage.token = null;
+      return;
+    }
+    if (frame.id && this.items.has(frame.id)) {
+      if (code === "rate_limited") {
+        this.markDelivery(frame.id, "failed", this.t("rateLimited"));
+        setTimeout(() => this.flushOutbox(), RATE_LIMIT_RETRY_MS);
+      } else {
+        this.storage.outbox = this.storage.outbox.filter((m) => m.id !== frame.id);
+        this.markDelivery(frame.id, "failed", code === "too_long" ? this.t("tooLong") : null);
+      }
+      return;
+    }
+    if (code === "closed") {
+      this.setState("closed", {});
+      return;
+    }
+    this.addNotice(this.t("errorGeneric", { message: frame.message || code || "?" }));
+  }
+
+  // ---- conversation -------------------------------------------------------------------
+
+  addMessage(msg, delivery) {
+    const item = {
+      id: String(msg.id), from: msg.from, name: msg.name, text: String(msg.text ?? ""),
+      ts: msg.ts || new Date().toISOString(),
+    };
+    const li = messageItem(document, item, this.t, this.formatTime);
+    if (delivery) setDelivery(li, delivery, this.t);
+    this.messages.push(item);
+    this.items.set(item.id, li);
+    $("log").append(li);
+    $("hint").hidden = true;
+    this.scrollToEnd();
+    return li;
+  }
+
+  /** A local notice (not from the bridge): shown in the log, not in the transcript. */
+  addNotice(text) {
+    const li = document.createElement("li");
+    li.className = "msg notice";
+    li.textContent = text;
+    $("log").append(li);
+    this.announceText(text);
+    this.scrollToEnd();
+  }
+
+  markDelivery(id, status, reason) {
+    const li = this.items.get(id);
+    if (li) setDelivery(li, status, this.t, reason);
+  }
+
+  scrollToEnd() {
+    const wrap = $("log-wrap");
+    wrap.scrollTop = wrap.scrollHeight;
+  }
+
+  announce(msg) {
+    this.announceText(this.t("newMessage", { name: authorName(msg, this.t), text: msg.text }));
+  }
+
+  announceText(text) {
+    const region = $("announcer");
+    const p = document.createElement("p");
+    p.textContent = text;
+    region.append(p);
+    while (region.childElementCount > 3) region.firstElementChild.remove();
+  }
+
+  /** Offer "That helped" / "Ask a librarian" under the latest automatic answer only. */
+  refreshBotActions() {
+    for (const old of document.querySelectorAll(".bot-actions")) old.remove();
+    const last = this.messages[this.messages.length - 1];
+    if (!last || last.from !== "bot" || this.state !== "bot") return;
+    const li = this.items.get(last.id);
+    li.append(botActions(document, this.t, () => this.helped(), () => this.handoff()));
+  }
+
+  helped() {
+    for (const old of document.querySelectorAll(".bot-actions")) old.remove();
+    this.addNotice(this.t("helpedThanks"));
+    $("text").focus();
+  }
+
+  handoff() {
+    for (const old of document.querySelectorAll(".bot-actions")) old.remove();
+    this.conn.send({ type: "handoff" });
+    this.addNotice(this.t("handoffSent"));
+    $("text").focus();
+  }
+
+  sendText() {
+    const input = $("text");
+    const text = input.value.trim();
+    if (!text || !LIVE_STATES.has(this.state ?? "bot")) return;
+    const msg = { id: newId(), text, ts: new Date().toISOString() };
+    this.storage.outbox = [...this.storage.outbox, msg];
+    this.addMessage({ ...msg, from: "patron" }, "sending");
+    const sent = this.conn.send({ type: "message", id: msg.id, text });
+    if (!sent) this.markDelivery(msg.id, "retry");
+    input.value = "";
+    this.autoGrow(input);
+    this.stopTyping(false);
+    this.reportStatus();
+  }
+
+  noteTyping() {
+    if (!this.composing && $("text").value.trim()) {
+      this.composing = true;
+      this.conn.send({ type: "typing", state: "composing" });
+    }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.stopTyping(true), TYPING_IDLE_MS);
+  }
+
+  stopTyping(tell) {
+    clearTimeout(this.idleTimer);
+    if (this.composing && tell) this.conn.send({ type: "typing", state: "paused" });
+    this.composing = false;
+  }
+
+  showTyping(on) {
+    const el = $("typing");
+    clearTimeout(this.typingTimer);
+    el.hidden = !on;
+    if (on) {
+      el.textContent = this.t("typing", { name: this.desk || this.t("librarian") });
+      this.typingTimer = setTimeout(() => this.showTyping(false), TYPING_SHOW_MS);
+    }
+  }
+
+  // ---- chat state ---------------------------------------------------------------------
+
+  setState(state, info) {
+    const changed = state !== this.state;
+    this.state = state;
+    if (info.desk) this.desk = String(info.desk);
+    const line = this.stateText(state, info);
+    const el = $("state");
+    el.textContent = line;
+    el.hidden = !line;
+    el.dataset.state = state;
+    if (changed && line && state !== "bot") this.announceText(line);
+
+    const live = LIVE_STATES.has(state);
+    $("composer").hidden = !live;
+    $("end").disabled = !live;
+    $("closed-box").hidden = state !== "closed";
+    $("ended-box").hidden = state !== "ended";
+    if (state === "closed") this.showClosed();
+    if (!live) this.showTyping(false);
+    this.refreshBotActions();
+    this.reportStatus();
+  }
+
+  stateText(state, info) {
+    switch (state) {
+      case "bot": return this.t("stateBot");
+      case "queued":
+        return Number.isInteger(info.position) && info.position > 0
+          ? this.t("stateQueuedPos", { n: info.position }) : this.t("stateQueued");
+      case "active":
+        return this.desk ? this.t("stateActiveDesk", { desk: this.desk }) : this.t("stateActive");
+      case "closed": return this.t("stateClosed");
+      case "ended": return this.t("stateEnded");
+      default: return "";
+    }
+  }
+
+  showClosed() {
+    $("closed-hours").textContent = this.hours ? this.t("hours", { hours: this.hours }) : "";
+    $("closed-hours").hidden = !this.hours;
+    const when = this.nextOpening ? formatWhen(this.lang, this.nextOpening) : "";
+    $("closed-next").textContent = when ? this.t("nextOpening", { when }) : "";
+    $("closed-next").hidden = !when;
+  }
+
+  leaveMessage(pending) {
+    const text = pending ? pending.text : $("leave-text").value.trim();
+    const contact = pending ? pending.contact : $("leave-contact").value.trim();
+    const error = $("leave-error");
+    if (!text) {
+      error.textContent = this.t("leaveEmpty");
+      error.hidden = false;
+      $("leave-text").setAttribute("aria-invalid", "true");
+      $("leave-text").focus();
+      return;
+    }
+    error.hidden = true;
+    $("leave-text").removeAttribute("aria-invalid");
+    const frame = { type: "leave_message", text };
+    if (contact) frame.contact = contact;
+    // Offline: keep it and send it after the next welcome.
+    this.pendingLeave = this.conn.send(frame) ? null : { text, contact };
+    if (this.pendingLeave) return;
+    $("leave").hidden = true;
+    $("leave").reset();
+    const thanks = $("leave-thanks");
+    thanks.hidden = false;
+    thanks.focus();
+  }
+
+  askEnd() {
+    this.toggleOptions(false);
+    $("end-confirm").hidden = false;
+    $("end-yes").focus();
+  }
+
+  hideEndConfirm(refocus) {
+    $("end-confirm").hidden = true;
+    if (refocus) $("text").focus();
+  }
+
+  endChat() {
+    this.hideEndConfirm(false);
+    this.conn.send({ type: "end" });
+    // The bridge answers with state `ended`; show it at once so the tap feels done.
+    this.setState("ended", {});
+    $("ended-download").focus();
+  }
+
+  newChat() {
+    this.storage.token = null;
+    this.storage.outbox = [];
+    this.messages = [];
+    this.items.clear();
+    this.desk = null;
+    $("log").replaceChildren();
+    $("hint").hidden = false;
+    $("leave").hidden = false;
+    $("leave-thanks").hidden = true;
+    this.state = null;
+    this.conn.restart();
+    $("text").focus();
+  }
+
+  toggleOptions(force) {
+    const menu = $("options");
+    const open = force ?? menu.hidden;
+    menu.hidden = !open;
+    $("options-toggle").setAttribute("aria-expanded", String(open));
+    if (open) menu.querySelector("button:not([disabled])")?.focus();
+  }
+
+  download() {
+    this.toggleOptions(false);
+    downloadTranscript(this.messages, this.t, (m) => authorName(m, this.t), this.formatTime);
+  }
+
+  print() {
+    this.toggleOptions(false);
+    printTranscript($("print-area"), this.messages, this.t, (m) => authorName(m, this.t),
+      this.formatTime);
+  }
+}
+
+const widget = new Widget(new URLSearchParams(location.search));
+widget.start();
+// For tests and debugging in the browser console only; holds no secrets the page lacks.
+window.tiskiWidget = widget;
