@@ -125,7 +125,10 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         iq = await self.plugin["xep_0050"].send_command(self.component, node, payload=payload)
         cmd = iq["command"]
         form = cmd["form"]
-        return {"values": form.get_values(), "items": [dict(i) for i in _items(form)],
+        values = form.get_values()
+        if isinstance(values.get("message"), list):
+            values["message"] = "\n".join(values["message"])
+        return {"values": values, "items": [dict(i) for i in _items(form)],
                 "notes": cmd["notes"], "status": cmd["status"], "actions": cmd["actions"],
                 "sessionid": cmd["sessionid"], "fields": list(form.get_fields())}
 
@@ -152,7 +155,7 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
 def _items(form: Form) -> list[dict[str, Any]]:
     rows = []
     for item in form["items"]:
-        rows.append({var: field.get_value() for var, field in item.items()})
+        rows.append({var: getattr(v, "get_value", lambda v=v: v)() for var, v in item.items()})
     return rows
 
 
