@@ -91,7 +91,7 @@ def _build(doc: Document, places: Places) -> Roster:
         timezone=_timezone(doc, top.get("timezone", DEFAULT_TIMEZONE)),
         libraries=libraries,
         pools=_pools(doc, top.get("pools")),
-        hours=_hours(doc, top.get("hours"), places),
+        hours=read_hours(doc, top.get("hours"), places),
         shifts=_shifts(doc, top.get("shifts"), places),
         closed=_closed(doc, top.get("closed")),
         public_holidays=_country(doc, top.get("public_holidays")),
@@ -148,7 +148,7 @@ def _libraries(doc: Document, value: Any) -> dict[str, Library]:
     out: dict[str, Library] = {}
     for lib_id, entry in _mapping(doc, ("libraries",), value, "library ids").items():
         path: KeyPath = ("libraries", lib_id)
-        _check_id(doc, path, lib_id)
+        check_id(doc, path, lib_id)
         if not isinstance(entry, dict):
             doc.problem(path, "expected a mapping with name and desks")
             entry = {}
@@ -158,14 +158,14 @@ def _libraries(doc: Document, value: Any) -> dict[str, Library]:
             doc.problem((*path, "desks"), "a library needs at least one desk account")
         elif "desks" not in entry:
             doc.problem(path, "missing desks: a library needs at least one desk account")
-        url = _text(doc, (*path, "url"), entry.get("url"))
+        url = read_text(doc, (*path, "url"), entry.get("url"))
         if url is not None and not re.match(r"https?://\S+$", url):
             doc.problem((*path, "url"), f"expected an http(s) address, got {url!r}")
         out[lib_id] = Library(
             id=lib_id,
-            name=_text(doc, (*path, "name"), entry.get("name")) or lib_id,
+            name=read_text(doc, (*path, "name"), entry.get("name")) or lib_id,
             desks=desks,
-            phone=_text(doc, (*path, "phone"), entry.get("phone")),
+            phone=read_text(doc, (*path, "phone"), entry.get("phone")),
             url=url,
         )
     return out
@@ -175,25 +175,25 @@ def _pools(doc: Document, value: Any) -> dict[str, Pool]:
     out: dict[str, Pool] = {}
     for pool_id, entry in _mapping(doc, ("pools",), value, "pool ids").items():
         path: KeyPath = ("pools", pool_id)
-        _check_id(doc, path, pool_id)
+        check_id(doc, path, pool_id)
         if not isinstance(entry, dict):
             doc.problem(path, "expected a mapping with name and members")
             entry = {}
         _unknown_keys(doc, path, entry, POOL_KEYS)
         out[pool_id] = Pool(
             id=pool_id,
-            name=_text(doc, (*path, "name"), entry.get("name")) or pool_id,
+            name=read_text(doc, (*path, "name"), entry.get("name")) or pool_id,
             members=_ids(doc, (*path, "members"), entry.get("members")),
         )
     return out
 
 
-def _check_id(doc: Document, path: KeyPath, ident: str) -> None:
+def check_id(doc: Document, path: KeyPath, ident: str) -> None:
     if not ID.fullmatch(ident):
         doc.problem(path, f"id {ident!r} must be lower-case ASCII letters, digits, '-' or '_'")
 
 
-def _text(doc: Document, path: KeyPath, value: Any) -> str | None:
+def read_text(doc: Document, path: KeyPath, value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -247,7 +247,7 @@ def _weekday_map(doc: Document, section: str, value: Any) -> dict[int, tuple[Key
     return out
 
 
-def _hours(doc: Document, value: Any, places: Places) -> dict[int, tuple[Span, ...]]:
+def read_hours(doc: Document, value: Any, places: Places) -> dict[int, tuple[Span, ...]]:
     out: dict[int, tuple[Span, ...]] = {}
     for day, (path, entry) in _weekday_map(doc, "hours", value).items():
         places.hours[day] = path

@@ -51,10 +51,10 @@ def hours_text(roster: Roster, lang: str) -> str:
 
 
 def when_text(moment: datetime, lang: str) -> str:
-    """A local moment for people: "Mon 5.1. 10:00" style per language."""
+    """A local moment for people: "Mon 5 Jan 10:00", "ma 5.1. klo 10.00", "mån 5.1. kl. 10.00"."""
     code = _lang(lang)
     day = DAY_NAMES[code][moment.weekday()]
     clock = format_minutes(moment.hour * 60 + moment.minute, _TIME_SEP[code])
     if code == "en":
-        return f"{day} {moment:%d %b} {clock}".replace(" 0", " ", 1)
+        return f"{day} {moment.day} {moment:%b} {clock}"
     return f"{day} {moment.day}.{moment.month}. {'klo' if code == 'fi' else 'kl.'} {clock}"
