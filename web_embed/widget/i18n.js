@@ -61,6 +61,8 @@ export const TEXTS = {
     newMessage: "New message from {name}: {text}",
     transcriptTitle: "Chat transcript",
     errorGeneric: "Something went wrong: {message}",
+    // System lines the bridge sends as codes ("sys_" + code).
+    sys_message_saved: "Thank you! Your message was saved; the library will answer you.",
     welcomeHint: "Hello! Write your question below. A librarian from a library near you will answer.",
   },
   fi: {
@@ -97,7 +99,7 @@ export const TEXTS = {
     typing: "{name} kirjoittaa…",
     stateBot: "Automaattiset vastaukset. Voit pyytää kirjastonhoitajaa milloin tahansa.",
     stateQueued: "Odotetaan kirjastonhoitajaa…",
-    stateQueuedPos: "Odotetaan kirjastonhoitajaa. Olet jonossa {n}.",
+    stateQueuedPos: "Odotetaan kirjastonhoitajaa. Olet jonossa sijalla {n}.",
     stateActive: "Kirjastonhoitaja vastaa.",
     stateActiveDesk: "{desk} vastaa.",
     stateClosed: "Chat on nyt suljettu.",
@@ -119,6 +121,8 @@ export const TEXTS = {
     newMessage: "Uusi viesti, {name}: {text}",
     transcriptTitle: "Chat-keskustelu",
     errorGeneric: "Jokin meni vikaan: {message}",
+    // System lines the bridge sends as codes ("sys_" + code).
+    sys_message_saved: "Kiitos! Viestisi on tallennettu, ja kirjasto vastaa sinulle.",
     welcomeHint: "Hei! Kirjoita kysymyksesi alle. Kirjastonhoitaja vastaa sinulle.",
   },
   sv: {
@@ -177,6 +181,8 @@ export const TEXTS = {
     newMessage: "Nytt meddelande, {name}: {text}",
     transcriptTitle: "Chattsamtal",
     errorGeneric: "Något gick fel: {message}",
+    // System lines the bridge sends as codes ("sys_" + code).
+    sys_message_saved: "Tack! Ditt meddelande har sparats och biblioteket svarar dig.",
     welcomeHint: "Hej! Skriv din fråga nedan. En bibliotekarie svarar dig.",
   },
 };

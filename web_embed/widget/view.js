@@ -24,6 +24,17 @@ export function formatWhen(lang, iso) {
   }).format(d);
 }
 
+/** A message's text; the bridge's system lines come as codes we translate. */
+export function displayText(msg, t) {
+  const text = String(msg.text ?? "");
+  if (msg.from === "system" && /^[a-z_]+$/.test(text)) {
+    const key = `sys_${text}`;
+    const translated = t(key);
+    if (translated !== key) return translated;
+  }
+  return text;
+}
+
 /** The display name of a message's author. */
 export function authorName(msg, t) {
   if (msg.from === "patron") return t("you");
@@ -53,7 +64,7 @@ export function messageItem(doc, msg, t, formatTime) {
 
   const body = doc.createElement("p");
   body.className = "text";
-  appendText(body, msg.text, LINKIFY.has(msg.from));
+  appendText(body, displayText(msg, t), LINKIFY.has(msg.from));
 
   li.append(meta, body);
   if (msg.from === "patron") {

@@ -12,7 +12,7 @@ import { pickLang, translator } from "./i18n.js";
 import { ChatStorage } from "./storage.js";
 import { downloadTranscript, printTranscript } from "./transcript.js";
 import {
-  authorName, botActions, formatWhen, messageItem, setDelivery, timeFormatter,
+  authorName, botActions, displayText, formatWhen, messageItem, setDelivery, timeFormatter,
 } from "./view.js";
 
 const LIVE_STATES = new Set(["bot", "queued", "active"]);
@@ -231,7 +231,10 @@ class Widget {
     this.serviceOpen = frame.open !== false;
     this.hours = frame.hours || "";
     this.nextOpening = frame.next_opening || null;
-    this.renderHistory(Array.isArray(frame.history) ? frame.history : []);
+    const history = Array.isArray(frame.history) ? frame.history : [];
+    this.renderHistory(history);
+    // A message left earlier in this chat: thank, don't ask again.
+    this.leftMessage = history.some((m) => m.from === "system" && m.text === "message_saved");
     this.setState(frame.state || (this.serviceOpen ? "bot" : "closed"), frame);
     this.flushOutbox();
     if (this.pendingLeave) this.leaveMessage(this.pendingLeave);
@@ -270,6 +273,7 @@ class Widget {
 
   onMessage(frame) {
     if (typeof frame.id !== "string" || this.items.has(frame.id)) return;
+    if (frame.from === "system" && frame.text === "message_saved") this.leftMessage = true;
     this.showTyping(false);
     this.addMessage(frame, frame.from === "patron" ? "delivered" : null);
     this.refreshBotActions();
@@ -345,7 +349,8 @@ class Widget {
   }
 
   announce(msg) {
-    this.announceText(this.t("newMessage", { name: authorName(msg, this.t), text: msg.text }));
+    const text = displayText(msg, this.t);
+    this.announceText(this.t("newMessage", { name: authorName(msg, this.t), text }));
   }
 
   announceText(text) {
@@ -462,6 +467,8 @@ class Widget {
     const when = this.nextOpening ? formatWhen(this.lang, this.nextOpening) : "";
     $("closed-next").textContent = when ? this.t("nextOpening", { when }) : "";
     $("closed-next").hidden = !when;
+    $("leave").hidden = Boolean(this.leftMessage);
+    $("leave-thanks").hidden = !this.leftMessage;
   }
 
   leaveMessage(pending) {
@@ -482,6 +489,7 @@ class Widget {
     // Offline: keep it and send it after the next welcome.
     this.pendingLeave = this.conn.send(frame) ? null : { text, contact };
     if (this.pendingLeave) return;
+    this.leftMessage = true;
     $("leave").hidden = true;
     $("leave").reset();
     const thanks = $("leave-thanks");
@@ -514,11 +522,10 @@ class Widget {
     this.messages = [];
     this.items.clear();
     this.desk = null;
+    this.leftMessage = false;
     $("log").replaceChildren();
     $("hint").hidden = false;
-    $("leave").hidden = false;
-    $("leave-thanks").hidden = true;
-    this.state = null;
+    this.setState("bot", {}); // until the new welcome says otherwise
     this.conn.restart();
     $("text").focus();
   }
