@@ -36,9 +36,11 @@ class Period:
         return (start is None or instant >= start) and (end is None or instant < end)
 
     def label(self) -> str:
-        """Human text, e.g. "2026-09-01 – 2026-09-30"."""
+        """Human text: "2026-09" for a whole month, else e.g. "2026-09-01 – 2026-09-15"."""
         if self.first and self.last and self.first == self.last:
             return self.first.isoformat()
+        if self.first and self.last and _whole_month(self.first, self.last):
+            return month_of(self.first)
         first = self.first.isoformat() if self.first else "…"
         last = self.last.isoformat() if self.last else "…"
         return f"{first} – {last}"
@@ -80,6 +82,11 @@ def previous_month(month: str) -> str:
     """The YYYY-MM before `month`."""
     first = parse_day(month)
     return month_of(first - timedelta(days=1))
+
+
+def _whole_month(first: date, last: date) -> bool:
+    days = calendar.monthrange(first.year, first.month)[1]
+    return first.day == 1 and last == first.replace(day=days)
 
 
 def _utc(day: date, tz: ZoneInfo) -> datetime:

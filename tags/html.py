@@ -1,0 +1,189 @@
+"""The self-contained HTML report: tables of every figure, charts inlined as SVG, all escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+
+from tags import charts
+from tags.compare import ComparisonRow
+from tags.model import TagSet
+from tags.stats import NONE_KEY, WEEKDAYS, Summary
+from tags.textout import duration, percent, tag_name
+
+# No network, no scripts: the file works offline and as an e-mail attachment.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem;
+       color: #1a202c; }
+h1 { font-size: 1.6rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #cbd5e0; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { padding: .25rem .75rem; border-bottom: 1px solid #e2e8f0; text-align: left; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+.meta { color: #4a5568; }
+"""
+BREAKDOWN_TITLES = {
+    "tag": "Conversations by tag",
+    "weekday": "Conversations by weekday",
+    "hour": "Conversations by hour",
+    "month": "Conversations by month",
+    "desk": "Conversations by desk (the desk that accepted)",
+    "library": "Conversations by library (the page's library)",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison table for the report: rows and the two columns' labels."""
+
+    rows: tuple[ComparisonRow, ...]
+    this_label: str
+    other_label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the HTML report shows, computed beforehand."""
+
+    title: str
+    period: str
+    timezone: str
+    generated: datetime
+    summary: Summary
+    breakdowns: dict[str, tuple[tuple[str, int], ...]]
+    grid: tuple[tuple[int, ...], ...]
+    tagset: TagSet | None = None
+    lang: str = "fi"
+    comparison: Comparison | None = None
+    sources: tuple[str, ...] = field(default=())
+
+
+def render_html(data: ReportData) -> str:
+    """The whole report as one HTML document."""
+    parts = [
+        _head(data),
+        _summary(data.summary),
+        _section_tag(data),
+        _section_counts(data, "weekday", chart=True),
+        _heat(data),
+        _section_counts(data, "hour"),
+        _section_counts(data, "month"),
+        _section_counts(data, "desk"),
+        _section_counts(data, "library"),
+        _comparison(data),
+        "</main></body></html>\n",
+    ]
+    return "".join(part for part in parts if part)
+
+
+def _head(data: ReportData) -> str:
+    sources = ", ".join(data.sources)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(data.lang)}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(data.title)}</title><style>{STYLE}</style></head><body><main>"
+        f"<h1>{escape(data.title)}</h1>"
+        f'<p class="meta">Period {escape(data.period)} · times in {escape(data.timezone)} · '
+        f"made {escape(data.generated.strftime('%Y-%m-%d %H:%M'))}"
+        + (f" · from {escape(sources)}" if sources else "")
+        + "</p>"
+    )
+
+
+def _summary(s: Summary) -> str:
+    rows = [
+        ("Conversations", str(s.conversations)),
+        ("Answered", f"{s.answered} ({percent(s.share_answered)})"),
+        ("Never answered", str(s.unanswered)),
+        ("Left as messages", f"{s.left_message} ({percent(s.share_left_message)})"),
+        ("Interrupted", str(s.interrupted)),
+        ("Time to first answer, median", duration(s.wait_median)),
+        ("Time to first answer, 90th percentile", duration(s.wait_p90)),
+        ("Chat length, median", duration(s.length_median)),
+        ("Chat length, 90th percentile", duration(s.length_p90)),
+        ("Lines per answered chat, median", "–" if s.lines_median is None else f"{s.lines_median:g}"),
+    ]
+    body = "".join(f'<tr><th scope="row">{escape(k)}</th><td class="n">{escape(v)}</td></tr>'
+                   for k, v in rows)  # fmt: skip
+    return f'<h2 id="summary">Summary</h2><table class="summary">{body}</table>'
+
+
+def _section_tag(data: ReportData) -> str:
+    rows = data.breakdowns.get("tag", ())
+    labels = [_label(key, data) for key, _ in rows]
+    chart = charts.bar_chart(labels, [n for _, n in rows], title="By tag", horizontal=True)
+    return _section(data, "tag", rows, chart)
+
+
+def _section_counts(data: ReportData, by: str, chart: bool = False) -> str:
+    rows = data.breakdowns.get(by, ())
+    if by == "hour":
+        rows = tuple(_busy_span(rows))
+    svg = None
+    if chart and rows:
+        svg = charts.bar_chart([k for k, _ in rows], [n for _, n in rows], title=f"By {by}")
+    return _section(data, by, rows, svg)
+
+
+def _section(data: ReportData, by: str, rows: Sequence[tuple[str, int]], svg: str | None) -> str:
+    total = data.summary.conversations
+    named = by == "tag" and data.tagset is not None
+    head = "<tr><th>Key</th>" + ("<th>Name</th>" if named else "")
+    head += '<th class="n">Conversations</th><th class="n">Share</th></tr>'
+    body = ""
+    for key, count in rows:
+        name = f"<td>{escape(tag_name(key, data.tagset, data.lang))}</td>" if named else ""
+        share = percent(count / total) if total else "–"
+        body += (f'<tr><td>{escape(key)}</td>{name}<td class="n">{count}</td>'
+                 f'<td class="n">{escape(share)}</td></tr>')  # fmt: skip
+    figure = f"<figure>{svg}</figure>" if svg else ""
+    note = "<p>A conversation with several tags counts under each.</p>" if by == "tag" else ""
+    return (f'<h2 id="by-{by}">{escape(BREAKDOWN_TITLES[by])}</h2>{figure}{note}'
+            f'<table class="by-{by}"><thead>{head}</thead><tbody>{body}</tbody></table>')  # fmt: skip
+
+
+def _heat(data: ReportData) -> str:
+    busy = [h for h in range(24) if any(row[h] for row in data.grid)]
+    hours = list(range(min(busy), max(busy) + 1)) if busy else list(range(8, 18))
+    svg = charts.heat_map(data.grid, WEEKDAYS, hours, title="Weekday × hour")
+    return f'<h2 id="heat-map">Weekday × hour</h2><figure>{svg}</figure>'
+
+
+def _comparison(data: ReportData) -> str:
+    comp = data.comparison
+    if comp is None:
+        return ""
+    head = (f"<tr><th>Tag</th><th class=\"n\">{escape(comp.this_label)}</th>"
+            f'<th class="n">Share</th><th class="n">{escape(comp.other_label)}</th>'
+            '<th class="n">Change</th></tr>')  # fmt: skip
+    body = ""
+    for row in comp.rows:
+        name = tag_name(row.tag_id, data.tagset, data.lang) or row.tag_id
+        diff = "–" if row.difference is None else f"{row.difference:+.1f} pp"
+        body += (f"<tr><td>{escape(name)}</td><td class=\"n\">{row.count}</td>"
+                 f'<td class="n">{escape(percent(row.share))}</td>'
+                 f'<td class="n">{escape(percent(row.other_share))}</td>'
+                 f'<td class="n">{escape(diff)}</td></tr>')  # fmt: skip
+    note = f"<p>{escape(comp.note)}</p>" if comp.note else ""
+    return (
+        f'<h2 id="comparison">Tag shares: {escape(comp.this_label)} vs '
+        f"{escape(comp.other_label)}</h2>{note}"
+        "<p>Shares are among topic tags (automatic tags and untagged chats left out).</p>"
+        f'<table class="comparison"><thead>{head}</thead><tbody>{body}</tbody></table>'
+    )
+
+
+def _busy_span(rows: Sequence[tuple[str, int]]) -> Sequence[tuple[str, int]]:
+    busy = [i for i, (_, n) in enumerate(rows) if n]
+    return rows[busy[0] : busy[-1] + 1] if busy else ()
+
+
+def _label(key: str, data: ReportData) -> str:
+    if key == NONE_KEY:
+        return "(no tag)"
+    return tag_name(key, data.tagset, data.lang) or key

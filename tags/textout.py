@@ -1,0 +1,121 @@
+"""Plain-text and CSV output of report figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from tags.compare import ComparisonRow
+from tags.model import TagSet
+from tags.stats import Summary
+
+
+def counts_csv(rows: Sequence[tuple[str, int]]) -> str:
+    """`key,count` with a header, one row per key."""
+    return _csv(["key", "count"], rows)
+
+
+def comparison_csv(rows: Sequence[ComparisonRow]) -> str:
+    """One row per tag: count and share now, the other side's count and share, change in pp."""
+    header = ["key", "count", "share", "other_count", "other_share", "difference_pp"]
+    return _csv(
+        header,
+        [
+            (r.tag_id, r.count, _num(r.share, 100), _opt(r.other_count), _num(r.other_share, 100),
+             _num(r.difference, 1))
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+def counts_table(rows: Sequence[tuple[str, int]], total: int, tagset: TagSet | None, lang: str) -> str:
+    """Aligned columns: key, (tag name,) count, share of conversations."""
+    named = [(key, tag_name(key, tagset, lang), count) for key, count in rows]
+    width = max((len(key) for key, _, _ in named), default=3)
+    name_width = max((len(name) for _, name, _ in named), default=0)
+    lines = []
+    for key, name, count in named:
+        share = f"{percent(count / total if total else None):>7}"
+        label = f"  {name:<{name_width}}" if name_width else ""
+        lines.append(f"{key:<{width}}{label}  {count:>6}  {share}")
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(s: Summary, title: str) -> str:
+    """The headline figures as labelled lines."""
+    pairs = [
+        ("Conversations", str(s.conversations)),
+        ("Answered", f"{s.answered} ({percent(s.share_answered)})"),
+        ("Never answered", str(s.unanswered)),
+        ("Left as messages", f"{s.left_message} ({percent(s.share_left_message)})"),
+        ("Interrupted", str(s.interrupted)),
+        ("Time to first answer, median", duration(s.wait_median)),
+        ("Time to first answer, 90th percentile", duration(s.wait_p90)),
+        ("Chat length, median", duration(s.length_median)),
+        ("Chat length, 90th percentile", duration(s.length_p90)),
+        ("Lines per answered chat, median", _opt(s.lines_median, "–")),
+    ]
+    width = max(len(label) for label, _ in pairs)
+    return title + "\n" + "".join(f"  {label:<{width}}  {value}\n" for label, value in pairs)
+
+
+def comparison_table(
+    rows: Sequence[ComparisonRow], this: str, other: str, tagset: TagSet | None, lang: str
+) -> str:
+    """Aligned comparison: tag, count and share now, the other share, the change."""
+    names = [tag_name(r.tag_id, tagset, lang) or r.tag_id for r in rows]
+    width = max([len(n) for n in names] + [3])
+    head = f"{'tag':<{width}}  {this:>14}  {other:>14}  {'change':>8}"
+    lines = [head]
+    for row, name in zip(rows, names, strict=True):
+        now = f"{row.count:>5} {percent(row.share):>8}"
+        then = f"{_opt(row.other_count):>5} " if row.other_count is not None else "      "
+        diff = "–" if row.difference is None else f"{row.difference:+.1f} pp"
+        lines.append(f"{name:<{width}}  {now:>14}  {then}{percent(row.other_share):>8}  {diff:>8}")
+    return "\n".join(lines) + "\n"
+
+
+def tag_name(key: str, tagset: TagSet | None, lang: str) -> str:
+    """The tag's display name for a key, with "(removed)" if so; "" when unknown."""
+    tag = tagset.get(key) if tagset else None
+    if tag is None:
+        return ""
+    return f"{tag.name(lang)} (removed)" if tag.removed else tag.name(lang)
+
+
+def percent(share: float | None) -> str:
+    """0.456 → "45.6 %"; None → "–"."""
+    return "–" if share is None else f"{share * 100:.1f} %"
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds as "45 s", "2 min 05 s" or "1 h 02 min"; None → "–"."""
+    if seconds is None:
+        return "–"
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _num(value: float | None, scale: float) -> str:
+    return "" if value is None else f"{value * scale:.1f}"
+
+
+def _opt(value: object | None, none: str = "") -> str:
+    if value is None:
+        return none
+    return f"{value:g}" if isinstance(value, float) else str(value)
