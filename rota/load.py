@@ -68,6 +68,7 @@ def check_roster(text: str, source: str = "rota.yaml") -> tuple[Roster | None, l
     places = Places()
     roster = _build(doc, places)
     validate(roster, doc, places)
+    doc.problems.sort(key=lambda p: (p.line is None, p.line or 0))
     if doc.errors:
         return None, doc.problems
     warnings = tuple(p for p in doc.problems if p.warning)
@@ -154,7 +155,7 @@ def _libraries(doc: Document, value: Any) -> dict[str, Library]:
             entry = {}
         _unknown_keys(doc, path, entry, LIBRARY_KEYS)
         desks = _jids(doc, (*path, "desks"), entry.get("desks"))
-        if not desks and "desks" in entry:
+        if "desks" in entry and not entry["desks"]:
             doc.problem((*path, "desks"), "a library needs at least one desk account")
         elif "desks" not in entry:
             doc.problem(path, "missing desks: a library needs at least one desk account")
@@ -189,11 +190,13 @@ def _pools(doc: Document, value: Any) -> dict[str, Pool]:
 
 
 def check_id(doc: Document, path: KeyPath, ident: str) -> None:
+    """Report an id that is not a lower-case ASCII slug."""
     if not ID.fullmatch(ident):
         doc.problem(path, f"id {ident!r} must be lower-case ASCII letters, digits, '-' or '_'")
 
 
 def read_text(doc: Document, path: KeyPath, value: Any) -> str | None:
+    """A text value (numbers become text, e.g. phone numbers); None when absent."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -239,15 +242,16 @@ def _weekday_map(doc: Document, section: str, value: Any) -> dict[int, tuple[Key
                 path, f"unknown weekday {key!r} (mon, tue, wed, thu, fri, sat, sun or a range like mon-fri)"
             )
             continue
+        repeated = [f"{section}.{out[day][0][-1]}" for day in days if day in out]
+        if repeated:
+            doc.problem(path, f"{key!r} repeats a weekday already given at {', '.join(repeated)}")
         for day in days:
-            if day in out:
-                doc.problem(path, f"{key!r} repeats a weekday already given at {section}.{out[day][0][-1]}")
-            else:
-                out[day] = (path, entry)
+            out.setdefault(day, (path, entry))
     return out
 
 
 def read_hours(doc: Document, value: Any, places: Places) -> dict[int, tuple[Span, ...]]:
+    """Service hours per weekday from an `hours` mapping ("mon": "10:00-16:00" or a list)."""
     out: dict[int, tuple[Span, ...]] = {}
     for day, (path, entry) in _weekday_map(doc, "hours", value).items():
         places.hours[day] = path
@@ -259,6 +263,7 @@ def read_hours(doc: Document, value: Any, places: Places) -> dict[int, tuple[Spa
                 spans.append(parse_span(item))
             except ValueError as exc:
                 doc.problem(sub, str(exc))
+                places.bad_hours.add(day)
         if spans:
             out[day] = tuple(sorted(spans))
     return out
@@ -268,15 +273,19 @@ def _shifts(doc: Document, value: Any, places: Places) -> dict[int, tuple[Slot, 
     out: dict[int, tuple[Slot, ...]] = {}
     for day, (path, entry) in _weekday_map(doc, "shifts", value).items():
         places.shifts[day] = path
+        if entry is not None and not isinstance(entry, dict):
+            places.bad_slots.add(day)
         slots: list[Slot] = []
         for key, target in _mapping(doc, path, entry, "time slots").items():
             try:
                 span = parse_span(key)
             except ValueError as exc:
                 doc.problem((*path, key), str(exc))
+                places.bad_slots.add(day)
                 continue
             if not isinstance(target, str):
                 doc.problem((*path, key), f"expected a library or pool id, got {target!r}")
+                places.bad_slots.add(day)
                 continue
             places.slots[(day, span)] = (*path, key)
             slots.append(Slot(span, target))

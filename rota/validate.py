@@ -18,6 +18,9 @@ class Places:
     hours: dict[int, KeyPath] = field(default_factory=dict)
     shifts: dict[int, KeyPath] = field(default_factory=dict)
     slots: dict[tuple[int, Span], KeyPath] = field(default_factory=dict)
+    # Days with an unreadable time: already reported, so gaps there would only be noise.
+    bad_hours: set[int] = field(default_factory=set)
+    bad_slots: set[int] = field(default_factory=set)
 
 
 def validate(roster: Roster, doc: Document, places: Places) -> None:
@@ -86,7 +89,7 @@ def _check_day(roster: Roster, doc: Document, places: Places, day: int) -> None:
         if not roster.has_target(slot.target):
             doc.problem(path, _unknown(roster, slot.target))
         outside = _minus([slot.span], hours)
-        if outside:
+        if outside and day not in places.bad_hours:
             if hours:
                 text = f"{name}: slot {slot.span} is outside service hours "
                 text += f"({', '.join(map(str, hours))}): {', '.join(map(str, outside))}"
@@ -95,6 +98,8 @@ def _check_day(roster: Roster, doc: Document, places: Places, day: int) -> None:
             doc.problem(path, text)
     for earlier, later in _overlaps(tuple(s.span for s in slots)):
         doc.problem(places.slots[(day, later)], f"{name}: slot {later} overlaps slot {earlier}")
+    if day in places.bad_slots:
+        return
     for gap in _minus(hours, [s.span for s in slots]):
         path = places.shifts.get(day) or places.hours[day]
         doc.problem(path, f"{name}: nobody on duty {gap} (inside service hours)")

@@ -24,7 +24,9 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
@@ -50,12 +52,14 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
 
     def line(self, path: Path) -> int | None:
-        """Line of a path, or of its nearest ancestor that has one."""
+        """Line of a path, or of its nearest ancestor below the top that has one."""
+        if not path:
+            return self.lines.get(())
         while path:
             if path in self.lines:
                 return self.lines[path]
             path = path[:-1]
-        return self.lines.get(())
+        return None
 
     def problem(self, path: Path, message: str, *, warning: bool = False) -> None:
         """Record a problem at a key path."""
@@ -101,4 +105,8 @@ def _convert(node: yaml.Node, path: Path, loader: _Loader, doc: Document) -> Any
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, i), loader, doc) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. a date like 2026-02-30
+        doc.problem(path, f"malformed value {node.value!r}: {exc}")
+        return node.value
