@@ -63,16 +63,22 @@ def summary_text(s: Summary, title: str) -> str:
 def comparison_table(
     rows: Sequence[ComparisonRow], this: str, other: str, tagset: TagSet | None, lang: str
 ) -> str:
-    """Aligned comparison: tag, count and share now, the other share, the change."""
+    """Aligned comparison under a title line: tag, count and share, the other side, the change."""
     names = [tag_name(r.tag_id, tagset, lang) or r.tag_id for r in rows]
     width = max([len(n) for n in names] + [3])
-    head = f"{'tag':<{width}}  {this:>14}  {other:>14}  {'change':>8}"
-    lines = [head]
+    counted = any(r.other_count is not None for r in rows)
+    other_head = f"{'count':>6}  {'share':>7}" if counted else f"{'share':>7}"
+    lines = [
+        f"{this} compared with {other}",
+        f"{'tag':<{width}}  {'count':>6}  {'share':>7}  |  {other_head}  {'change':>9}",
+    ]
     for row, name in zip(rows, names, strict=True):
-        now = f"{row.count:>5} {percent(row.share):>8}"
-        then = f"{_opt(row.other_count):>5} " if row.other_count is not None else "      "
+        then = f"{_opt(row.other_count):>6}  " if counted else ""
         diff = "–" if row.difference is None else f"{row.difference:+.1f} pp"
-        lines.append(f"{name:<{width}}  {now:>14}  {then}{percent(row.other_share):>8}  {diff:>8}")
+        lines.append(
+            f"{name:<{width}}  {row.count:>6}  {percent(row.share):>7}  |  "
+            f"{then}{percent(row.other_share):>7}  {diff:>9}"
+        )
     return "\n".join(lines) + "\n"
 
 
