@@ -373,7 +373,7 @@
     badge.hidden = ui.unread === 0;
     badge.textContent = String(ui.unread);
     var words = ui.unread === 1 ? T.unread1 : T.unread.replace("{n}", ui.unread);
-    unreadText.textContent = ui.unread ? ", " + words : "";
+    unreadText.textContent = ui.unread ? "(" + words + ")" : "";
     live.textContent = ui.unread ? words : "";
   }
 
@@ -518,7 +518,7 @@
 
   function start() {
     document.body.append(hostEl);
-    if (remembered.open && remembered.ongoing) {
+    if (remembered.open) {
       openPanel(true); // the patron had the chat open on the previous page or before the reload
     } else {
       if (history.state && history.state.tiskiPanel) {

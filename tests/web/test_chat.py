@@ -3,6 +3,8 @@ Chromium → bridge (WebSocket) → Prosody → desk, and back."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -46,4 +48,49 @@ async def test_open_send_and_receive_reply(stack: Stack, browser: Browser) -> No
     await expect(link).to_have_attribute("href", "https://piki.example/lainat")
     await expect(link).to_have_attribute("rel", "noopener noreferrer")
     await expect(link).to_have_attribute("target", "_blank")
+    assert patron.errors == []
+
+
+
+async def test_chat_follows_navigation_and_reload(stack: Stack, browser: Browser) -> None:
+    desk = await stack.desk(DESK)
+    patron = await open_page(browser, stack.web_url + "/demo/", DESKTOP)
+    await patron.open_chat()
+    await patron.send("Etsin kissakirjoja")
+    offer = await desk.next_message("offer")
+    desk.say(offer.frm, "Kokeile hakua sanalla kissa.")
+    await expect(patron.messages("librarian")).to_have_count(1)
+    texts = patron.panel.locator("#log li .text")
+
+    # Another page of the same site: the open panel comes back with the same conversation.
+    await patron.page.goto(stack.web_url + "/demo/search.html?q=kissa")
+    await expect(texts).to_have_text(["Etsin kissakirjoja", "Kokeile hakua sanalla kissa."])
+    await patron.wait_connected()
+    await patron.send("Löysin, kiitos! Entä varaaminen?")
+    follow_up = await desk.next_message("line")
+    assert follow_up.frm == offer.frm  # the same chat, the same patron JID
+    assert "Entä varaaminen" in follow_up.body
+
+    # A reply that arrives while the page reloads is in the history after it.
+    await patron.page.reload()
+    desk.say(offer.frm, "Varaa Varaa-painikkeella.")
+    await expect(texts).to_have_text([
+        "Etsin kissakirjoja", "Kokeile hakua sanalla kissa.",
+        "Löysin, kiitos! Entä varaaminen?", "Varaa Varaa-painikkeella.",
+    ])
+    await expect(patron.messages("patron").locator(".delivery")).to_have_text(["Perillä"] * 2)
+
+    # Minimised on one page, the chat stays minimised on the next, with its launcher.
+    await patron.panel.locator("#close").click()
+    await expect(patron.launcher).to_be_focused()
+    await patron.page.goto(stack.web_url + "/demo/")
+    await expect(patron.launcher).to_be_visible()
+    await expect(patron.launcher).to_have_attribute("aria-expanded", "false")
+    desk.say(offer.frm, "Onko muuta kysyttävää?")
+    await expect(patron.page.locator("#tiski-chat .badge")).to_have_text("1")
+    await expect(patron.launcher).to_have_accessible_name(
+        re.compile(r"^Chattaa kirjastonhoitajan kanssa\s*\(1 uusi viesti chatissa\)$"))
+    await patron.open_chat()
+    await expect(texts.last).to_have_text("Onko muuta kysyttävää?")
+    await expect(patron.page.locator("#tiski-chat .badge")).to_be_hidden()
     assert patron.errors == []

@@ -42,8 +42,10 @@ class PatronPage:
         return self.panel.locator(f"#log li.from-{sender}")
 
     async def open_chat(self) -> None:
+        """Tap the launcher once; the panel is there and connected."""
         await self.launcher.click()
-        await expect(self.input).to_be_visible()
+        await expect(self.page.locator("#tiski-chat iframe")).to_be_visible()
+        await self.wait_connected()
 
     async def send(self, text: str) -> Locator:
         """Type a line and press Enter; returns its list item."""
@@ -69,6 +71,8 @@ async def open_page(
 ) -> PatronPage:
     """Open `url` in a new tab (of a new context unless one is given)."""
     if context is None:
+        context_options.setdefault("locale", "fi-FI")
+        context_options.setdefault("timezone_id", "Europe/Helsinki")
         context = await browser.new_context(viewport=viewport, **context_options)  # type: ignore[arg-type]
     page = await context.new_page()
     patron = PatronPage(context, page)

@@ -440,9 +440,15 @@ class Widget {
     $("composer").hidden = !live;
     $("end").disabled = !live;
     $("closed-box").hidden = state !== "closed";
+    $("hint").hidden = state !== "bot" || this.messages.length > 0;
     $("ended-box").hidden = state !== "ended";
     if (state === "closed") this.showClosed();
     if (!live) this.showTyping(false);
+    // Focus must not stay on a control that just disappeared (e.g. the message box when
+    // the welcome says the service is closed).
+    const focused = document.activeElement;
+    if (this.visible && changed && (!focused || focused === document.body ||
+        !focused.checkVisibility())) this.focusMain();
     this.refreshBotActions();
     this.reportStatus();
   }
