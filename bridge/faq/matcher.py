@@ -90,12 +90,14 @@ class _LangIndex:
             for cut in range(3, len(query) - 3):
                 if query[cut:] in self.idf:
                     offer(query[cut:], 0.75)
-            limit = 2 if len(query) >= 8 else 1
+        if len(query) >= 5:
+            # a typo: one edit (two in long words), a swap of neighbours counting as one
+            limit = 2 if len(query) >= 9 else 1
             for term, dist, _ in process.extract(
                 query, self._vocab, scorer=OSA.distance, score_cutoff=limit, limit=8
             ):
-                if dist and len(term) >= 4:
-                    offer(term, 0.85 if dist == 1 else 0.7)
+                if dist and len(term) >= 5:
+                    offer(term, 0.8 if dist == 1 else 0.65)
         return {term: sim for term, sim in found.items() if sim > 0.0}
 
     def weight(self, expansion: dict[str, float]) -> float:
@@ -114,17 +116,21 @@ class _LangIndex:
         for expansion in expansions:
             for term in expansion:
                 candidates.update(self.postings[term])
+        # A rare word matched to a common one (e-äänikirja ~ kirja) explains only as much as
+        # the common word says, in both directions.
+        idf = self.idf
         cover: dict[str, float] = {}
-        for expansion in expansions:
+        for expansion, weight in zip(expansions, weights, strict=True):
             for term, sim in expansion.items():
-                if sim > cover.get(term, 0.0):
-                    cover[term] = sim
+                value = sim * min(1.0, weight / idf[term])
+                if value > cover.get(term, 0.0):
+                    cover[term] = value
         scores: dict[int, float] = {}
         for number in candidates:
             entry = self.entries[number]
             explained = sum(
-                weight * max((sim for t, sim in exp.items() if t in entry.vocab), default=0.0)
-                for exp, weight in zip(expansions, weights, strict=True)
+                max((s * min(w, idf[t]) for t, s in exp.items() if t in entry.vocab), default=0.0)
+                for exp, w in zip(expansions, weights, strict=True)
             )
             q_cov = explained / total if total else 0.0
             e_cov = max((self._present(ex, cover) for ex in entry.examples), default=0.0)
@@ -147,13 +153,14 @@ def _prefix_sim(query: str, term: str) -> float:
         if a != b:
             break
         common += 1
-    longer = max(len(query), len(term))
-    if common < 4 or common / longer < 0.6:
+    if common < 4:
         return 0.0
-    rest = longer - common
-    if common == min(len(query), len(term)) and rest >= 4:
-        return 0.5  # a compound's first part: kirjasto ~ kirjastokortti
-    return 0.5 + 0.5 * common / longer
+    rest = max(len(query), len(term)) - common
+    if rest <= 3:
+        return 1.0 - 0.1 * rest  # endings the stemmer left: varaus ~ varauks, uusin ~ uusim
+    if common == min(len(query), len(term)):
+        return 0.4  # a compound's first part: kirjasto ~ kirjastokortti
+    return 0.0
 
 
 class Matcher:
