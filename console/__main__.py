@@ -1,0 +1,62 @@
+"""`python -m console --config FILE`: start the librarian console."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from console.errors import ConsoleError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m console",
+                                     description="Tiski librarian console (a desk client).")
+    parser.add_argument("--config", required=True, type=Path, help="console YAML config file")
+    parser.add_argument("--debug-log", type=Path, help="write a debug log to this file")
+    args = parser.parse_args(argv)
+    if args.debug_log:
+        logging.basicConfig(filename=args.debug_log, level=logging.DEBUG,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    else:
+        logging.basicConfig(level=logging.CRITICAL)
+    try:
+        app = build_app(args.config)
+    except ConsoleError as exc:
+        print(f"tiski console: {exc}", file=sys.stderr)
+        return 2
+    app.run()
+    return app.return_code or 0
+
+
+def build_app(config_path: Path):  # type: ignore[no-untyped-def]
+    """The real app for a config file: XMPP back end, local log, roster, canned answers."""
+    from console.app import ConsoleApp
+    from console.canned import load_canned
+    from console.config import load_config
+    from console.duty import Roster
+    from console.errors import ConfigError
+    from console.log import ChatLog
+    from console.xmpp import DeskClient
+
+    config = load_config(config_path)
+    try:
+        roster = Roster.load(config.roster)
+    except ImportError as exc:
+        raise ConfigError(f"roster {config.roster}: the rota package is missing ({exc})") from exc
+    except Exception as exc:
+        raise ConfigError(f"roster {config.roster}: {exc}") from exc
+    return ConsoleApp(
+        DeskClient(config.xmpp, config.bridge, lang=config.lang),
+        ChatLog(config.log),
+        lang=config.lang,
+        alerts=config.alerts,
+        retention_days=config.retention_days,
+        roster=roster,
+        canned=load_canned(config.canned),
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+"""What each key does: accept, switch, reply, tag, transfer, end, note, canned, search."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from console.backend import CommandResult, Line
+from console.errors import NotConnected
+from console.model import Section
+from console.widgets.chat_list import ChatList
+from console.widgets.reply import ReplyInput
+from console.widgets.transcript import TranscriptView
+
+if TYPE_CHECKING:
+    from console.app import ConsoleApp
+
+log = logging.getLogger(__name__)
+
+
+class ActionsMixin:
+    """The ConsoleApp's actions; kept apart so app.py stays about layout and state."""
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _run(self: ConsoleApp, coro: Awaitable[CommandResult], what: str) -> None:
+        """Run a bridge command in the background and report its result."""
+
+        async def runner() -> None:
+            try:
+                result = await coro
+            except NotConnected:
+                self.notify(self.texts("not_connected"), severity="warning")
+                return
+            except Exception as exc:
+                log.exception("%s failed", what)
+                self.notify(self.texts("failed", why=str(exc)), severity="error")
+                return
+            if result.ok:
+                self.notify(self.texts("done", what=result.message or what), timeout=2)
+            else:
+                self.notify(self.texts("failed", why=result.message or what),
+                            severity="error")
+
+        self.run_worker(runner(), group="commands", exit_on_error=False)
+
+    def _current(self: ConsoleApp, need_open: bool = True) -> str | None:
+        chat = self.book.get(self.active) if self.active else None
+        if chat is None:
+            self.notify(self.texts("no_chat"), severity="warning")
+            return None
+        if need_open and chat.section(self.book.me) is Section.ENDED:
+            self.notify(self.texts("ended"), severity="warning")
+            return None
+        return chat.session
+
+    # -- chats -----------------------------------------------------------------------------
+    def action_accept_next(self: ConsoleApp) -> None:
+        """Accept the open chat if it waits, else the one waiting longest."""
+        chat = self.book.get(self.active) if self.active else None
+        if chat is None or chat.section(self.book.me) is not Section.WAITING:
+            chat = self.book.next_waiting()
+        if chat is None:
+            self.notify(self.texts("no_waiting"))
+            return
+        self.open_chat(chat.session)
+        self.query_one(ReplyInput).focus()
+        self._run(self.backend.accept(chat.session), self.texts("act.accept"))
+
+    def _step(self: ConsoleApp, delta: int) -> None:
+        sessions = self.query_one(ChatList).sessions
+        if not sessions:
+            return
+        index = sessions.index(self.active) if self.active in sessions else -delta
+        self.open_chat(sessions[(index + delta) % len(sessions)])
+
+    def action_next_chat(self: ConsoleApp) -> None:
+        self._step(1)
+
+    def action_prev_chat(self: ConsoleApp) -> None:
+        self._step(-1)
+
+    def action_goto_chat(self: ConsoleApp, n: int) -> None:
+        sessions = self.query_one(ChatList).sessions
+        if 0 < n <= len(sessions):
+            self.open_chat(sessions[n - 1])
+            self.query_one(ReplyInput).focus()
+
+    def action_focus_list(self: ConsoleApp) -> None:
+        self.query_one(ChatList).focus()
+
+    def action_toggle_side(self: ConsoleApp) -> None:
+        self.screen.toggle_class("-show-side")
+
+    def action_scroll_transcript(self: ConsoleApp, direction: int) -> None:
+        view = self.query_one(TranscriptView)
+        view.scroll_page_down() if direction > 0 else view.scroll_page_up()
+
+    # -- replying ----------------------------------------------------------------------------
+    async def on_reply_input_submitted(self: ConsoleApp, event: ReplyInput.Submitted) -> None:
+        """Enter in the reply line: send to the patron (queued while disconnected)."""
+        text = event.text.strip("\n")
+        if not text.strip():
+            return
+        session = self._current()
+        if session is None:
+            return
+        chat = self.book.chats[session]
+        if chat.section(self.book.me) is Section.TAKEN:
+            self.notify(self.texts("taken_by", who=chat.meta.owner), severity="warning")
+            return
+        reply = self.query_one(ReplyInput)
+        reply.load_text("")
+        self.drafts.pop(session, None)
+        await self.chat_log.set_draft(session, "")
+        now = datetime.now(UTC)
+        try:
+            msg_id = await self.backend.send_line(session, text)
+            line = Line(session, now, "librarian", self.texts("you"), text, msg_id)
+        except NotConnected:
+            line = Line(session, now, "librarian", self.texts("you"), text, pending=True)
+            self.outbox.append((session, text, len(chat.lines)))
+            self.notify(self.texts("sent_offline"), severity="warning")
+        chat.add(line)
+        self._typing_sent.pop(session, None)
+        if not line.pending:
+            await self.chat_log.save_line(line)
+        if session == self.active:
+            self.query_one(TranscriptView).append(line)
+
+    async def flush_outbox(self: ConsoleApp) -> None:
+        """Send lines written while disconnected, in order."""
+        while self.outbox and self.backend.connected:
+            session, text, index = self.outbox[0]
+            try:
+                msg_id = await self.backend.send_line(session, text)
+            except NotConnected:
+                return
+            self.outbox.pop(0)
+            chat = self.book.chats[session]
+            old = chat.lines[index]
+            sent = Line(session, old.ts, old.sender, old.name, text, msg_id)
+            chat.lines[index] = sent
+            await self.chat_log.save_line(sent)
+            if session == self.active:
+                self.query_one(TranscriptView).replace_line(index, sent)
+
+    def on_text_area_changed(self: ConsoleApp, event: ReplyInput.Changed) -> None:
+        """A key press in the reply line: keep the draft, tell the patron we are typing."""
+        if not isinstance(event.text_area, ReplyInput):
+            return
+        session = self.active
+        chat = self.book.get(session) if session else None
+        if session is None or chat is None:
+            return
+        text = event.text_area.text
+        self.drafts[session] = text
+        if chat.section(self.book.me) not in (Section.MINE, Section.WAITING):
+            return
+        if not chat.meta.owner:
+            return  # typing into a waiting chat is not yet talking to the patron
+        now = time.monotonic()
+        state, at = self._typing_sent.get(session, ("", 0.0))
+        if text.strip() and (state != "composing" or now - at > TYPING_REPEAT_S):
+            self._send_typing(session, "composing")
+        elif not text.strip() and state == "composing":
+            self._send_typing(session, "active")
+        self.set_timer(TYPING_PAUSE_S, lambda: self._maybe_paused(session))
+        self.set_timer(0.5, self._persist_draft)
+
+    def _send_typing(self: ConsoleApp, session: str, state: str) -> None:
+        self._typing_sent[session] = (state, time.monotonic())
+        if self.backend.connected:
+            self.run_worker(self.backend.send_typing(session, state), exit_on_error=False)
+
+    def _maybe_paused(self: ConsoleApp, session: str) -> None:
+        state, at = self._typing_sent.get(session, ("", 0.0))
+        if state == "composing" and time.monotonic() - at >= TYPING_PAUSE_S - 0.1:
+            self._send_typing(session, "paused")
+
+    async def _persist_draft(self: ConsoleApp) -> None:
+        await self.save_draft()
+
+    # -- commands with pickers ------------------------------------------------------------
+    async def action_tag(self: ConsoleApp) -> None:
+        from console.screens.pickers import TagPicker
+
+        session = self._current()
+        if session is None:
+            return
+        if not self.tag_list:
+            self.tag_list = await self.backend.tags()
+        current = self.book.chats[session].meta.tags
+
+        def chosen(tags: tuple[str, ...] | None) -> None:
+            if tags is None:
+                return
+            added = [t for t in tags if t not in current]
+            removed = [t for t in current if t not in tags]
+            if added:
+                self._run(self.backend.tag(session, added), self.texts("act.tag"))
+            if removed:
+                self._run(self.backend.untag(session, removed), self.texts("act.tag"))
+
+        self.push_screen(TagPicker(self.tag_list, current, self.texts), chosen)
+
+    async def action_transfer(self: ConsoleApp) -> None:
+        from console.screens.pickers import TransferPicker
+
+        session = self._current()
+        if session is None:
+            return
+        try:
+            self.targets = await self.backend.desks()
+        except Exception as exc:
+            self.notify(self.texts("failed", why=str(exc)), severity="error")
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self._run(self.backend.transfer(session, target), self.texts("act.transfer"))
+
+        self.push_screen(TransferPicker(self.targets, self.texts), chosen)
+
+    def action_end_chat(self: ConsoleApp) -> None:
+        from console.screens.dialogs import ConfirmScreen
+
+        session = self._current()
+        if session is None:
+            return
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self._run(self.backend.end(session), self.texts("act.end"))
+
+        self.push_screen(ConfirmScreen(self.texts("end.confirm", session=session)), chosen)
+
+    def action_note(self: ConsoleApp) -> None:
+        from console.screens.dialogs import NoteScreen
+
+        session = self._current(need_open=False)
+        if session is None:
+            return
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self._run(self.backend.note(session, text), self.texts("act.note"))
+
+        self.push_screen(NoteScreen(self.texts), chosen)
+
+    def action_canned(self: ConsoleApp) -> None:
+        from console.screens.pickers import CannedPicker
+
+        chat = self.book.get(self.active) if self.active else None
+        lang = (chat.meta.lang if chat else "") or self.texts.lang
+        fill: dict[str, Any] = {
+            "desk": self.library_name(self.backend.jid.split("@")[0]),
+            "library": self.library_name(chat.meta.library) if chat else "",
+        }
+
+        def chosen(text: str | None) -> None:
+            if text:
+                reply = self.query_one(ReplyInput)
+                reply.insert(text)
+                reply.focus()
+
+        self.push_screen(CannedPicker(self.canned, lang, fill, self.texts), chosen)
+
+    def action_search(self: ConsoleApp) -> None:
+        from console.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(self.chat_log, self.texts))
+
+    def action_help(self: ConsoleApp) -> None:
+        from console.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.texts))
+
+
+TYPING_REPEAT_S = 4.0
+TYPING_PAUSE_S = 5.0

@@ -1,0 +1,262 @@
+"""The boundary between the console's UI and the desk protocol: events and a Protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+
+class ChatStateName(Enum):
+    """The bridge's chat states (CONTRACTS §1)."""
+
+    BOT = "bot"
+    QUEUED = "queued"
+    ACTIVE = "active"
+    CLOSED = "closed"
+    ENDED = "ended"
+
+    @classmethod
+    def parse(cls, value: str) -> ChatStateName:
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.QUEUED
+
+
+class Link(Enum):
+    """The state of the connection to the XMPP server."""
+
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    STOPPED = "stopped"  # will not reconnect by itself (conflict, bad password, shutdown)
+
+
+@dataclass(frozen=True)
+class ChatMeta:
+    """The machine-readable `<chat xmlns="urn:tiski:desk:1"/>` element of a message."""
+
+    session: str
+    library: str = ""
+    lang: str = ""
+    state: ChatStateName = ChatStateName.QUEUED
+    owner: str = ""
+    kind: str = ""
+    page: str = ""
+    position: int | None = None
+    waiting_since: datetime | None = None
+    tags: tuple[str, ...] = ()
+    from_target: str = ""
+    target: str = ""
+    msg_id: str = ""
+    sender: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a chat's transcript."""
+
+    session: str
+    ts: datetime
+    sender: str  # patron, librarian, bot, system, note
+    name: str
+    text: str
+    msg_id: str = ""
+    pending: bool = False  # written while offline, not yet sent
+
+
+@dataclass(frozen=True)
+class ChatEvent:
+    """Base of everything the bridge tells a desk about one chat."""
+
+    meta: ChatMeta
+    body: str = ""
+
+    @property
+    def session(self) -> str:
+        return self.meta.session
+
+
+@dataclass(frozen=True)
+class ChatOffered(ChatEvent):
+    """A new, transferred or still-waiting chat is offered to this desk (kinds offer, reminder)."""
+
+
+@dataclass(frozen=True)
+class ChatLine(ChatEvent):
+    """A line of the chat (from the patron, the bot or another seat)."""
+
+    line: Line | None = None
+
+
+@dataclass(frozen=True)
+class ChatTaken(ChatEvent):
+    """Another seat took the chat; `meta.owner` says which."""
+
+
+@dataclass(frozen=True)
+class ChatAccepted(ChatEvent):
+    """This seat owns the chat now."""
+
+
+@dataclass(frozen=True)
+class ChatTransferred(ChatEvent):
+    """The chat left this desk for `meta.target`."""
+
+
+@dataclass(frozen=True)
+class ChatReleased(ChatEvent):
+    """The owner let go of the chat; it waits again."""
+
+
+@dataclass(frozen=True)
+class ChatEnded(ChatEvent):
+    """The chat ended."""
+
+
+@dataclass(frozen=True)
+class ChatTagged(ChatEvent):
+    """The chat's tags changed; `meta.tags` holds them all."""
+
+
+@dataclass(frozen=True)
+class ChatNote(ChatEvent):
+    """An internal note on the chat (never shown to the patron)."""
+
+
+@dataclass(frozen=True)
+class ChatInfo(ChatEvent):
+    """The bridge's answer to a text command, or other information."""
+
+
+@dataclass(frozen=True)
+class Typing:
+    """The patron's chat state changed (composing, paused, active, inactive, gone)."""
+
+    session: str
+    state: str
+
+
+@dataclass(frozen=True)
+class ConnectionChanged:
+    """The link to the server changed; `detail` explains, e.g. why it stopped."""
+
+    link: Link
+    detail: str = ""
+    retry_in: float | None = None
+    conflict: bool = False
+
+
+DeskEvent = ChatEvent | Typing | ConnectionChanged
+
+KIND_EVENTS: dict[str, type[ChatEvent]] = {
+    "offer": ChatOffered,
+    "reminder": ChatOffered,
+    "line": ChatLine,
+    "taken": ChatTaken,
+    "accepted": ChatAccepted,
+    "transferred": ChatTransferred,
+    "released": ChatReleased,
+    "ended": ChatEnded,
+    "tagged": ChatTagged,
+    "note": ChatNote,
+    "info": ChatInfo,
+}
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """The result form of an ad-hoc command."""
+
+    ok: bool
+    message: str = ""
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A library or pool a chat can be transferred to (the `desks` command)."""
+
+    id: str
+    kind: str  # library | pool
+    name: str
+    available: int = 0
+    seats: tuple[str, ...] = ()
+    on_duty: bool = False
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag of the bridge's tag list, in the list's order."""
+
+    number: int
+    id: str
+    name: str
+    name_fi: str = ""
+    name_en: str = ""
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    """One row of the `chats` command: an open or waiting chat."""
+
+    session: str
+    state: ChatStateName
+    library: str = ""
+    target: str = ""
+    owner: str = ""
+    waiting_since: datetime | None = None
+    first_line: str = ""
+    tags: tuple[str, ...] = ()
+
+
+EventSink = Callable[[DeskEvent], None]
+
+
+class DeskBackend(Protocol):
+    """What the console needs from a desk client; xmpp.DeskClient is the real one."""
+
+    jid: str  # this seat's full JID
+
+    def set_sink(self, sink: EventSink) -> None:
+        """Deliver events to `sink` (called on the event loop's thread)."""
+
+    @property
+    def connected(self) -> bool: ...
+
+    async def start(self) -> None:
+        """Connect and keep reconnecting until stop()."""
+
+    async def stop(self) -> None:
+        """Disconnect for good."""
+
+    async def send_line(self, session: str, text: str) -> str:
+        """Send a reply to the patron; returns the message id. Raises NotConnected."""
+
+    async def send_typing(self, session: str, state: str) -> None:
+        """Send an XEP-0085 chat state (composing, paused, active)."""
+
+    async def accept(self, session: str) -> CommandResult: ...
+
+    async def tag(self, session: str, tags: Sequence[str]) -> CommandResult: ...
+
+    async def untag(self, session: str, tags: Sequence[str]) -> CommandResult: ...
+
+    async def transfer(self, session: str, target: str) -> CommandResult: ...
+
+    async def end(self, session: str) -> CommandResult: ...
+
+    async def note(self, session: str, text: str) -> CommandResult: ...
+
+    async def chats(self) -> list[ChatSummary]: ...
+
+    async def desks(self) -> list[Target]: ...
+
+    async def tags(self) -> list[Tag]: ...
+
+    async def transcript(self, session: str) -> list[Line]: ...

@@ -1,0 +1,210 @@
+"""An in-memory desk back end that behaves like the bridge, for tests, the benchmark and demos."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from console.backend import (
+    ChatAccepted,
+    ChatEnded,
+    ChatLine,
+    ChatMeta,
+    ChatNote,
+    ChatOffered,
+    ChatStateName,
+    ChatSummary,
+    ChatTagged,
+    ChatTaken,
+    ChatTransferred,
+    CommandResult,
+    ConnectionChanged,
+    DeskEvent,
+    EventSink,
+    Line,
+    Link,
+    Tag,
+    Target,
+    Typing,
+)
+from console.errors import NotConnected
+
+DEFAULT_TAGS = [
+    Tag(1, "login", "Login", "Kirjautumisasiat", "Login"),
+    Tag(2, "card", "Library card", "Kirjastokortti", "Library card"),
+    Tag(3, "materials", "Library materials", "Kirjastoaineisto", "Library materials"),
+    Tag(4, "loans", "Loans", "Lainaus – lainat", "Loans"),
+    Tag(5, "fees", "Fees and payment", "Maksut ja maksaminen", "Fees and payment"),
+    Tag(6, "reservations", "Reservations", "Varaaminen", "Reservations"),
+    Tag(7, "hours", "Opening hours and contacts", "Aukioloajat ja yhteystiedot", "Opening hours"),
+    Tag(8, "other", "Other", "Muu aihe / tiedustelu", "Other"),
+    Tag(9, "interrupted", "Interrupted", "Keskeytynyt", "Interrupted"),
+]
+
+DEFAULT_TARGETS = [
+    Target("tampere", "library", "Tampere", 2, ("tampere@chat.localhost/desk-1",), True,
+           "044 423 6225"),
+    Target("nokia", "library", "Nokia", 1, ("nokia@chat.localhost/desk-1",), False, "03 5650"),
+    Target("akaa", "library", "Akaa", 0, (), False, "040 335 3600"),
+    Target("pool-1", "pool", "Pool 1", 1, ("akaa@chat.localhost/desk-1",), False, ""),
+]
+
+
+class FakeDesk:
+    """Implements DeskBackend in memory; tests drive the patron side with offer()/patron()."""
+
+    def __init__(self, jid: str = "tampere@chat.localhost/desk-1") -> None:
+        self.jid = jid
+        self.sink: EventSink | None = None
+        self._connected = False
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+        self.sent: list[tuple[str, str]] = []
+        self.typing_sent: list[tuple[str, str]] = []
+        self.history: dict[str, list[Line]] = {}
+        self.metas: dict[str, ChatMeta] = {}
+        self.tag_list = list(DEFAULT_TAGS)
+        self.targets = list(DEFAULT_TARGETS)
+        self._ids = itertools.count(1)
+
+    # -- DeskBackend -------------------------------------------------------------------
+    def set_sink(self, sink: EventSink) -> None:
+        self.sink = sink
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    async def start(self) -> None:
+        self.set_link(Link.CONNECTED)
+
+    async def stop(self) -> None:
+        self._connected = False
+
+    async def send_line(self, session: str, text: str) -> str:
+        if not self._connected:
+            raise NotConnected("not connected")
+        msg_id = f"out-{next(self._ids)}"
+        self.sent.append((session, text))
+        meta = self.metas.get(session)
+        if meta is not None and not meta.owner:
+            self._update(session, owner=self.jid, state=ChatStateName.ACTIVE)
+            self.emit(ChatAccepted(self.metas[session], "accepted"))
+        self._record(session, "librarian", "Tampere", text)
+        return msg_id
+
+    async def send_typing(self, session: str, state: str) -> None:
+        self.typing_sent.append((session, state))
+
+    async def accept(self, session: str) -> CommandResult:
+        self.calls.append(("accept", (session,)))
+        meta = self.metas.get(session)
+        if meta is None:
+            return CommandResult(False, f"no chat {session}")
+        if meta.owner and meta.owner != self.jid:
+            return CommandResult(False, f"already taken by {meta.owner}")
+        self._update(session, owner=self.jid, state=ChatStateName.ACTIVE, kind="accepted")
+        self.emit(ChatAccepted(self.metas[session], "You have the chat now."))
+        return CommandResult(True, "accepted")
+
+    async def tag(self, session: str, tags: Sequence[str]) -> CommandResult:
+        self.calls.append(("tag", (session, tuple(tags))))
+        meta = self.metas[session]
+        merged = tuple(dict.fromkeys([*meta.tags, *tags]))
+        self._update(session, tags=merged, kind="tagged")
+        self.emit(ChatTagged(self.metas[session], "tagged"))
+        return CommandResult(True, "tagged", {"tags": list(merged)})
+
+    async def untag(self, session: str, tags: Sequence[str]) -> CommandResult:
+        self.calls.append(("untag", (session, tuple(tags))))
+        meta = self.metas[session]
+        kept = tuple(t for t in meta.tags if t not in tags)
+        self._update(session, tags=kept, kind="tagged")
+        self.emit(ChatTagged(self.metas[session], "tagged"))
+        return CommandResult(True, "untagged", {"tags": list(kept)})
+
+    async def transfer(self, session: str, target: str) -> CommandResult:
+        self.calls.append(("transfer", (session, target)))
+        self._update(session, owner="", target=target, state=ChatStateName.QUEUED,
+                     kind="transferred")
+        self.emit(ChatTransferred(self.metas[session], f"Transferred to {target}"))
+        return CommandResult(True, f"transferred to {target}")
+
+    async def end(self, session: str) -> CommandResult:
+        self.calls.append(("end", (session,)))
+        self._update(session, state=ChatStateName.ENDED, kind="ended")
+        self.emit(ChatEnded(self.metas[session], "The chat ended."))
+        return CommandResult(True, "ended")
+
+    async def note(self, session: str, text: str) -> CommandResult:
+        self.calls.append(("note", (session, text)))
+        self._update(session, kind="note", name="desk-1")
+        self.emit(ChatNote(self.metas[session], text))
+        return CommandResult(True, "noted")
+
+    async def chats(self) -> list[ChatSummary]:
+        return [
+            ChatSummary(m.session, m.state, m.library, m.target, m.owner, m.waiting_since)
+            for m in self.metas.values()
+        ]
+
+    async def desks(self) -> list[Target]:
+        return list(self.targets)
+
+    async def tags(self) -> list[Tag]:
+        return list(self.tag_list)
+
+    async def transcript(self, session: str) -> list[Line]:
+        return list(self.history.get(session, []))
+
+    # -- test drivers ------------------------------------------------------------------
+    def emit(self, event: DeskEvent) -> None:
+        if self.sink is not None:
+            self.sink(event)
+
+    def set_link(self, link: Link, detail: str = "", conflict: bool = False) -> None:
+        self._connected = link is Link.CONNECTED
+        retry = 2.0 if link is Link.RECONNECTING else None
+        self.emit(ConnectionChanged(link, detail, retry, conflict))
+
+    def offer(self, session: str, text: str, library: str = "tampere", lang: str = "fi",
+              page: str = "https://piki.example/search", when: datetime | None = None) -> None:
+        """A patron starts a chat and it is offered to this desk."""
+        ts = when or datetime.now(UTC)
+        self.metas[session] = ChatMeta(
+            session=session, library=library, lang=lang, state=ChatStateName.QUEUED,
+            kind="offer", page=page, position=len(self.metas) + 1, waiting_since=ts,
+            target=library,
+        )
+        self._record(session, "patron", f"Patron {session[-4:].upper()}", text, ts)
+        self.emit(ChatOffered(self.metas[session], text))
+        self.emit(self._line_event(session, self.history[session][-1]))
+
+    def patron(self, session: str, text: str) -> None:
+        """The patron writes another line."""
+        line = self._record(session, "patron", f"Patron {session[-4:].upper()}", text)
+        self.emit(self._line_event(session, line))
+
+    def patron_typing(self, session: str, state: str = "composing") -> None:
+        self.emit(Typing(session, state))
+
+    def taken_elsewhere(self, session: str, owner: str) -> None:
+        self._update(session, owner=owner, state=ChatStateName.ACTIVE, kind="taken")
+        self.emit(ChatTaken(self.metas[session], f"Taken by {owner}"))
+
+    # -- helpers -----------------------------------------------------------------------
+    def _update(self, session: str, **changes: object) -> None:
+        self.metas[session] = replace(self.metas[session], **changes)  # type: ignore[arg-type]
+
+    def _record(self, session: str, sender: str, name: str, text: str,
+                ts: datetime | None = None) -> Line:
+        line = Line(session, ts or datetime.now(UTC), sender, name, text,
+                    msg_id=f"m-{next(self._ids)}")
+        self.history.setdefault(session, []).append(line)
+        return line
+
+    def _line_event(self, session: str, line: Line) -> ChatLine:
+        meta = replace(self.metas[session], kind="line", msg_id=line.msg_id,
+                       sender=line.sender, name=line.name)
+        return ChatLine(meta, line.text, line)

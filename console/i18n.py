@@ -1,0 +1,115 @@
+"""User-interface text in Finnish and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # key: (fi, en)
+    "title": ("Tiski – chat-päivystys", "Tiski – chat desk"),
+    "sec.waiting": ("Odottaa", "Waiting"),
+    "sec.mine": ("Omat", "Mine"),
+    "sec.taken": ("Muiden ottamat", "Taken by others"),
+    "sec.ended": ("Päättyneet tänään", "Ended today"),
+    "taken_by": ("otti: {who}", "taken by {who}"),
+    "transferred_to": ("siirretty: {target}", "transferred to {target}"),
+    "ended": ("päättynyt", "ended"),
+    "no_chat": ("Ei valittua keskustelua. F2 ottaa seuraavan odottavan.",
+                "No chat selected. F2 takes the next waiting chat."),
+    "no_waiting": ("Ei odottavia keskusteluja.", "No waiting chats."),
+    "typing": ("asiakas kirjoittaa…", "patron is typing…"),
+    "input.placeholder": ("Vastaa (Enter lähettää, Ctrl+J rivinvaihto)",
+                          "Reply (Enter sends, Ctrl+J new line)"),
+    "input.read_only": ("Ota keskustelu ensin (F2 / Alt+A)", "Accept the chat first (F2 / Alt+A)"),
+    "panel.library": ("Kirjasto", "Library"),
+    "panel.page": ("Sivu", "Page"),
+    "panel.lang": ("Kieli", "Language"),
+    "panel.tags": ("Aiheet", "Tags"),
+    "panel.state": ("Tila", "State"),
+    "panel.waiting": ("Odottanut", "Waiting"),
+    "panel.duty": ("Päivystää nyt", "On duty now"),
+    "panel.closed": ("suljettu", "closed"),
+    "panel.no_roster": ("(ei vuorolistaa)", "(no roster)"),
+    "link.connecting": ("yhdistetään…", "connecting…"),
+    "link.connected": ("yhteys kunnossa", "connected"),
+    "link.reconnecting": ("yhteys katkesi – uusi yritys {secs} s kuluttua",
+                          "disconnected – retrying in {secs} s"),
+    "link.stopped": ("yhteys suljettu", "stopped"),
+    "pending": ("odottaa yhteyttä", "waiting for connection"),
+    "new_chat": ("Uusi keskustelu: {library}", "New chat: {library}"),
+    "sent_offline": ("Yhteys poikki: viesti lähetetään, kun yhteys palaa.",
+                     "Disconnected: the message will be sent when the connection is back."),
+    "not_connected": ("Ei yhteyttä palvelimeen: yritä hetken päästä uudelleen.",
+                      "Not connected to the server: try again in a moment."),
+    "conflict.title": ("Tämä paikka on avattu toisaalla", "This seat was opened elsewhere"),
+    "conflict.text": (
+        "Joku kirjautui samalla tunnuksella ja samalla paikan nimellä ({jid}). "
+        "Palvelin sulki tämän yhteyden. Konsoli ei yhdistä uudelleen, jotta kaksi "
+        "konsolia eivät potkisi toisiaan ulos. Anna kummallekin paikalle oma nimi "
+        "(xmpp.jid:n resurssi, esim. /desk-2) asetustiedostossa.",
+        "Someone signed in with the same account and the same seat name ({jid}). "
+        "The server closed this connection. The console will not reconnect, so that the "
+        "two consoles do not keep kicking each other off. Give each seat its own name "
+        "(the resource of xmpp.jid, e.g. /desk-2) in the config file.",
+    ),
+    "conflict.keys": ("R: yhdistä silti uudelleen · Q: lopeta", "R: reconnect anyway · Q: quit"),
+    "stopped.title": ("Yhteys suljettu", "Connection stopped"),
+    "help.title": ("Näppäimet", "Keys"),
+    "help.close": ("Esc sulkee", "Esc closes"),
+    "tag.title": ("Aiheet: välilyönti valitsee, Enter tallentaa, kirjoita suodattaaksesi",
+                  "Tags: Space selects, Enter saves, type to filter"),
+    "transfer.title": ("Siirrä: kirjasto tai kimppa (Enter siirtää)",
+                       "Transfer to a library or pool (Enter transfers)"),
+    "transfer.available": ("{n} paikalla", "{n} available"),
+    "transfer.nobody": ("ei ketään paikalla", "nobody available"),
+    "transfer.on_duty": ("vuorossa", "on duty"),
+    "canned.title": ("Valmiit vastaukset (Enter lisää tekstin muokattavaksi)",
+                     "Canned answers (Enter inserts the text for editing)"),
+    "search.title": ("Hae vanhoista keskusteluista", "Search past transcripts"),
+    "search.none": ("Ei osumia.", "No matches."),
+    "note.title": ("Sisäinen muistiinpano (ei näy asiakkaalle; Enter tallentaa)",
+                   "Internal note (never shown to the patron; Enter saves)"),
+    "end.confirm": ("Päätä keskustelu {session}? Enter = kyllä, Esc = ei",
+                    "End chat {session}? Enter = yes, Esc = no"),
+    "filter": ("suodata…", "filter…"),
+    "loading": ("ladataan…", "loading…"),
+    "done": ("Tehty: {what}", "Done: {what}"),
+    "failed": ("Ei onnistunut: {why}", "Failed: {why}"),
+    "note.sender": ("muistiinpano", "note"),
+    "you": ("sinä", "you"),
+    # actions: titles for the footer, palette and help
+    "act.help": ("Ohje", "Help"),
+    "act.accept_next": ("Ota seuraava", "Accept next"),
+    "act.accept": ("Ota tämä", "Accept this chat"),
+    "act.canned": ("Valmiit", "Canned"),
+    "act.search": ("Haku", "Search"),
+    "act.prev_chat": ("Edellinen", "Previous chat"),
+    "act.next_chat": ("Seuraava", "Next chat"),
+    "act.tag": ("Aiheet", "Tag"),
+    "act.transfer": ("Siirrä", "Transfer"),
+    "act.note": ("Muistiinpano", "Note"),
+    "act.end": ("Päätä", "End"),
+    "act.goto": ("Keskustelu 1–9", "Chat 1–9"),
+    "act.focus_list": ("Lista", "Chat list"),
+    "act.side": ("Tietopaneeli näkyviin / pois", "Show / hide the side panel"),
+    "act.newline": ("Rivinvaihto", "New line"),
+    "act.send": ("Lähetä", "Send"),
+    "act.quit": ("Lopeta", "Quit"),
+    "act.palette": ("Komennot", "Command palette"),
+    "act.scroll": ("Vieritä keskustelua", "Scroll transcript"),
+}
+
+
+class Texts:
+    """Looks up UI text in one language."""
+
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang if lang in ("fi", "en") else "en"
+        self._index = 0 if self.lang == "fi" else 1
+
+    def __call__(self, key: str, **kwargs: Any) -> str:
+        pair = TEXTS.get(key)
+        if pair is None:
+            return key
+        text = pair[self._index]
+        return text.format(**kwargs) if kwargs else text

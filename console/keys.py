@@ -1,0 +1,66 @@
+"""Every action's keys in one table: the app's bindings, the help screen and the docs use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    """An action, its keys (first one shown in the footer) and its help text key."""
+
+    action: str
+    keys: str
+    label: str
+    footer: bool = True
+
+
+ACTIONS: list[KeyAction] = [
+    KeyAction("help", "f1,alt+h", "act.help"),
+    KeyAction("accept_next", "f2,alt+a,ctrl+n", "act.accept_next"),
+    KeyAction("canned", "f3,alt+c", "act.canned"),
+    KeyAction("search", "f4,alt+s", "act.search"),
+    KeyAction("prev_chat", "f5,alt+up,ctrl+up", "act.prev_chat"),
+    KeyAction("next_chat", "f6,alt+down,ctrl+down", "act.next_chat"),
+    KeyAction("tag", "f7,alt+t,ctrl+t", "act.tag"),
+    KeyAction("transfer", "f8,alt+r", "act.transfer"),
+    KeyAction("note", "f9,alt+n", "act.note"),
+    KeyAction("end_chat", "f10,alt+e", "act.end"),
+    KeyAction("focus_list", "f12,alt+l", "act.focus_list", footer=False),
+    KeyAction("toggle_side", "f11,alt+i", "act.side", footer=False),
+    KeyAction("scroll_transcript(-1)", "shift+pageup,alt+pageup", "act.scroll", footer=False),
+    KeyAction("scroll_transcript(1)", "shift+pagedown,alt+pagedown", "act.scroll", footer=False),
+]
+
+# Shown in the help screen but handled by widgets, not app bindings.
+OTHER_KEYS: list[tuple[str, str]] = [
+    ("alt+1 … alt+9", "act.goto"),
+    ("enter", "act.send"),
+    ("ctrl+j / shift+enter / alt+enter", "act.newline"),
+    ("ctrl+p", "act.palette"),
+    ("ctrl+q", "act.quit"),
+]
+
+
+def bindings(texts: Callable[[str], str]) -> list[tuple[str, str, str, bool]]:
+    """(key, action, description, show) for every key; only an action's first key is shown."""
+    result = []
+    for a in ACTIONS:
+        for i, key in enumerate(a.keys.split(",")):
+            result.append((key, a.action, texts(a.label), a.footer and i == 0))
+    for n in range(1, 10):
+        result.append((f"alt+{n}", f"goto_chat({n})", texts("act.goto"), False))
+    return result
+
+
+def pretty(keys: str) -> str:
+    """'f2,alt+a' → 'F2 / Alt+A'."""
+    out = []
+    for key in keys.split(","):
+        out.append("+".join(p.upper() if (len(p) <= 3 and p.startswith("f")) or len(p) == 1
+                            else p.capitalize() for p in key.split("+")))
+    return " / ".join(out)
+
+
+ACTION_NAMES = ({a.action.split("(")[0] for a in ACTIONS} | {"goto_chat"}) - {"help"}

@@ -1,0 +1,179 @@
+"""The console's view of the chats it knows: pure state, updated from desk events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import Enum
+
+from console.backend import (
+    ChatAccepted,
+    ChatEnded,
+    ChatEvent,
+    ChatLine,
+    ChatMeta,
+    ChatNote,
+    ChatOffered,
+    ChatReleased,
+    ChatStateName,
+    ChatTaken,
+    ChatTransferred,
+    Line,
+)
+
+
+class Section(Enum):
+    """Where a chat appears in the chat list, in display order."""
+
+    WAITING = "waiting"
+    MINE = "mine"
+    TAKEN = "taken"
+    ENDED = "ended"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Chat:
+    """One chat as this seat knows it."""
+
+    meta: ChatMeta
+    lines: list[Line] = field(default_factory=list)
+    unread: int = 0
+    typing: bool = False
+    first_seen: datetime = field(default_factory=now)
+    ended_at: datetime | None = None
+    transferred_to: str = ""
+    history_loaded: bool = False
+    _ids: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def session(self) -> str:
+        return self.meta.session
+
+    @property
+    def first_line(self) -> str:
+        """The patron's first line, to show in the list without opening the chat."""
+        for line in self.lines:
+            if line.sender == "patron":
+                return line.text.split("\n", 1)[0]
+        return ""
+
+    @property
+    def waiting_since(self) -> datetime:
+        return self.meta.waiting_since or self.first_seen
+
+    def section(self, me: str) -> Section:
+        if self.meta.state is ChatStateName.ENDED or self.transferred_to:
+            return Section.ENDED
+        if self.meta.owner == me:
+            return Section.MINE
+        if self.meta.owner:
+            return Section.TAKEN
+        return Section.WAITING
+
+    def add(self, line: Line) -> bool:
+        """Append a line unless its id was seen already; True when it was new."""
+        if line.msg_id:
+            if line.msg_id in self._ids:
+                return False
+            self._ids.add(line.msg_id)
+        self.lines.append(line)
+        return True
+
+
+def parse_offer_body(session: str, body: str, ts: datetime) -> list[Line]:
+    """A fallback transcript from an offer's human-readable body (one line per entry)."""
+    lines = []
+    for raw in body.splitlines():
+        if raw.strip():
+            lines.append(Line(session, ts, "system", "", raw))
+    return lines
+
+
+class ChatBook:
+    """All chats of this seat, keyed by session, with the rules for applying events."""
+
+    def __init__(self, me: str) -> None:
+        self.me = me
+        self.chats: dict[str, Chat] = {}
+
+    def get(self, session: str) -> Chat | None:
+        return self.chats.get(session)
+
+    def ensure(self, meta: ChatMeta) -> Chat:
+        chat = self.chats.get(meta.session)
+        if chat is None:
+            chat = Chat(meta=meta)
+            self.chats[meta.session] = chat
+        return chat
+
+    def _merge(self, chat: Chat, meta: ChatMeta) -> None:
+        """Take the newer element's attributes, keeping what it leaves empty."""
+        old = chat.meta
+        chat.meta = replace(
+            meta,
+            library=meta.library or old.library,
+            lang=meta.lang or old.lang,
+            page=meta.page or old.page,
+            waiting_since=meta.waiting_since or old.waiting_since,
+            target=meta.target or old.target,
+            from_target=meta.from_target or old.from_target,
+            position=meta.position if meta.position is not None else old.position,
+        )
+
+    def apply(self, event: ChatEvent, active: str | None = None) -> Chat:
+        """Apply one event; `active` is the chat on screen (its lines are not unread)."""
+        chat = self.ensure(event.meta)
+        self._merge(chat, event.meta)
+        if isinstance(event, ChatOffered):
+            chat.transferred_to = ""
+            chat.ended_at = None
+        elif isinstance(event, ChatLine) and event.line is not None:
+            if chat.add(event.line) and event.session != active:
+                chat.unread += 1
+            if event.line.sender == "patron":
+                chat.typing = False
+        elif isinstance(event, ChatNote):
+            chat.add(Line(event.session, now(), "note", event.meta.name, event.body))
+        elif isinstance(event, ChatTransferred):
+            if event.meta.owner != self.me:
+                chat.transferred_to = event.meta.target or "?"
+        elif isinstance(event, ChatEnded):
+            chat.meta = replace(chat.meta, state=ChatStateName.ENDED)
+            chat.ended_at = now()
+            chat.typing = False
+        elif isinstance(event, ChatAccepted):
+            chat.meta = replace(chat.meta, owner=event.meta.owner or self.me)
+        elif isinstance(event, (ChatTaken, ChatReleased)):
+            pass  # the element's owner attribute says it all
+        return chat
+
+    def ordered(self, today: datetime | None = None) -> list[tuple[Section, list[Chat]]]:
+        """Chats by section; waiting ones longest-waiting first; ended ones only from today."""
+        day = (today or now()).date()
+        groups: dict[Section, list[Chat]] = {s: [] for s in Section}
+        for chat in self.chats.values():
+            section = chat.section(self.me)
+            if section is Section.ENDED:
+                ended = chat.ended_at or chat.first_seen
+                if ended.astimezone().date() != day:
+                    continue
+            groups[section].append(chat)
+        groups[Section.WAITING].sort(key=lambda c: c.waiting_since)
+        groups[Section.MINE].sort(key=lambda c: c.first_seen)
+        groups[Section.TAKEN].sort(key=lambda c: c.first_seen)
+        groups[Section.ENDED].sort(key=lambda c: c.ended_at or c.first_seen, reverse=True)
+        return [(s, groups[s]) for s in Section]
+
+    def flat(self) -> list[Chat]:
+        """The chats in list order."""
+        return [c for _, chats in self.ordered() for c in chats]
+
+    def next_waiting(self) -> Chat | None:
+        for section, chats in self.ordered():
+            if section is Section.WAITING and chats:
+                return chats[0]
+        return None

@@ -1,0 +1,171 @@
+"""A virtual transcript: only visible lines are rendered, so 10,000 messages stay fast."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from console.backend import Line
+from console.text import clean
+from console.widgets.wrap import wrap_spans
+
+INDENT = 2
+CACHE_LIMIT = 4000
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """The active chat's lines. Text goes to the screen as plain segments, never as markup."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transcript--time",
+        "transcript--patron",
+        "transcript--librarian",
+        "transcript--bot",
+        "transcript--system",
+        "transcript--note",
+        "transcript--pending",
+        "transcript--body",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", show=False),
+        Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None, pending_label: str = "…") -> None:
+        super().__init__(id=id)
+        self.lines: list[Line] = []
+        self._texts: list[str] = []
+        self._heights: list[int] = []
+        self._offsets: list[int] = [0]  # offsets[i] = first row of message i
+        self._width = 0
+        self._cache: dict[int, list[Strip]] = {}
+        self.pending_label = pending_label
+
+    # -- content -------------------------------------------------------------------------
+    def set_lines(self, lines: list[Line]) -> None:
+        """Show these lines (replacing what was shown) and scroll to the end."""
+        self.lines = list(lines)
+        self._texts = [clean(line.text) for line in self.lines]
+        self._relayout()
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def append(self, line: Line) -> None:
+        """Add one line at the end; follow it if the view was at the end."""
+        at_end = self.scroll_y >= self.max_scroll_y - 1
+        self.lines.append(line)
+        self._texts.append(clean(line.text))
+        if self._width:
+            height = self._height(len(self.lines) - 1)
+            self._heights.append(height)
+            self._offsets.append(self._offsets[-1] + height)
+            self.virtual_size = Size(self._width, self._offsets[-1])
+        self.refresh()
+        if at_end:
+            self.call_after_refresh(self.scroll_end, animate=False, x_axis=False)
+
+    def replace_line(self, index: int, line: Line) -> None:
+        """Replace a line (e.g. a pending one that was sent) keeping the layout."""
+        self.lines[index] = line
+        self._texts[index] = clean(line.text)
+        self._cache.pop(index, None)
+        self._relayout()
+
+    # -- layout --------------------------------------------------------------------------
+    def _header(self, line: Line) -> str:
+        who = clean(line.name or line.sender)
+        return f"{line.ts.astimezone():%H:%M} {who}: "
+
+    def _wrap(self, index: int) -> list[tuple[int, int, int]]:
+        """(paragraph offset, start, end) of every row of message `index`."""
+        text = self._texts[index]
+        if self.lines[index].pending:
+            text = f"{text} ({self.pending_label})"
+        header = len(self._header(self.lines[index]))
+        width = max(self._width - INDENT, 10)
+        first = self._width - header if header < self._width // 2 else 0
+        rows: list[tuple[int, int, int]] = []
+        offset = 0
+        for para in text.split("\n"):
+            room = first if not rows else width
+            if room <= 0:
+                rows.append((offset, 0, 0))  # header alone on its row
+                room = width
+            rows.extend((offset, s, e) for s, e in wrap_spans(para, width, room))
+            offset += len(para) + 1
+        return rows
+
+    def _height(self, index: int) -> int:
+        return len(self._wrap(index))
+
+    def _relayout(self) -> None:
+        self._cache.clear()
+        width = self.scrollable_content_region.width or self.size.width
+        self._width = width
+        if not width:
+            return
+        self._heights = [self._height(i) for i in range(len(self.lines))]
+        self._offsets = [0, *accumulate(self._heights)]
+        self.virtual_size = Size(width, self._offsets[-1])
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self._width:
+            at_end = self.scroll_y >= self.max_scroll_y - 1
+            self._relayout()
+            if at_end:
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    # -- rendering -----------------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"transcript--{name}", partial=True)
+
+    def _strips(self, index: int) -> list[Strip]:
+        cached = self._cache.get(index)
+        if cached is not None:
+            return cached
+        line, text = self.lines[index], self._texts[index]
+        if line.pending:
+            text = f"{text} ({self.pending_label})"
+        sender = line.sender if line.sender in {"patron", "librarian", "bot", "note"} else "system"
+        body_style = self._style("pending" if line.pending else
+                                 ("note" if sender == "note" else "body"))
+        base = self.rich_style
+        strips: list[Strip] = []
+        for row, (para_off, start, end) in enumerate(self._wrap(index)):
+            piece = text[para_off + start : para_off + end]
+            if row == 0:
+                header = self._header(line)
+                time_part, name_part = header[:6], header[6:]
+                segs = [Segment(time_part, base + self._style("time")),
+                        Segment(name_part, base + self._style(sender)),
+                        Segment(piece, base + body_style)]
+            else:
+                segs = [Segment(" " * INDENT, base), Segment(piece, base + body_style)]
+            strips.append(Strip(segs))
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[index] = strips
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        if not self.lines or row >= self._offsets[-1]:
+            return Strip.blank(width, self.rich_style)
+        index = bisect_right(self._offsets, row) - 1
+        strips = self._strips(index)
+        strip = strips[min(row - self._offsets[index], len(strips) - 1)]
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
