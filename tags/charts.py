@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -12,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 
 BAR_COLOUR = "#2b6cb0"
 # Text stays text (searchable, small), labels are never read as $math$, ids are stable.
-_RC = {"svg.fonttype": "none", "text.parse_math": False, "font.size": 10}
+_RC: dict[str, Any] = {"svg.fonttype": "none", "text.parse_math": False, "font.size": 10}
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.DOTALL)
 
 
@@ -28,15 +29,16 @@ def bar_chart(labels: Sequence[str], values: Sequence[int], *, title: str, horiz
         ax.invert_yaxis()
         ax.set_xlabel("conversations")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.margins(x=0.08)
     else:
         bars = ax.bar(positions, values, color=BAR_COLOUR)
         ax.set_xticks(positions, labels)
         ax.set_ylabel("conversations")
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.margins(y=0.12)
     ax.bar_label(bars, padding=2)
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.margins(x=0.08) if horizontal else ax.margins(y=0.12)
     return _svg(fig, title)
 
 
@@ -64,6 +66,7 @@ def heat_map(grid: Sequence[Sequence[int]], rows: Sequence[str], hours: Sequence
 
 def _svg(fig: Figure, salt: str) -> str:
     out = io.StringIO()
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": salt}):
+    settings: dict[Any, Any] = {**_RC, "svg.hashsalt": salt}
+    with matplotlib.rc_context(settings):
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return _PROLOG.sub("", out.getvalue(), count=1).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tags.errors import ReportError
@@ -34,6 +34,7 @@ LEFT JOIN queued ON queued.session_id = s.id
 LEFT JOIN accepted ON accepted.session_id = s.id
 LEFT JOIN lines ON lines.session_id = s.id
 WHERE (patron.first_ts IS NOT NULL OR left_msg.first_ts IS NOT NULL)
+  AND (:before IS NULL OR s.created_at < :before)
 """
 _TAGS = "SELECT session_id, tag_id FROM chat_tags ORDER BY ts, tag_id"
 
@@ -42,7 +43,7 @@ def load_conversations(database: str | Path, period: Period | None = None) -> li
     """Conversations whose first patron line (or left message) falls in `period`."""
     with contextlib.closing(_connect(database)) as db:
         try:
-            sessions = db.execute(_SESSIONS).fetchall()
+            sessions = db.execute(_SESSIONS, {"before": _before(period)}).fetchall()
             tags: defaultdict[str, list[str]] = defaultdict(list)
             for session_id, tag_id in db.execute(_TAGS):
                 tags[session_id].append(tag_id)
@@ -79,6 +80,12 @@ def _conversation(row: tuple, tags: tuple[str, ...]) -> Conversation:
         left_message=first_left is not None,
         lines=lines,
     )
+
+
+def _before(period: Period | None) -> str | None:
+    # A session is created before its first line, so this only skips sessions that cannot count.
+    end = period.end() if period else None
+    return None if end is None else (end + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _connect(database: str | Path) -> sqlite3.Connection:
