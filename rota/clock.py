@@ -103,7 +103,7 @@ def to_local(instant: datetime, tz: ZoneInfo) -> datetime:
 
 
 def instant_at(day: date, minutes: int, tz: ZoneInfo) -> datetime:
-    """The first instant at which the wall clock in `tz` reads `minutes` on `day` or later.
+    """The first instant (in UTC) at which the wall clock in `tz` reads `minutes` on `day` or later.
 
     A wall time skipped by a DST change (spring forward) gives the instant of the change;
     a repeated one (autumn back) gives its first occurrence.
@@ -112,7 +112,7 @@ def instant_at(day: date, minutes: int, tz: ZoneInfo) -> datetime:
     wall = wall.replace(fold=0)
     naive = wall.replace(tzinfo=None)
     if wall.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive:
-        return wall
+        return wall.astimezone(UTC)
     # Skipped wall time: the change lies between the two readings of `wall` (fold=1 is earlier).
     low = wall.replace(fold=1).astimezone(UTC)
     high = wall.astimezone(UTC)
@@ -122,4 +122,15 @@ def instant_at(day: date, minutes: int, tz: ZoneInfo) -> datetime:
             high = mid
         else:
             low = mid
-    return high.replace(microsecond=0).astimezone(tz)
+    return high.replace(microsecond=0)
+
+
+def instants_at(day: date, minutes: int, tz: ZoneInfo) -> tuple[datetime, ...]:
+    """Instants (UTC) at which a wall time holds on `day`: two when DST repeats it."""
+    first = instant_at(day, minutes, tz)
+    wall = first.astimezone(tz)
+    second = wall.replace(fold=1).astimezone(UTC)
+    if wall.replace(tzinfo=None) == datetime.combine(day, time()) + timedelta(minutes=minutes):
+        if second != first:
+            return (first, second)
+    return (first,)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from rota.clock import Span, instant_at, minute_of_day, to_local
+from rota.clock import instants_at, minute_of_day, to_local
 from rota.model import Roster
 from rota.text import hours_text
 
@@ -106,7 +106,7 @@ def next_opening(roster: Roster, instant: datetime) -> datetime | None:
     """
     for start in _span_starts(roster, instant):
         if start > instant and is_open(roster, start) and not is_open(roster, start - _EPSILON):
-            return start
+            return start.astimezone(roster.timezone)
     return None
 
 
@@ -114,18 +114,19 @@ def next_closing(roster: Roster, instant: datetime) -> datetime | None:
     """When the current open period ends (aware, roster time zone); None when closed now."""
     if not is_open(roster, instant):
         return None
-    local = to_local(instant, roster.timezone)
+    tz = roster.timezone
+    local = to_local(instant, tz)
     for offset in range(_HORIZON_DAYS):
         day = local.date() + timedelta(days=offset)
-        for span in roster.hours_on(day.weekday()):
-            end = instant_at(day, span.end, roster.timezone)
+        ends = (i for span in roster.hours_on(day.weekday()) for i in instants_at(day, span.end, tz))
+        for end in sorted(ends):
             if end > instant and not is_open(roster, end):
-                return end
+                return end.astimezone(tz)
     return None
 
 
 def _span_starts(roster: Roster, instant: datetime) -> Iterator[datetime]:
-    """Opening instants of service-hour spans on open days, from the local day of `instant` on."""
+    """Opening instants (UTC) of service-hour spans on open days, from the day of `instant` on."""
     if not roster.hours:
         return
     tz = roster.timezone
@@ -135,11 +136,6 @@ def _span_starts(roster: Roster, instant: datetime) -> Iterator[datetime]:
     day = today - timedelta(days=1)
     while day <= end:
         if not roster.is_closed_day(day):
-            for span in roster.hours_on(day.weekday()):
-                yield instant_at(day, span.start, tz)
+            starts = (i for span in roster.hours_on(day.weekday()) for i in instants_at(day, span.start, tz))
+            yield from sorted(starts)
         day += timedelta(days=1)
-
-
-def open_spans(roster: Roster, day: date) -> tuple[Span, ...]:
-    """Service hours on a local date (none on a closed day)."""
-    return () if roster.is_closed_day(day) else roster.hours_on(day.weekday())
