@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from html import escape
 
 from tags import charts
-from tags.compare import ComparisonRow
-from tags.model import TagSet
+from tags.reportdata import ReportData
 from tags.stats import NONE_KEY, WEEKDAYS, Summary
 from tags.textout import duration, percent, tag_name
 
@@ -33,33 +30,6 @@ BREAKDOWN_TITLES = {
     "desk": "Conversations by desk (the desk that accepted)",
     "library": "Conversations by library (the page's library)",
 }
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A comparison table for the report: rows and the two columns' labels."""
-
-    rows: tuple[ComparisonRow, ...]
-    this_label: str
-    other_label: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """Everything the HTML report shows, computed beforehand."""
-
-    title: str
-    period: str
-    timezone: str
-    generated: datetime
-    summary: Summary
-    breakdowns: dict[str, tuple[tuple[str, int], ...]]
-    grid: tuple[tuple[int, ...], ...]
-    tagset: TagSet | None = None
-    lang: str = "fi"
-    comparison: Comparison | None = None
-    sources: tuple[str, ...] = field(default=())
 
 
 def render_html(data: ReportData) -> str:

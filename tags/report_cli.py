@@ -12,7 +12,6 @@ from tags.compare import Survey, load_survey
 from tags.db import load_conversations
 from tags.errors import ReportError
 from tags.files import atomic_write
-from tags.html import render_html
 from tags.loading import load_tags
 from tags.model import TagSet
 from tags.period import DEFAULT_TIMEZONE, Period, month_of, month_period, parse_day, timezone
@@ -63,6 +62,8 @@ def _report(args: argparse.Namespace) -> None:
     period = Period(first, last, tz)
     tagset = load_tags(args.tags) if args.tags else None
     if args.html:
+        from tags.html import render_html  # matplotlib loads only when a chart is drawn
+
         against = _against(args, tz, tagset)
         data = build_report(
             args.database, period, tagset=tagset, lang=args.lang, title=args.title, against=against

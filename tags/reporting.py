@@ -7,9 +7,9 @@ from pathlib import Path
 
 from tags.compare import Survey, compare
 from tags.db import load_conversations
-from tags.html import Comparison, ReportData
 from tags.model import TagSet
 from tags.period import Period
+from tags.reportdata import Comparison, ReportData
 from tags.stats import BY, count_by, summarize, weekday_hour
 
 

@@ -1,0 +1,37 @@
+"""The figures of a report, computed and ready to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tags.compare import ComparisonRow
+from tags.model import TagSet
+from tags.stats import Summary
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison table for the report: rows and the two columns' labels."""
+
+    rows: tuple[ComparisonRow, ...]
+    this_label: str
+    other_label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the HTML report shows, computed beforehand."""
+
+    title: str
+    period: str
+    timezone: str
+    generated: datetime
+    summary: Summary
+    breakdowns: dict[str, tuple[tuple[str, int], ...]]
+    grid: tuple[tuple[int, ...], ...]
+    tagset: TagSet | None = None
+    lang: str = "fi"
+    comparison: Comparison | None = None
+    sources: tuple[str, ...] = field(default=())
