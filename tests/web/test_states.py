@@ -53,7 +53,10 @@ async def test_closed_shows_hours_next_opening_and_takes_a_message(
     await expect(panel.locator("#leave-error")).to_have_text("Kirjoita ensin viesti.")
 
     await panel.get_by_role("textbox", name="Viestisi").fill("Voiko kaukolainan tilata chatissa?")
-    await panel.get_by_role("textbox", name="Sähköposti tai puhelinnumero (vapaaehtoinen)").fill("maija@example.org")
+    await expect(panel.locator("#leave-error")).to_be_hidden()  # cleared once the patron writes
+    await panel.get_by_role("textbox", name="Sähköposti tai puhelinnumero (vapaaehtoinen)").fill(
+        "maija@example.org")
+    await panel.locator("#log-wrap").evaluate("el => el.scrollTop = 0")
     await patron.screenshot("phone-closed-leave-message")
     await panel.get_by_role("button", name="Lähetä viesti").click()
     await expect(panel.locator("#leave-thanks")).to_be_visible()

@@ -59,9 +59,11 @@ class PatronPage:
         await expect(self.panel.locator("#conn")).to_have_attribute("data-state", "open")
 
     async def screenshot(self, name: str, **kwargs: Any) -> Path:
+        """Save docs/screenshots/NAME.png once animations and smooth scrolling are done."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        await self.page.screenshot(path=str(path), **kwargs)
+        await self.page.wait_for_timeout(600)
+        await self.page.screenshot(path=str(path), animations="disabled", **kwargs)
         return path
 
 

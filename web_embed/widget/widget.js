@@ -123,6 +123,10 @@ class Widget {
     $("end-yes").addEventListener("click", () => this.endChat());
     $("end-no").addEventListener("click", () => this.hideEndConfirm(true));
     $("new-chat").addEventListener("click", () => this.newChat());
+    $("leave-text").addEventListener("input", () => {
+      $("leave-error").hidden = true;
+      $("leave-text").removeAttribute("aria-invalid");
+    });
     $("leave").addEventListener("submit", (e) => {
       e.preventDefault();
       this.leaveMessage();
