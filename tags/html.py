@@ -8,7 +8,7 @@ from html import escape
 from tags import charts
 from tags.reportdata import ReportData
 from tags.stats import NONE_KEY, WEEKDAYS, Summary
-from tags.textout import duration, percent, tag_name
+from tags.textout import percent, summary_rows, tag_name
 
 # No network, no scripts: the file works offline and as an e-mail attachment.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -66,18 +66,7 @@ def _head(data: ReportData) -> str:
 
 
 def _summary(s: Summary) -> str:
-    rows = [
-        ("Conversations", str(s.conversations)),
-        ("Answered", f"{s.answered} ({percent(s.share_answered)})"),
-        ("Never answered", str(s.unanswered)),
-        ("Left as messages", f"{s.left_message} ({percent(s.share_left_message)})"),
-        ("Interrupted", str(s.interrupted)),
-        ("Time to first answer, median", duration(s.wait_median)),
-        ("Time to first answer, 90th percentile", duration(s.wait_p90)),
-        ("Chat length, median", duration(s.length_median)),
-        ("Chat length, 90th percentile", duration(s.length_p90)),
-        ("Lines per answered chat, median", "–" if s.lines_median is None else f"{s.lines_median:g}"),
-    ]
+    rows = summary_rows(s)
     body = "".join(f'<tr><th scope="row">{escape(k)}</th><td class="n">{escape(v)}</td></tr>'
                    for k, v in rows)  # fmt: skip
     return f'<h2 id="summary">Summary</h2><table class="summary">{body}</table>'

@@ -42,9 +42,9 @@ def counts_table(rows: Sequence[tuple[str, int]], total: int, tagset: TagSet | N
     return "\n".join(lines) + "\n"
 
 
-def summary_text(s: Summary, title: str) -> str:
-    """The headline figures as labelled lines."""
-    pairs = [
+def summary_rows(s: Summary) -> list[tuple[str, str]]:
+    """The headline figures as (label, value) pairs, shared by the text and HTML reports."""
+    return [
         ("Conversations", str(s.conversations)),
         ("Answered", f"{s.answered} ({percent(s.share_answered)})"),
         ("Never answered", str(s.unanswered)),
@@ -56,6 +56,11 @@ def summary_text(s: Summary, title: str) -> str:
         ("Chat length, 90th percentile", duration(s.length_p90)),
         ("Lines per answered chat, median", _opt(s.lines_median, "–")),
     ]
+
+
+def summary_text(s: Summary, title: str) -> str:
+    """The headline figures as labelled lines under a title."""
+    pairs = summary_rows(s)
     width = max(len(label) for label, _ in pairs)
     return title + "\n" + "".join(f"  {label:<{width}}  {value}\n" for label, value in pairs)
 
