@@ -1,0 +1,162 @@
+"""Live state: typing both ways, unread counts, "taken by", connection loss, conflicts."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from console.backend import Link
+from console.screens.dialogs import StoppedScreen
+from console.widgets.reply import ReplyInput
+from console.widgets.transcript import TranscriptView
+
+from .helpers import list_text, static_text, transcript_text
+
+
+async def test_patron_typing_indicator(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.pause()
+        fake.patron_typing("p-aaaa", "composing")
+        await pilot.pause()
+        assert static_text(app, "#typing") == "patron is typing…"
+        assert "✎" in list_text(app)
+        fake.patron("p-aaaa", "kirjoitin")
+        await pilot.pause()
+        assert static_text(app, "#typing") == ""
+
+
+async def test_own_typing_is_sent_to_the_patron(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"hetki")
+        await pilot.pause()
+        assert fake.typing_sent == [("p-aaaa", "composing")]
+        await pilot.press(*["backspace"] * 5)
+        await pilot.pause()
+        assert fake.typing_sent[-1] == ("p-aaaa", "active")
+
+
+async def test_unread_counts(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "eka")
+        fake.offer("p-bbbb", "toka")
+        await pilot.pause()
+        assert app.active == "p-aaaa"
+        fake.patron("p-bbbb", "lisää")
+        fake.patron("p-bbbb", "vielä")
+        await pilot.pause()
+        assert "●3" in list_text(app)  # the offer's line and two more
+        await pilot.press("f6")
+        assert app.active == "p-bbbb"
+        assert "●" not in list_text(app)
+
+
+async def test_taken_by_another_seat(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.pause()
+        fake.taken_elsewhere("p-aaaa", "tampere@chat.localhost/desk-2")
+        await pilot.pause()
+        text = list_text(app)
+        assert "Taken by others (1)" in text and "taken by desk-2" in text
+        assert "taken by tampere@chat.localhost/desk-2" in static_text(app, "#chat-header")
+        assert app.query_one(ReplyInput).read_only
+
+
+async def test_connection_status_and_no_lost_input(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert static_text(app, "#status").startswith("● connected")
+        fake.set_link(Link.RECONNECTING, "connection lost")
+        await pilot.pause()
+        assert "disconnected – retrying in 2 s" in static_text(app, "#status")
+        await pilot.press(*"odota hetki", "enter")
+        await pilot.pause()
+        assert fake.sent == []
+        assert "odota hetki (waiting for connection)" in transcript_text(app)
+        fake.set_link(Link.CONNECTED)
+        await pilot.pause(0.2)
+        assert fake.sent == [("p-aaaa", "odota hetki")]
+        assert "waiting for connection" not in transcript_text(app)
+
+
+async def test_conflict_stops_with_an_explanation(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.set_link(Link.STOPPED, "stream error: conflict", conflict=True)
+        await pilot.pause()
+        assert isinstance(app.screen, StoppedScreen)
+        text = str(app.screen.query_one("#stopped-text", Static).render())
+        assert "same seat name (tampere@chat.localhost/desk-1)" in text
+        assert "will not reconnect" in text
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_patron_text_is_never_markup_or_control_codes(make_app, fake):
+    app = make_app()
+    evil = "[@click=app.quit]klik[/] [b]lihava[/b] \x1b[31mpunainen\x07 $accent"
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", evil, library="[red]x[/red]")
+        await pilot.pause()
+        text = transcript_text(app).replace("\n  ", " ")
+        assert "[@click=app.quit]klik[/] [b]lihava[/b] ␛[31mpunainen␇ $accent" in text
+        assert "[@click=app.quit]klik[/]" in list_text(app)
+        for strip_row in range(3):
+            for seg in app.query_one(TranscriptView).render_line(strip_row):
+                assert "\x1b" not in seg.text and "\x07" not in seg.text
+        await pilot.click("#transcript", offset=(20, 0))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_drafts_survive_a_restart(make_app, fake, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2", *"puolikas vastaus")
+        await pilot.pause(0.7)
+    from console.app import ConsoleApp
+    from console.fake import FakeDesk
+    from console.log import ChatLog
+
+    fake2 = FakeDesk()
+    app2 = ConsoleApp(fake2, ChatLog(tmp_path / "console.sqlite3"))
+    async with app2.run_test(size=(120, 36)) as pilot:
+        fake2.offer("p-aaaa", "Hei")
+        await pilot.pause()
+        assert app2.query_one(ReplyInput).text == "puolikas vastaus"
+
+
+async def test_finnish_ui(make_app, fake):
+    app = make_app(lang="fi")
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.pause()
+        assert "Odottaa (1)" in list_text(app)
+        assert "Päivystää nyt" in static_text(app, "#side")
+
+
+async def test_usable_at_80x24(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        fake.offer("p-aaaa", "Miten uusin lainat?")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not app.query_one("#side").display
+        assert "Tampere" in static_text(app, "#chat-header")
+        assert app.query_one(ReplyInput).region.height >= 1
+        assert app.query_one(TranscriptView).region.width >= 40
+        await pilot.press("f11")
+        await pilot.pause()
+        assert app.query_one("#side").display
