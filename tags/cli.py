@@ -37,7 +37,8 @@ def parser() -> argparse.ArgumentParser:
     lst = _cmd(sub, "list", "show the tags with their numbers", _list)
     lst.add_argument("--lang", choices=LANGS, default="fi", help="names in this language")
     lst.add_argument("--all", action="store_true", help="also show removed tags")
-    _cmd(sub, "check", "validate the tag file", _check)
+    check = _cmd(sub, "check", "validate the tag file", _check)
+    check.add_argument("file", nargs="?", metavar="FILE", help="the tag file (same as --tags)")
     add = _cmd(sub, "add", "add a tag at the end (or --before another)", _add)
     _names(add)
     add.add_argument("--id", help="stable ascii id (default: made from the English name)")
@@ -92,9 +93,10 @@ def _list(args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace) -> None:
-    tagset = load_tags(args.tags)
+    path = args.file or args.tags
+    tagset = load_tags(path)
     removed = len(tagset.tags) - len(tagset.visible)
-    print(f"{args.tags}: ok, {len(tagset.visible)} tags ({removed} removed)")
+    print(f"{path}: ok, {len(tagset.visible)} tags ({removed} removed)")
 
 
 def _add(args: argparse.Namespace) -> None:

@@ -77,6 +77,16 @@ def test_errors_go_to_stderr_with_exit_1(capsys: pytest.CaptureFixture[str], tag
     assert tags_file.read_text(encoding="utf-8") == before
 
 
+def test_check_lists_every_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("- {id: a}\n- {id: a, name: {fi: A}}\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 1
+    assert f"{path}:1: entry 1 (a): 'name' must map" in err
+    code, out, _ = run(capsys, "check", str(EXAMPLE))
+    assert code == 0 and out.endswith("ok, 9 tags (0 removed)\n")
+
+
 def test_add_to_a_new_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "new.yaml"
     assert run(capsys, "add", "--tags", str(path), "--fi", "Äänikirjat")[0] == 0
