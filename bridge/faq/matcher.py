@@ -10,18 +10,20 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bridge.faq.model import LANGS, FaqEntry
-from bridge.faq.text import terms
+from bridge.faq.text import count_numbers, terms, weak_terms
 
 
 @dataclass(frozen=True)
 class MatchSettings:
     """Knobs of the matcher; the defaults were tuned on tests/faq/eval.yaml."""
 
-    threshold: float = 0.55  # least score answered automatically
-    margin: float = 0.10  # least lead over the best other entry
+    threshold: float = 0.60  # least score answered automatically
+    margin: float = 0.05  # least lead over the best other entry
     other_lang: float = 0.95  # factor for matches in a language other than the patron's
     query_share: float = 0.6  # weight of "the question is explained" vs "an example is present"
     unknown_weight: float = 0.8  # weight of a word no entry knows, relative to the rarest word
+    weak_weight: float = 0.3  # factor for words such as "why", "not", "does not work"
+    number_weight: float = 0.5  # a number in the question, relative to an unknown word
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,14 @@ class _LangIndex:
     idf: dict[str, float] = field(default_factory=dict)
     postings: dict[str, tuple[int, ...]] = field(default_factory=dict)
     unknown: float = 1.0
+    weak: frozenset[str] = frozenset()
+    weak_weight: float = 1.0
     _vocab: list[str] = field(default_factory=list)
     _by_head: dict[str, list[str]] = field(default_factory=dict)
     _by_suffix: dict[str, list[str]] = field(default_factory=dict)
     _cache: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def prepare(self, unknown_weight: float) -> None:
+    def prepare(self, settings: MatchSettings) -> None:
         """Compute IDF, postings and the lookup tables for soft matches."""
         count = len(self.entries)
         posting: dict[str, list[int]] = {}
@@ -55,10 +59,12 @@ class _LangIndex:
                 posting.setdefault(term, []).append(number)
         self.postings = {term: tuple(nums) for term, nums in posting.items()}
         self.idf = {t: math.log(1 + count / len(nums)) for t, nums in posting.items()}
-        self.unknown = unknown_weight * math.log(1 + count)
+        self.unknown = settings.unknown_weight * math.log(1 + count)
+        self.weak = weak_terms(self.lang)
+        self.weak_weight = settings.weak_weight
         self._vocab = sorted(posting)
         for term in self._vocab:
-            self._by_head.setdefault(term[:4], []).append(term)
+            self._by_head.setdefault(term[:3], []).append(term)
             for cut in range(3, len(term) - 3):
                 self._by_suffix.setdefault(term[cut:], []).append(term)
 
@@ -81,9 +87,10 @@ class _LangIndex:
 
         if query in self.idf:
             offer(query, 1.0)
-        if len(query) >= 4:
-            for term in self._by_head.get(query[:4], ()):
+        if len(query) >= 3:
+            for term in self._by_head.get(query[:3], ()):
                 offer(term, _prefix_sim(query, term))
+        if len(query) >= 4:
             # compound head: kirjastokortti ~ kortti, lånekort ~ kort
             for term in self._by_suffix.get(query, ()):
                 offer(term, 0.75)
@@ -100,18 +107,23 @@ class _LangIndex:
                     offer(term, 0.8 if dist == 1 else 0.65)
         return {term: sim for term, sim in found.items() if sim > 0.0}
 
-    def weight(self, expansion: dict[str, float]) -> float:
+    def weight(self, term: str, expansion: dict[str, float]) -> float:
         """How much a query term counts: the IDF of what it stands for, or `unknown`."""
-        if not expansion:
-            return self.unknown
-        best = max(expansion, key=lambda term: (expansion[term], self.idf[term]))
-        return self.idf[best]
+        if expansion:
+            best = max(expansion, key=lambda t: (expansion[t], self.idf[t]))
+            weight = self.idf[best]
+        else:
+            weight = self.unknown
+        # "why", "not": they tell entries apart, but never make a match on their own
+        return weight * self.weak_weight if term in self.weak else weight
 
-    def score(self, query: Sequence[str], query_share: float) -> dict[int, float]:
-        """Score of every entry that shares a term with the question."""
+    def score(
+        self, query: Sequence[str], query_share: float, extra: float = 0.0
+    ) -> dict[int, float]:
+        """Score of every entry that shares a term with the question; `extra`: unmatched weight."""
         expansions = [self.expand(term) for term in query]
-        weights = [self.weight(exp) for exp in expansions]
-        total = sum(weights)
+        weights = [self.weight(t, exp) for t, exp in zip(query, expansions, strict=True)]
+        total = sum(weights) + extra * self.unknown
         candidates: set[int] = set()
         for expansion in expansions:
             for term in expansion:
@@ -120,9 +132,12 @@ class _LangIndex:
         # the common word says, in both directions.
         idf = self.idf
         cover: dict[str, float] = {}
-        for expansion, weight in zip(expansions, weights, strict=True):
+        for query_term, expansion in zip(query, expansions, strict=True):
+            full = self.weight(query_term, expansion) / (
+                self.weak_weight if query_term in self.weak else 1.0
+            )
             for term, sim in expansion.items():
-                value = sim * min(1.0, weight / idf[term])
+                value = sim * min(1.0, full / idf[term])
                 if value > cover.get(term, 0.0):
                     cover[term] = value
         scores: dict[int, float] = {}
@@ -153,12 +168,13 @@ def _prefix_sim(query: str, term: str) -> float:
         if a != b:
             break
         common += 1
-    if common < 4:
-        return 0.0
     rest = max(len(query), len(term)) - common
-    if rest <= 3:
-        return 1.0 - 0.1 * rest  # endings the stemmer left: varaus ~ varauks, uusin ~ uusim
-    if common == min(len(query), len(term)):
+    # endings the stemmer left: varaus ~ varauks, uusin ~ uusim, wif ~ wifi
+    if (common >= 4 and rest <= 2) or (common >= 3 and rest <= 1):
+        return 1.0 - 0.1 * rest
+    if common >= 6 and rest == 3:
+        return 0.7
+    if common >= 4 and common == min(len(query), len(term)):
         return 0.4  # a compound's first part: kirjasto ~ kirjastokortti
     return 0.0
 
@@ -181,18 +197,19 @@ class Matcher:
                     per_entry[number] = _EntryTerms(vocab, examples)
             if per_entry:
                 index = _LangIndex(lang, per_entry)
-                index.prepare(settings.unknown_weight)
+                index.prepare(settings)
                 self.indexes[lang] = index
 
     def rank(self, text: str, lang: str) -> list[tuple[float, FaqEntry]]:
         """Entries with their scores, best first."""
         best: dict[int, float] = {}
+        numbers = count_numbers(text) * self.settings.number_weight
         for code, index in self.indexes.items():
             query = terms(text, code)
             if not query:
                 continue
             factor = 1.0 if code == lang else self.settings.other_lang
-            for number, score in index.score(query, self.settings.query_share).items():
+            for number, score in index.score(query, self.settings.query_share, numbers).items():
                 score *= factor
                 if score > best.get(number, 0.0):
                     best[number] = score

@@ -19,7 +19,8 @@ kiitos kiitti kiitoksia kiitoksii ok okei joo juu jep no noh vain vaan ihan kyll
 sellainen sellanen semmoinen semmonen tällainen tällanen tommonen kanssa taas
 aina vähän paljon paljonko montako monta kuinka jotenkin jne yms esim eli ym tms
 kysyä kysyisin kysyn kysymys kysymykseen halusin haluaisin haluan haluisin tiedustella
-tiedustelisin teen tehdä pitäis vois
+tiedustelisin teen tehdä pitäis vois tarvitsen tarvitaan tarvitsee tarvii tarvis
+varten yhden yksi yks tarvitaanko tarvitsenko niitä niistä niihin niille noita näitä näistä
 """
 
 _SV = """
@@ -37,7 +38,15 @@ i me my mine myself you your yours we us our it its the a an and or if when how 
 doing is are was were be been being am have has had having to of in on at for from with about
 by into this that these those there here hi hello hey dear thanks thank thx please pls plz ok
 okay yes no just so also get got any some much many very possible want wanted need
-needs would like know let i'm im it's
+needs would like know let i'm im it's up out off while during
+"""
+
+
+# Words that tell entries apart (why, not, does not work) but never make a match on their
+# own: they count for less than their rarity in the FAQ suggests.
+_WEAK = """
+miksi ei toimi toimii onnistu onnistuu varför inte fungerar funkar why not work works dont
+didnt cant cannot
 """
 
 
@@ -50,3 +59,4 @@ FI = _words(_FI)
 SV = _words(_SV)
 EN = _words(_EN)
 ALL = FI + SV + EN
+WEAK = _words(_WEAK)

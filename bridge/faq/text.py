@@ -22,11 +22,13 @@ def fold(text: str) -> str:
 
 
 STOPWORDS = frozenset(fold(word) for word in stopwords.ALL)
+_NUMBER = re.compile(r"\d+")
+_APOSTROPHE = re.compile(r"['’`´]")  # can't → cant, Helsinki's → helsinkis
 
 
 def words(text: str) -> list[str]:
     """Folded words; a lone `e` joins the next word (e kirja, e-kirja → ekirja)."""
-    raw = _WORD.findall(fold(text))
+    raw = _WORD.findall(_APOSTROPHE.sub("", fold(text)))
     out: list[str] = []
     glue = False
     for word in raw:
@@ -63,3 +65,13 @@ def terms(text: str, lang: str) -> list[str]:
         if len(term) >= 2 and term not in seen:
             seen.append(term)
     return seen
+
+
+def weak_terms(lang: str) -> frozenset[str]:
+    """Terms of the words that tell entries apart but never decide a match alone."""
+    return frozenset(stem(fold(word), lang) for word in stopwords.WEAK)
+
+
+def count_numbers(text: str) -> int:
+    """How many numbers a text has (a sum, a year, a date: signs of a case for a person)."""
+    return len(_NUMBER.findall(text))
