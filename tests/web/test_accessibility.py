@@ -1,0 +1,86 @@
+"""axe-core (from the npm registry, tests/web/package.json) finds no serious or critical
+accessibility problem on the demo page with the launcher, nor in the chat panel's states.
+
+Install once: npm ci --prefix tests/web   (or: npm install --prefix tests/web)"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Frame, Page, expect
+
+from tests.support.stack import CLOSED_DAY, Stack, start_stack
+from tests.web.widget_page import DESKTOP, PHONE, open_page
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+DESK = "tampere@chat.localhost"
+SERIOUS = {"serious", "critical"}
+
+
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed: run `npm ci --prefix tests/web` ({AXE} missing)")
+    return AXE.read_text(encoding="utf-8")
+
+
+async def serious_violations(where: Page | Frame) -> list[dict[str, Any]]:
+    """Run axe in one document (WCAG 2.1 A/AA rules and best practices)."""
+    await where.add_script_tag(content=axe_source())
+    result = await where.evaluate("""async () => {
+      const r = await axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+        iframes: false,
+      });
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+    }""")
+    return [v for v in result if v["impact"] in SERIOUS]
+
+
+def widget_frame(page: Page) -> Frame:
+    return next(f for f in page.frames if "/widget/" in f.url)
+
+
+@pytest.fixture
+async def closed_stack(tmp_path: Path) -> AsyncIterator[Stack]:
+    s = await start_stack(tmp_path, clock=CLOSED_DAY)
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+async def test_no_serious_violations_in_a_chat(
+    stack: Stack, browser: Browser, viewport: dict[str, int]
+) -> None:
+    desk = await stack.desk(DESK)
+    # bypass_csp only lets the test inject axe; the widget itself runs under its strict CSP.
+    patron = await open_page(browser, stack.web_url + "/demo/search.html?q=kissa", viewport,
+                             bypass_csp=True)
+    assert await serious_violations(patron.page) == []  # the host page with the launcher
+
+    await patron.open_chat()
+    await patron.send("Miten varaan kirjan?")
+    offer = await desk.next_message("offer")
+    desk.say(offer.frm, "Paina Varaa-painiketta. Ohje: https://piki.example/varaus")
+    await expect(patron.messages("librarian")).to_have_count(1)
+    desk.typing(offer.frm, "composing")
+    await expect(patron.panel.locator("#typing")).to_be_visible()
+    await patron.panel.locator("#options-toggle").click()
+    await expect(patron.panel.locator("#options")).to_be_visible()
+    assert await serious_violations(widget_frame(patron.page)) == []
+
+
+async def test_no_serious_violations_when_closed(closed_stack: Stack, browser: Browser) -> None:
+    patron = await open_page(browser, closed_stack.web_url + "/demo/", PHONE, bypass_csp=True)
+    await patron.open_chat()
+    await expect(patron.panel.locator("#leave")).to_be_visible()
+    await patron.panel.get_by_role("button", name="Lähetä viesti").click()  # shows the error
+    await expect(patron.panel.locator("#leave-error")).to_be_visible()
+    assert await serious_violations(widget_frame(patron.page)) == []
