@@ -198,6 +198,15 @@ class Widget {
 
   showConnection(status) {
     const conn = $("conn");
+    // Screen readers hear losing and regaining the connection, not every countdown tick
+    // nor the first connect on each page.
+    const was = conn.dataset.state;
+    const lost = status.state === "waiting" || status.state === "offline";
+    if (lost && (was === "open" || !was)) {
+      this.announceText(this.t(status.state === "offline" ? "offline" : "connectionLost"));
+    }
+    if (status.state === "open" && this.everLost) this.announceText(this.t("connected"));
+    if (lost) this.everLost = true;
     conn.dataset.state = status.state;
     clearInterval(this.countdown);
     const text = $("conn-text");
