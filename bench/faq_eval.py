@@ -126,12 +126,17 @@ def main(argv: list[str] | None = None) -> int:
             continue
         result = run(faq, cases)
         settings: MatchSettings = faq.settings
-        report(result, f"{path.name}: {len(cases)} questions, {len(faq)} entries, "
-               f"threshold {settings.threshold}, margin {settings.margin}")
+        report(
+            result,
+            f"{path.name}: {len(cases)} questions, {len(faq)} entries, "
+            f"threshold {settings.threshold}, margin {settings.margin}",
+        )
         if args.verbose:
             for case, best, score, runner, second in result.misses:
-                print(f"  MISS [{case.lang}] {case.q!r}: want {case.expect}, "
-                      f"best {best} {score:.2f}, runner-up {runner} {second:.2f}")
+                print(
+                    f"  MISS [{case.lang}] {case.q!r}: want {case.expect}, "
+                    f"best {best} {score:.2f}, runner-up {runner} {second:.2f}"
+                )
         ok = ok and result.accuracy >= 0.90 and result.out_rate <= 0.03
     return 0 if ok or not args.check else 1
 

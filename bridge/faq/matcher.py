@@ -117,9 +117,7 @@ class _LangIndex:
         # "why", "not": they tell entries apart, but never make a match on their own
         return weight * self.weak_weight if term in self.weak else weight
 
-    def score(
-        self, query: Sequence[str], query_share: float, extra: float = 0.0
-    ) -> dict[int, float]:
+    def score(self, query: Sequence[str], query_share: float, extra: float = 0.0) -> dict[int, float]:
         """Score of every entry that shares a term with the question; `extra`: unmatched weight."""
         expansions = [self.expand(term) for term in query]
         weights = [self.weight(t, exp) for t, exp in zip(query, expansions, strict=True)]
@@ -133,9 +131,7 @@ class _LangIndex:
         idf = self.idf
         cover: dict[str, float] = {}
         for query_term, expansion in zip(query, expansions, strict=True):
-            full = self.weight(query_term, expansion) / (
-                self.weak_weight if query_term in self.weak else 1.0
-            )
+            full = self.weight(query_term, expansion) / (self.weak_weight if query_term in self.weak else 1.0)
             for term, sim in expansion.items():
                 value = sim * min(1.0, full / idf[term])
                 if value > cover.get(term, 0.0):

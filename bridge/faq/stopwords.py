@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 _FI = """
-ja tai sekä vaan että jotta jos kun koska kuin niin myös jo nyt sitten siis 
+ja tai sekä vaan että jotta jos kun koska kuin niin myös jo nyt sitten siis
 eli en et emme ette eivät ole oo olen oon olet oot on olemme olette ovat oli olin
 olis olisi oisi ois olisin olla ollut ollu minä mä mää mie sinä sä sää hän se me te he ne
 minun mun mulla mulle multa mua musta minulla minulle minulta minua minut minusta
 sinun sun sulla sulle sinulla sinulle teidän teillä teil teille teiltä teitä meidän meillä meil
 sen sitä siitä siihen sillä siinä tämä tää tämän tätä tässä tähän tuo tuon joku jotain jotakin
-joka jonka jotka ketään kukaan mitään mikään jostain jossain kenellekään mikä mitä mites miten kuinka missä mistä mihin milloin kuka ketä kenen
+joka jonka jotka ketään kukaan mitään mikään jostain jossain kenellekään
+mikä mitä mites miten kuinka missä mistä mihin milloin kuka ketä kenen
 onko onks oisko olisiko voiko voinko voisinko voitteko voitko voisitteko voisko voiks voinks
 saako saanko saisinko saako pitääkö pitäisikö täytyykö tarviiko tarvitseeko kannattaako
 voi voin voit voisin voisi voida voisitte voitte saa saan saada saisin saisi pitää pitäisi
@@ -51,8 +52,8 @@ didnt cant cannot
 
 
 def _words(*blocks: str) -> tuple[str, ...]:
- """The words of some blocks, as written (text.py folds them)."""
- return tuple(word for block in blocks for word in block.split())
+    """The words of some blocks, as written (text.py folds them)."""
+    return tuple(word for block in blocks for word in block.split())
 
 
 FI = _words(_FI)

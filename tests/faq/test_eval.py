@@ -1,0 +1,45 @@
+"""The labelled evaluation set stays above target: ≥ 90 % right in scope, ≤ 3 % answered out."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from bridge.faq import FaqBase
+from tests.faq.conftest import ROOT
+
+HERE = Path(__file__).parent
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("faq_eval", ROOT / "bench" / "faq_eval.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("faq_eval", module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_eval_set_is_big_and_a_third_out_of_scope(piki: FaqBase) -> None:
+    cases = _bench().load_cases(HERE / "eval.yaml")
+    out = [c for c in cases if c.expect == "none"]
+    assert len(cases) >= 150 and len(out) >= len(cases) / 3
+    assert {c.lang for c in cases} == {"fi", "sv", "en"}
+    ids = {entry.id for entry in piki}
+    assert {c.expect for c in cases if c.expect != "none"} <= ids
+
+
+def test_eval_targets(piki: FaqBase) -> None:
+    bench = _bench()
+    result = bench.run(piki, bench.load_cases(HERE / "eval.yaml"))
+    assert result.accuracy >= 0.90, result.misses
+    assert result.out_rate <= 0.03, result.misses
+    assert result.wrong <= 2, result.misses
+
+
+def test_held_out_set_stays_close(piki: FaqBase) -> None:
+    bench = _bench()
+    result = bench.run(piki, bench.load_cases(HERE / "holdout.yaml"))
+    assert result.accuracy >= 0.85, result.misses
+    assert result.out_rate <= 0.07, result.misses
