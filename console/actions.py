@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,8 @@ class ActionsMixin:
     """The ConsoleApp's actions; kept apart so app.py stays about layout and state."""
 
     # -- helpers ---------------------------------------------------------------------------
-    def _run(self: ConsoleApp, coro: Awaitable[CommandResult], what: str) -> None:
+    def _run(self: ConsoleApp, coro: Awaitable[CommandResult], what: str,
+             on_ok: Callable[[CommandResult], None] | None = None) -> None:
         """Run a bridge command in the background and report its result."""
 
         async def runner() -> None:
@@ -38,6 +40,8 @@ class ActionsMixin:
                 log.exception("%s failed", what)
                 self.notify(self.texts("failed", why=str(exc)), severity="error")
                 return
+            if result.ok and on_ok is not None:
+                on_ok(result)
             if result.ok:
                 self.notify(self.texts("done", what=result.message or what), timeout=2)
             else:
@@ -200,9 +204,17 @@ class ActionsMixin:
             added = [t for t in tags if t not in current]
             removed = [t for t in current if t not in tags]
             if added:
-                self._run(self.backend.tag(session, added), self.texts("act.tag"))
+                self._run(self.backend.tag(session, added), self.texts("act.tag"), retagged)
             if removed:
-                self._run(self.backend.untag(session, removed), self.texts("act.tag"))
+                self._run(self.backend.untag(session, removed), self.texts("act.tag"), retagged)
+
+        def retagged(result: CommandResult) -> None:
+            """The result form lists the chat's tags now; not every bridge also sends `tagged`."""
+            chat = self.book.get(session)
+            if chat is not None and "tags" in result.fields:
+                tags = tuple(t for v in result.fields["tags"] for t in v.split(",") if t)
+                chat.meta = replace(chat.meta, tags=tags)
+                self.refresh_all()
 
         self.push_screen(TagPicker(self.tag_list, current, self.texts), chosen)
 

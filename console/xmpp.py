@@ -1,0 +1,327 @@
+"""The real desk back end: a slixmpp client seat that speaks the desk protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from slixmpp import JID, ClientXMPP
+from slixmpp.exceptions import IqError, IqTimeout
+from slixmpp.plugins.xep_0004 import Form
+
+from console import stanzas
+from console.backend import (
+    ChatSummary,
+    CommandResult,
+    ConnectionChanged,
+    DeskEvent,
+    EventSink,
+    Line,
+    Link,
+    Tag,
+    Target,
+    Typing,
+)
+from console.config import TlsMode, XmppSettings
+from console.errors import CommandFailed, NotConnected
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+COMMAND_TIMEOUT = 15
+CHAT_STATES = ("composing", "paused", "active", "inactive", "gone")
+
+
+def _logged(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """slixmpp schedules coroutine handlers without awaiting them: log what they raise."""
+
+    @functools.wraps(handler)
+    async def wrapper(*args: Any) -> None:
+        try:
+            await handler(*args)
+        except Exception:
+            log.exception("handler %s failed", handler.__name__)
+
+    return wrapper
+
+
+class DeskClient:
+    """One seat of a desk account; implements console.backend.DeskBackend."""
+
+    def __init__(self, settings: XmppSettings, bridge: str, *, lang: str = "en") -> None:
+        self.settings = settings
+        self.bridge = bridge
+        self.lang = lang
+        self.jid = settings.jid
+        self._sink: EventSink | None = None
+        self._xmpp: ClientXMPP | None = None
+        self._online = False
+        self._stopping = False
+        self._stop_reason: tuple[str, bool] | None = None  # (detail, conflict)
+        self._attempt = 0
+        self._retry: asyncio.Task[None] | None = None
+
+    # -- DeskBackend: life cycle -----------------------------------------------------------
+    def set_sink(self, sink: EventSink) -> None:
+        self._sink = sink
+
+    @property
+    def connected(self) -> bool:
+        return self._online
+
+    async def start(self) -> None:
+        """Connect (created inside the running loop, as slixmpp binds it lazily)."""
+        self._stopping = False
+        self._stop_reason = None
+        if self._xmpp is None:
+            self._xmpp = self._make_client()
+        self._emit(ConnectionChanged(Link.CONNECTING))
+        self._connect()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._retry is not None:
+            self._retry.cancel()
+        xmpp = self._xmpp
+        if xmpp is not None and xmpp.is_connected():
+            xmpp.disconnect(wait=1.0)
+            try:
+                await asyncio.wait_for(xmpp.disconnected, 3)
+            except (TimeoutError, asyncio.CancelledError):
+                pass
+        elif xmpp is not None:
+            xmpp.cancel_connection_attempt()
+        self._online = False
+
+    def _connect(self) -> None:
+        assert self._xmpp is not None
+        host = self.settings.host
+        if host:
+            self._xmpp.connect(host, self.settings.port)
+        else:
+            self._xmpp.connect()
+
+    def _make_client(self) -> ClientXMPP:
+        s = self.settings
+        mechanisms = {"unencrypted_plain": s.tls is TlsMode.OFF,
+                      "unencrypted_scram": s.tls is not TlsMode.REQUIRED}
+        xmpp = ClientXMPP(s.jid, s.password, plugin_config={"feature_mechanisms": mechanisms},
+                          lang=self.lang)
+        if s.tls is TlsMode.OFF:
+            xmpp.enable_plaintext = True
+            xmpp.enable_direct_tls = False
+            xmpp.enable_starttls = False
+        else:
+            xmpp.enable_starttls = True
+            xmpp.enable_direct_tls = False
+            xmpp.enable_plaintext = s.tls is TlsMode.OPTIONAL
+            if s.ca_file is not None:
+                xmpp.ca_certs = s.ca_file
+        for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0184",
+                       "xep_0199", "xep_0203"):
+            xmpp.register_plugin(plugin)
+        xmpp.plugin["xep_0199"].enable_keepalive(30, 10)
+        xmpp.roster.auto_authorize = False
+        xmpp.roster.auto_subscribe = False
+        handlers: list[tuple[str, Callable[..., Any]]] = [
+            ("session_start", _logged(self._on_session_start)),
+            ("message", self._on_message),
+            ("presence_subscribe", self._on_subscribe),
+            ("disconnected", self._on_disconnected),
+            ("stream_error", self._on_stream_error),
+            ("failed_auth", self._on_failed_auth),
+            ("no_auth", self._on_no_auth),
+            ("connection_failed", self._on_connection_failed),
+            ("reconnect_delay", self._on_reconnect_delay),
+        ]
+        handlers += [(f"chatstate_{st}", self._on_chatstate) for st in CHAT_STATES]
+        for name, handler in handlers:
+            xmpp.add_event_handler(name, handler)
+        return xmpp
+
+    # -- connection events -------------------------------------------------------------------
+    def _emit(self, event: DeskEvent) -> None:
+        if self._sink is not None:
+            self._sink(event)
+
+    async def _on_session_start(self, _event: Any) -> None:
+        assert self._xmpp is not None
+        self._attempt = 0
+        try:
+            await self._xmpp.get_roster(timeout=10)
+        except (IqError, IqTimeout) as exc:
+            log.warning("roster: %s", exc)
+        self._xmpp.send_presence()
+        self._xmpp.send_presence(pto=self.bridge)  # directed: this seat takes chats
+        self._online = True
+        self._emit(ConnectionChanged(Link.CONNECTED))
+
+    def _on_subscribe(self, presence: Any) -> None:
+        """Accept the bridge's subscription request once; refuse anyone else's."""
+        assert self._xmpp is not None
+        frm = presence["from"]
+        ptype = "subscribed" if frm.domain == self.bridge and not frm.user else "unsubscribed"
+        self._xmpp.send_presence(pto=frm.bare, ptype=ptype)
+
+    def _stop_for_good(self, detail: str, conflict: bool = False) -> None:
+        self._stop_reason = (detail, conflict)
+
+    def _on_stream_error(self, error: Any) -> None:
+        condition = error["condition"]
+        text = error["text"] or ""
+        log.warning("stream error %s %s", condition, text)
+        if condition == "conflict":
+            self._stop_for_good(f"stream error: conflict {text}".strip(), conflict=True)
+        elif condition in ("not-authorized", "policy-violation", "host-unknown"):
+            self._stop_for_good(f"stream error: {condition} {text}".strip())
+
+    def _on_failed_auth(self, _event: Any) -> None:
+        self._stop_for_good("the server refused the password of " + self.settings.bare)
+        assert self._xmpp is not None
+        self._xmpp.disconnect()
+
+    def _on_no_auth(self, _event: Any) -> None:
+        detail = ("the server offered no TLS, and xmpp.tls is required"
+                  if self.settings.tls is TlsMode.REQUIRED
+                  else "no usable authentication mechanism")
+        self._stop_for_good(detail)
+        assert self._xmpp is not None
+        self._xmpp.disconnect()
+
+    def _on_connection_failed(self, error: Any) -> None:
+        self._online = False
+        if self._stop_reason is None and not self._stopping:
+            self._emit(ConnectionChanged(Link.RECONNECTING, str(error), 1.0))
+
+    def _on_reconnect_delay(self, delay: float) -> None:
+        if not self._stopping:
+            self._emit(ConnectionChanged(Link.RECONNECTING, "", float(delay)))
+
+    def _on_disconnected(self, _event: Any) -> None:
+        self._online = False
+        if self._stopping:
+            self._emit(ConnectionChanged(Link.STOPPED))
+            return
+        if self._stop_reason is not None:
+            detail, conflict = self._stop_reason
+            self._emit(ConnectionChanged(Link.STOPPED, detail, None, conflict))
+            return
+        delay = BACKOFF[min(self._attempt, len(BACKOFF) - 1)]
+        self._attempt += 1
+        self._emit(ConnectionChanged(Link.RECONNECTING, "connection lost", delay))
+        self._retry = asyncio.ensure_future(self._reconnect_later(delay))
+
+    async def _reconnect_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if not self._stopping and self._stop_reason is None:
+            self._emit(ConnectionChanged(Link.CONNECTING))
+            self._connect()
+
+    # -- incoming chat traffic -----------------------------------------------------------------
+    def _from_bridge(self, msg: Any) -> bool:
+        frm: JID = msg["from"]
+        return bool(frm.domain == self.bridge and frm.user)
+
+    def _on_message(self, msg: Any) -> None:
+        if msg["type"] == "error" or not self._from_bridge(msg):
+            return
+        el = msg.xml.find(stanzas.CHAT_TAG)
+        attrs = dict(el.attrib) if el is not None else {}
+        attrs.setdefault("session", msg["from"].user)
+        attrs.setdefault("kind", "info")
+        stamp = msg["delay"]["stamp"] if msg.xml.find("{urn:xmpp:delay}delay") is not None \
+            else None
+        self._emit(stanzas.chat_event(attrs, msg["body"], stamp))
+
+    def _on_chatstate(self, msg: Any) -> None:
+        if self._from_bridge(msg):
+            self._emit(Typing(msg["from"].user, msg["chat_state"]))
+
+    # -- outgoing ------------------------------------------------------------------------------
+    def _client(self) -> ClientXMPP:
+        if self._xmpp is None or not self._online:
+            raise NotConnected("not connected to the XMPP server")
+        return self._xmpp
+
+    def _patron(self, session: str) -> str:
+        return f"{session}@{self.bridge}"
+
+    async def send_line(self, session: str, text: str) -> str:
+        xmpp = self._client()
+        msg = xmpp.make_message(mto=self._patron(session), mbody=text, mtype="chat")
+        msg["chat_state"] = "active"
+        msg_id = msg["id"] or xmpp.new_id()
+        msg["id"] = msg_id
+        msg.send()
+        return str(msg_id)
+
+    async def send_typing(self, session: str, state: str) -> None:
+        xmpp = self._client()
+        msg = xmpp.make_message(mto=self._patron(session), mtype="chat")
+        msg["chat_state"] = state
+        msg.send()
+
+    async def _command(self, node: str, **fields: Any) -> tuple[Any, list[dict[str, Any]]]:
+        """Run an ad-hoc command in one step (a submitted form inside `execute`)."""
+        xmpp = self._client()
+        payload = None
+        if fields:
+            payload = Form()
+            payload["type"] = "submit"
+            for var, value in fields.items():
+                payload.add_field(var=var, value=value)
+        try:
+            iq = await xmpp.plugin["xep_0050"].send_command(
+                JID(self.bridge), node, payload=payload, timeout=COMMAND_TIMEOUT)
+        except IqError as exc:
+            text = exc.iq["error"]["text"] or exc.iq["error"]["condition"]
+            raise CommandFailed(f"{node}: {text}") from exc
+        except IqTimeout as exc:
+            raise CommandFailed(f"{node}: the bridge did not answer") from exc
+        form = iq["command"]["form"]
+        rows = [{var: f.get_value() if hasattr(f, "get_value") else f
+                 for var, f in item.items()} for item in form["items"]]
+        return form.get_values(), rows
+
+    async def _simple(self, node: str, **fields: Any) -> CommandResult:
+        values, _ = await self._command(node, **fields)
+        return stanzas.command_result(values)
+
+    async def accept(self, session: str) -> CommandResult:
+        return await self._simple("accept", session=session)
+
+    async def tag(self, session: str, tags: Sequence[str]) -> CommandResult:
+        return await self._simple("tag", session=session, tags=list(tags))
+
+    async def untag(self, session: str, tags: Sequence[str]) -> CommandResult:
+        return await self._simple("untag", session=session, tags=list(tags))
+
+    async def transfer(self, session: str, target: str) -> CommandResult:
+        return await self._simple("transfer", session=session, target=target)
+
+    async def end(self, session: str) -> CommandResult:
+        return await self._simple("end", session=session)
+
+    async def note(self, session: str, text: str) -> CommandResult:
+        return await self._simple("note", session=session, text=text)
+
+    async def chats(self) -> list[ChatSummary]:
+        return stanzas.summaries((await self._command("chats"))[1])
+
+    async def desks(self) -> list[Target]:
+        return stanzas.targets((await self._command("desks"))[1])
+
+    async def tags(self) -> list[Tag]:
+        return stanzas.tags((await self._command("tags"))[1])
+
+    async def transcript(self, session: str) -> list[Line]:
+        return stanzas.transcript(session, (await self._command("transcript",
+                                                                session=session))[1])
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
