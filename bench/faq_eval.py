@@ -99,13 +99,16 @@ def report(result: Result, title: str) -> None:
 
 def sweep(faq: FaqBase, cases: list[Case]) -> None:
     """Accuracy and out-of-scope rate over a grid of thresholds and margins."""
-    print("threshold margin  accuracy  out-of-scope")
+    print("threshold margin  accuracy  out-of-scope  wrong-in-scope")
     for threshold, margin in itertools.product(
         [0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70], [0.0, 0.05, 0.10, 0.15, 0.20]
     ):
         settings = replace(faq.settings, threshold=threshold, margin=margin)
         result = run(from_entries(faq.entries, settings), cases)
-        print(f"  {threshold:.2f}     {margin:.2f}    {result.accuracy:6.1%}    {result.out_rate:6.1%}")
+        print(
+            f"  {threshold:.2f}     {margin:.2f}    {result.accuracy:6.1%}    {result.out_rate:6.1%}"
+            f"        {result.wrong}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ class MatchSettings:
     """Knobs of the matcher; the defaults were tuned on tests/faq/eval.yaml."""
 
     threshold: float = 0.60  # least score answered automatically
-    margin: float = 0.05  # least lead over the best other entry
+    margin: float = 0.10  # least lead over the best other entry
     other_lang: float = 0.95  # factor for matches in a language other than the patron's
     query_share: float = 0.6  # weight of "the question is explained" vs "an example is present"
     unknown_weight: float = 0.8  # weight of a word no entry knows, relative to the rarest word
