@@ -13,8 +13,8 @@ from bridge.faq.model import LANGS
 from bridge.faq.placeholders import fill, pick
 from bridge.faq.yamlsrc import parse_yaml, read_yaml, where
 
-# Documented placeholders; others are left as written.
-PLACEHOLDERS = ("desk", "library", "hours", "next_opening", "phone", "url")
+# Placeholders every sender fills (CONTRACTS §6); any other {name} is left as written.
+PLACEHOLDERS = ("desk", "library", "hours")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _FIELDS = {"key", "title", "text", "tags"}
 

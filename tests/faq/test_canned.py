@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bridge.faq import CannedAnswer, FaqError, find_canned, load_canned, parse_canned
+from bridge.faq.canned import PLACEHOLDERS
+from bridge.faq.placeholders import names
 from tests.faq.conftest import PIKI_CANNED
 
 
@@ -16,6 +18,12 @@ def test_piki_canned_answers_load() -> None:
     assert new_pin.tags == ("login",)
     assert new_pin.title_for("en") == "New PIN"
     assert all(set(a.text) == {"fi", "sv", "en"} for a in answers)
+
+
+def test_piki_canned_answers_use_only_the_documented_placeholders() -> None:
+    for answer in load_canned(PIKI_CANNED):
+        for text in answer.text.values():
+            assert names(text) <= set(PLACEHOLDERS), answer.key
 
 
 def test_render_fills_documented_placeholders() -> None:
