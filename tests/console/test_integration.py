@@ -132,3 +132,44 @@ async def test_same_seat_twice_stops_with_an_explanation(stack: Stack, tmp_path:
             await asyncio.sleep(1.5)  # the first must not come back and kick the second
             assert second.backend.connected
             assert not first.backend.connected
+
+
+async def test_reconnects_and_sends_what_was_typed_offline(stack: Stack, tmp_path: Path) -> None:
+    app = console_for(stack, tmp_path, "tampere@chat.localhost")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.backend.connected, "connected")
+        await asyncio.sleep(0.2)
+        patron = await stack.patron(library="tampere")
+        await patron.say("Hei")
+        await until(pilot, lambda: "Waiting (1)" in list_text(app), "offer")
+        await pilot.press("f2")
+        await until(pilot, lambda: "Mine (1)" in list_text(app), "accepted")
+        app.backend._xmpp.transport.abort()  # the network drops
+        await until(pilot, lambda: not app.backend.connected, "disconnected")
+        await pilot.press(*"Hetkinen", "enter")
+        await pilot.pause(0.1)
+        assert "Hetkinen (waiting for connection)" in transcript_text(app)
+        await until(pilot, lambda: app.backend.connected, "reconnected")
+        reply = await patron.recv_type("message")
+        assert reply["text"] == "Hetkinen"
+        assert "waiting for connection" not in transcript_text(app)
+
+
+async def test_tls_required_refuses_a_server_without_tls(stack: Stack, tmp_path: Path) -> None:
+    from console.backend import ConnectionChanged, Link
+
+    bare = "tampere@chat.localhost"
+    settings = XmppSettings(f"{bare}/desk-9", stack.passwords[bare], "127.0.0.1",
+                            stack.c2s_port, TlsMode.REQUIRED)
+    client = DeskClient(settings, stack.component)
+    events: list[ConnectionChanged] = []
+    client.set_sink(lambda e: events.append(e) if isinstance(e, ConnectionChanged) else None)
+    await client.start()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 8
+    while not any(e.link is Link.STOPPED for e in events) and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+    await client.stop()
+    stopped = [e for e in events if e.link is Link.STOPPED]
+    assert stopped and "no TLS" in stopped[0].detail
+    assert not client.connected
