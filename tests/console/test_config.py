@@ -1,0 +1,92 @@
+"""The console's config file (CONTRACTS §3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from console.config import TlsMode, load_config, parse_config
+from console.errors import ConfigError
+
+BASE = {
+    "xmpp": {"jid": "tampere@chat.example/desk-1", "password": "pw", "host": "127.0.0.1",
+             "port": 5222, "tls": "required"},
+    "bridge": "patrons.chat.example",
+}
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    p = tmp_path / "console.yaml"
+    p.write_text(yaml.safe_dump(data))
+    return p
+
+
+def test_example_from_contracts(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, {**BASE, "lang": "fi", "log": "var/c.sqlite3",
+                                       "roster": "rota.yaml"}))
+    assert cfg.xmpp.bare == "tampere@chat.example" and cfg.xmpp.resource == "desk-1"
+    assert cfg.xmpp.tls is TlsMode.REQUIRED and cfg.lang == "fi"
+    assert cfg.log == tmp_path / "var" / "c.sqlite3"
+    assert cfg.roster == tmp_path / "rota.yaml"
+    assert cfg.retention_days == 365 and cfg.alerts.bell and cfg.alerts.highlight
+
+
+def test_password_file_relative_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "secret").write_text("s3cret\n")
+    xmpp = {**BASE["xmpp"], "password_file": "secret"}
+    del xmpp["password"]
+    assert load_config(write(tmp_path, {**BASE, "xmpp": xmpp})).xmpp.password == "s3cret"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_tls_off_on_loopback(tmp_path: Path, host: str) -> None:
+    xmpp = {**BASE["xmpp"], "tls": "off", "host": host}
+    assert load_config(write(tmp_path, {**BASE, "xmpp": xmpp})).xmpp.tls is TlsMode.OFF
+
+
+def test_tls_off_refused_elsewhere(tmp_path: Path) -> None:
+    xmpp = {**BASE["xmpp"], "tls": "off", "host": "chat.example"}
+    with pytest.raises(ConfigError, match="only to a server on this machine"):
+        load_config(write(tmp_path, {**BASE, "xmpp": xmpp}))
+
+
+def test_bare_yaml_off_means_tls_off(tmp_path: Path) -> None:
+    p = tmp_path / "c.yaml"
+    p.write_text("xmpp: {jid: a@b/c, password: x, host: 127.0.0.1, tls: off}\nbridge: p.b\n")
+    assert load_config(p).xmpp.tls is TlsMode.OFF
+
+
+def test_missing_ca_file_is_named(tmp_path: Path) -> None:
+    xmpp = {**BASE["xmpp"], "ca_file": "ca.pem"}
+    with pytest.raises(ConfigError, match="ca.pem does not exist"):
+        load_config(write(tmp_path, {**BASE, "xmpp": xmpp}))
+    (tmp_path / "ca.pem").write_text("x")
+    assert load_config(write(tmp_path, {**BASE, "xmpp": xmpp})).xmpp.ca_file == tmp_path / "ca.pem"
+
+
+def test_jid_needs_a_resource(tmp_path: Path) -> None:
+    xmpp = {**BASE["xmpp"], "jid": "tampere@chat.example"}
+    with pytest.raises(ConfigError, match="no resource"):
+        load_config(write(tmp_path, {**BASE, "xmpp": xmpp}))
+
+
+def test_alerts_and_retention(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, {**BASE, "retention_days": 30,
+                                       "alerts": {"bell": False, "repeat_seconds": 60}}))
+    assert cfg.retention_days == 30
+    assert not cfg.alerts.bell and cfg.alerts.highlight and cfg.alerts.repeat_seconds == 60
+    with pytest.raises(ConfigError, match="unknown alerts option"):
+        load_config(write(tmp_path, {**BASE, "alerts": {"sound": True}}))
+
+
+def test_lang_from_locale() -> None:
+    raw = dict(BASE)
+    assert parse_config(raw, Path("."), "x", {"LANG": "fi_FI.UTF-8"}).lang == "fi"
+    assert parse_config(raw, Path("."), "x", {"LANG": "en_GB.UTF-8"}).lang == "en"
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "nope.yaml")

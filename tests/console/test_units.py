@@ -1,0 +1,78 @@
+"""Pure helpers: stanza parsing, wrapping, safe text, the chat book."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from console.backend import ChatLine, ChatOffered, ChatStateName, ChatTaken
+from console.canned import Canned
+from console.model import ChatBook, Section
+from console.stanzas import chat_event, command_result, parse_meta, targets
+from console.text import clean
+from console.widgets.wrap import wrap_spans
+
+ME = "tampere@chat.example/desk-1"
+
+
+def test_parse_meta() -> None:
+    meta = parse_meta({"session": "p-1", "library": "tampere", "state": "queued", "owner": "",
+                       "kind": "offer", "position": "2", "tags": "login,loans",
+                       "waiting_since": "2026-11-23T10:15:02.123Z"})
+    assert meta.state is ChatStateName.QUEUED and meta.position == 2
+    assert meta.tags == ("login", "loans")
+    assert meta.waiting_since == datetime(2026, 11, 23, 10, 15, 2, 123000, tzinfo=UTC)
+
+
+def test_line_event_strips_the_sender_prefix() -> None:
+    ev = chat_event({"session": "p-1", "kind": "line", "sender": "bot", "msg_id": "m-1"},
+                    "[bot] Aukioloajat löydät sivulta.")
+    assert isinstance(ev, ChatLine) and ev.line is not None
+    assert ev.line.text == "Aukioloajat löydät sivulta." and ev.line.msg_id == "m-1"
+    patron = chat_event({"session": "p-1", "kind": "line", "sender": "patron"}, "[bot] hi")
+    assert patron.line.text == "[bot] hi"
+
+
+def test_results_and_rows() -> None:
+    r = command_result({"status": "ok", "message": ["one", "two"], "tags": ["a", "b"]})
+    assert r.ok and r.message == "one\ntwo" and r.fields["tags"] == ["a", "b"]
+    t = targets([{"id": "nokia", "kind": "library", "name": "Nokia", "available": "2",
+                  "seats": "a@x/1,b@x/2", "on_duty": "1", "phone": "03"}])[0]
+    assert t.available == 2 and t.seats == ("a@x/1", "b@x/2") and t.on_duty
+
+
+def test_clean_makes_controls_visible() -> None:
+    assert clean("a\x1b[2Jb\x07\tc\u202eevil") == "a␛[2Jb␇    c\ufffdevil"
+    assert clean("rivi 1\r\nrivi 2") == "rivi 1\nrivi 2"
+
+
+def test_wrap_spans() -> None:
+    text = "Hei, miten voin uusia lainani verkkokirjastossa?"
+    spans = wrap_spans(text, 20, 12)
+    pieces = [text[s:e] for s, e in spans]
+    assert "".join(pieces) == text
+    assert all(len(p.rstrip()) <= 20 for p in pieces) and len(pieces[0].rstrip()) <= 12
+    assert wrap_spans("x" * 45, 20) == [(0, 20), (20, 40), (40, 45)]
+    assert wrap_spans("漢字" * 10, 10) == [(0, 5), (5, 10), (10, 15), (15, 20)]
+
+
+def test_chat_book_sections() -> None:
+    from console.backend import ChatMeta, Line
+
+    book = ChatBook(ME)
+    meta = ChatMeta("p-1", library="tampere", kind="offer")
+    book.apply(ChatOffered(meta))
+    line = Line("p-1", datetime.now(UTC), "patron", "P", "Hei", "m1")
+    book.apply(ChatLine(meta, "Hei", line), active=None)
+    book.apply(ChatLine(meta, "Hei", line), active=None)  # a resent line counts once
+    chat = book.chats["p-1"]
+    assert chat.unread == 1 and chat.first_line == "Hei"
+    assert chat.section(ME) is Section.WAITING
+    book.apply(ChatTaken(ChatMeta("p-1", owner="tampere@chat.example/desk-2",
+                                  state=ChatStateName.ACTIVE)))
+    assert chat.section(ME) is Section.TAKEN and chat.meta.library == "tampere"
+
+
+def test_canned_placeholders() -> None:
+    c = Canned("k", {"fi": "Otsikko"}, {"fi": "Terveisin {desk} / {library} {unknown}"})
+    assert c.render("en", {"desk": "Tampere", "library": "Nokia"}) == \
+        "Terveisin Tampere / Nokia {unknown}"
