@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -19,7 +20,8 @@ ZONES = ["Europe/Helsinki", "UTC", "America/New_York", "Australia/Lord_Howe", "A
 STEP = 30  # minutes: slot boundaries on the half hour
 
 settings.register_profile("rota", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("rota")
+settings.register_profile("rota-long", parent=settings.get_profile("rota"), max_examples=3000)
+settings.load_profile(os.environ.get("ROTA_HYPOTHESIS_PROFILE", "rota"))
 
 
 @st.composite
