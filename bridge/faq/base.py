@@ -46,7 +46,12 @@ class FaqBase:
 
     def render(self, entry: FaqEntry, lang: str, facts: Mapping[str, str] | None = None) -> str:
         """The answer in `lang` with {placeholders} filled from `facts`, then `Title: URL` lines."""
-        values = {key: str(value) for key, value in (facts or {}).items() if value is not None}
+        # str(None) from a caller is as good as missing: never show "None" to a patron
+        values = {
+            key: str(value).strip()
+            for key, value in (facts or {}).items()
+            if value is not None and str(value).strip() not in ("", "None")
+        }
         text = _choose(entry, lang, values)
         lines = [fill(text, values).strip()]
         for link in entry.links:

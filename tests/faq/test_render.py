@@ -51,3 +51,9 @@ def test_piki_roster_entries_never_show_placeholders(piki: FaqBase) -> None:
         for lang in ("fi", "sv", "en"):
             for facts in (None, {"open": "true"}, {"open": "false", "hours": "10–16"}):
                 assert "{" not in piki.render(item, lang, facts), (item.id, lang, facts)
+
+
+def test_none_or_empty_fact_counts_as_missing(small: FaqBase) -> None:
+    chat = entry(small, "chat")
+    facts = {"open": "False", "hours": "10–16", "next_opening": "None"}
+    assert small.render(chat, "fi", facts) == "Chat palvelee arkisin 10–16."
