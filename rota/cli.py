@@ -155,7 +155,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     if args.check is not None:
         roster = load_roster(args.check)
         rows = compare(roster, weights)
-        print("\n".join(comparison_lines(rows, args.check, weights)), file=out)
+        print("\n".join(comparison_lines(rows, str(args.check), weights)), file=out)
         if args.tolerance is None:
             return 0
         over = [r.name for r in rows if abs(r.difference) > args.tolerance]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rota.clock import WEEKDAYS
 from rota.grid import render_text
 from rota.model import Roster
@@ -84,12 +82,12 @@ def plan_yaml(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def comparison_lines(rows: tuple[Comparison, ...], roster_path: Path, weights: Weights) -> list[str]:
+def comparison_lines(rows: tuple[Comparison, ...], roster_name: str, weights: Weights) -> list[str]:
     """The `plan --check` output: fair against rostered hours a year per library."""
     total_fair = sum(r.fair_hours for r in rows)
     total_rostered = sum(r.rostered_hours for r in rows)
     lines = [
-        f"{roster_path} against the shares in {weights.source}",
+        f"{roster_name} against the shares in {weights.source}",
         f"(hours a year over {weights.weeks_per_year} weeks; pool shifts split between the members by share)",
         "",
     ]
