@@ -12,7 +12,7 @@ from rota.load import check_id, read_hours, read_text
 from rota.validate import Places
 from rota.yamlsrc import Document, parse_yaml
 
-DEFAULT_HOURS = {day: (Span(10 * 60, 16 * 60),) for day in range(5)}
+DEFAULT_HOURS: dict[int, tuple[Span, ...]] = {day: (Span(10 * 60, 16 * 60),) for day in range(5)}
 TOP_KEYS = frozenset({"hours", "slot_hours", "weeks_per_year", "libraries"})
 
 
