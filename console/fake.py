@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -67,6 +67,7 @@ class FakeDesk:
         self.tag_list = list(DEFAULT_TAGS)
         self.targets = list(DEFAULT_TARGETS)
         self._ids = itertools.count(1)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     # -- DeskBackend -------------------------------------------------------------------
     def set_sink(self, sink: EventSink) -> None:
@@ -171,7 +172,7 @@ class FakeDesk:
     def offer(self, session: str, text: str, library: str = "tampere", lang: str = "fi",
               page: str = "https://piki.example/search", when: datetime | None = None) -> None:
         """A patron starts a chat and it is offered to this desk."""
-        ts = when or datetime.now(UTC)
+        ts = when or self.clock()
         self.metas[session] = ChatMeta(
             session=session, library=library, lang=lang, state=ChatStateName.QUEUED,
             kind="offer", page=page, position=len(self.metas) + 1, waiting_since=ts,
@@ -199,7 +200,7 @@ class FakeDesk:
 
     def _record(self, session: str, sender: str, name: str, text: str,
                 ts: datetime | None = None) -> Line:
-        line = Line(session, ts or datetime.now(UTC), sender, name, text,
+        line = Line(session, ts or self.clock(), sender, name, text,
                     msg_id=f"m-{next(self._ids)}")
         self.history.setdefault(session, []).append(line)
         return line
