@@ -31,7 +31,14 @@ def validate(roster: Roster, doc: Document, places: Places) -> None:
         if not roster.has_target(target):
             doc.problem(("fallback", i), _unknown(roster, target))
     for day in range(7):
-        _check_day(roster, doc, places, day)
+        for slot in roster.shifts_on(day):
+            if not roster.has_target(slot.target):
+                doc.problem(places.slots[(day, slot.span)], _unknown(roster, slot.target))
+    notes: DayNotes = {}
+    for day in range(7):
+        _check_day(roster, places, day, notes)
+    for (path, text), days in notes.items():
+        doc.problem(path, f"{_day_names(days)}: {text}")
     if not roster.hours:
         doc.problem(("hours",), "no service hours: the service is never open", warning=True)
     _dedupe(doc)
@@ -78,31 +85,42 @@ def _check_pools(roster: Roster, doc: Document) -> None:
                 member_of[member] = pool.id
 
 
-def _check_day(roster: Roster, doc: Document, places: Places, day: int) -> None:
-    name = WEEKDAYS[day]
+DayNotes = dict[tuple[KeyPath, str], list[int]]
+
+
+def _check_day(roster: Roster, places: Places, day: int, notes: DayNotes) -> None:
+    """Timetable problems of one weekday, gathered so that "mon-fri" reports them once."""
+
+    def note(path: KeyPath, text: str) -> None:
+        notes.setdefault((path, text), []).append(day)
+
     hours = roster.hours_on(day)
     slots = roster.shifts_on(day)
     for earlier, later in _overlaps(hours):
-        doc.problem(places.hours[day], f"{name}: hours {later} overlap {earlier}")
+        note(places.hours[day], f"hours {later} overlap {earlier}")
     for slot in slots:
         path = places.slots[(day, slot.span)]
-        if not roster.has_target(slot.target):
-            doc.problem(path, _unknown(roster, slot.target))
         outside = _minus([slot.span], hours)
         if outside and day not in places.bad_hours:
-            if hours:
-                text = f"{name}: slot {slot.span} is outside service hours "
-                text += f"({', '.join(map(str, hours))}): {', '.join(map(str, outside))}"
-            else:
-                text = f"{name}: slot {slot.span} is outside service hours (closed on {name})"
-            doc.problem(path, text)
+            where = ", ".join(map(str, hours)) or "none that day"
+            note(
+                path,
+                f"slot {slot.span} is outside service hours ({where})"
+                + (f": {', '.join(map(str, outside))}" if hours else ""),
+            )
     for earlier, later in _overlaps(tuple(s.span for s in slots)):
-        doc.problem(places.slots[(day, later)], f"{name}: slot {later} overlaps slot {earlier}")
+        note(places.slots[(day, later)], f"slot {later} overlaps slot {earlier}")
     if day in places.bad_slots:
         return
     for gap in _minus(hours, [s.span for s in slots]):
-        path = places.shifts.get(day) or places.hours[day]
-        doc.problem(path, f"{name}: nobody on duty {gap} (inside service hours)")
+        note(places.shifts.get(day) or places.hours[day], f"nobody on duty {gap} (inside service hours)")
+
+
+def _day_names(days: list[int]) -> str:
+    """ "mon", "mon-fri" for a run of days, else "mon, wed"."""
+    if len(days) > 1 and days == list(range(days[0], days[-1] + 1)):
+        return f"{WEEKDAYS[days[0]]}-{WEEKDAYS[days[-1]]}"
+    return ", ".join(WEEKDAYS[d] for d in days)
 
 
 def _overlaps(spans: tuple[Span, ...]) -> Iterable[tuple[Span, Span]]:

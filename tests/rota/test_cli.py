@@ -46,9 +46,11 @@ def test_check_invalid_roster_exits_1_listing_every_problem(broken):
         lines[0] == f"{broken}:11: libraries.b.desks[0]: 'b@chat.example/desk' is not a bare JID"
         " like name@chat.example (no /resource)"
     )
-    assert lines[1] == f"{broken}:15: shifts.mon-fri: mon: nobody on duty 13:00-14:00 (inside service hours)"
+    assert (
+        lines[1] == f"{broken}:15: shifts.mon-fri: mon-fri: nobody on duty 13:00-14:00 (inside service hours)"
+    )
     assert lines[-2] == f"{broken}:16: fallback[0]: unknown library or pool 'bog' (known: big, a, b, p)"
-    assert lines[-1] == f"{broken}: 7 problems"  # the gap is reported for each of mon … fri
+    assert lines[-1] == f"{broken}: 3 problems"
 
 
 def test_check_prints_warnings_but_passes(tmp_path):

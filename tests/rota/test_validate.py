@@ -142,7 +142,7 @@ def test_slot_on_a_day_without_hours():
         BASE.replace("fallback:", 'sat: {"10:00-12:00": big}\nfallback:').replace("\nsat:", "\n  sat:")
     )
     assert (path, line) == ("shifts.sat.10:00-12:00", 16)
-    assert message == "sat: slot 10:00-12:00 is outside service hours (closed on sat)"
+    assert message == "sat: slot 10:00-12:00 is outside service hours (none that day)"
 
 
 def test_gap_inside_hours():
@@ -305,6 +305,27 @@ def test_all_problems_are_reported_at_once_with_file_names():
 def test_no_follow_on_noise_from_a_malformed_slot():
     text = BASE.replace('"13:00-16:00": p', '"13:00-1600": p')
     assert len(problems(text)) == 1
+
+
+def test_weekday_ranges_report_timetable_problems_once():
+    text = BASE.replace('  mon: "10:00-16:00"\n  tue: "10:00-16:00"', '  mon-tue: "10:00-16:00"')
+    text = text.replace('  tue: {"10:00-16:00": big}', "").replace("  mon:\n", "  mon-tue:\n")
+    text = text.replace('"13:00-16:00": p', '"14:00-16:00": p')
+    assert only(text) == ("shifts.mon-tue", 11, "mon-tue: nobody on duty 13:00-14:00 (inside service hours)")
+
+
+def test_days_named_separately_are_listed():
+    text = BASE.replace('  tue: {"10:00-16:00": big}', '  tue: {"10:00-15:00": big}')
+    text = text.replace('"13:00-16:00": p', '"13:00-15:00": p').replace(
+        '  tue: "10:00-16:00"', '  tue: "10:00-16:00"\n  thu: "10:00-16:00"'
+    )
+    text = text.replace("fallback:", '  thu: {"10:00-15:00": big}\nfallback:')
+    errors = problems(text)
+    assert [e[2] for e in errors] == [
+        "mon: nobody on duty 15:00-16:00 (inside service hours)",
+        "tue: nobody on duty 15:00-16:00 (inside service hours)",
+        "thu: nobody on duty 15:00-16:00 (inside service hours)",
+    ]
 
 
 def test_weekday_ranges_report_once():
