@@ -45,10 +45,13 @@ class Bridge:
             faq = load_faq(cfg.faq) if cfg.faq else None
             canned = load_canned(cfg.canned) if cfg.canned else None
         self.store = await Store.open(cfg.database)
+        loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(config=cfg, store=self.store, roster=roster, tagset=tagset,
                             clock=Clock(cfg.demo_clock), faq=faq, canned=tuple(canned or ()))
         self.service = ChatService(services)
+        self.service.files.prime(loaded_files)
         await self.service.load()
+        self.service.spawn(self.service.housekeeping())
         actions = DeskActions(self.service)
         self.component = Component(cfg.xmpp, actions)
         self.service.desks = self.component

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class ChatState(enum.StrEnum):
@@ -41,6 +42,8 @@ class LiveChat:
     offered: set[str] = field(default_factory=set)  # full JIDs the chat is offered to
     transferred_from: str | None = None
     first_line: str | None = None
+    returned_at: datetime | None = None  # the patron's last reconnect
+    ended_at: datetime | None = None
 
     @property
     def waiting(self) -> bool:

@@ -62,6 +62,7 @@ class BridgeConfig:
     canned: Path | None = None
     limits: Limits = field(default_factory=Limits)
     demo_clock: datetime | None = None  # the demo's fixed start instant; time runs on from it
+    interrupted_grace_seconds: float = 120.0  # a patron gone this long is tagged `interrupted`
     source: Path | None = None
 
 
@@ -92,6 +93,13 @@ def _limits(raw: dict[str, Any]) -> Limits:
             raise ConfigError(f"limits.{key}: expected a positive number, got {value!r}")
         values[key] = type(default)(value)
     return Limits(**values)
+
+
+def _seconds(top: dict[str, Any], key: str, default: float) -> float:
+    value = top.get(key, default)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{key}: expected a number of seconds, got {value!r}")
+    return float(value)
 
 
 def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConfig:
@@ -146,6 +154,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         canned=_path(base, top["canned"], "canned") if top.get("canned") else None,
         limits=_limits(_mapping(top.get("limits"), "limits")),
         demo_clock=clock,
+        interrupted_grace_seconds=_seconds(top, "interrupted_grace_seconds", 120.0),
         source=source,
     )
 

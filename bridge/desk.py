@@ -8,7 +8,6 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from rota.decide import on_duty
 from slixmpp import JID
 from slixmpp.stanza import Message
 
@@ -16,6 +15,8 @@ from bridge.chat import ChatState, LiveChat
 from bridge.desktext import HELP, transcript_lines
 from bridge.errors import CommandError
 from bridge.service import ChatService
+from bridge.store import utc_now
+from rota.decide import on_duty
 from tags import TagError
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class DeskActions:
         first = chat.answered_at is None
         fields: dict[str, Any] = {"owner": seat}
         if first:
-            fields["answered_at"] = chat.answered_at = svc.stamp()
+            fields["answered_at"] = chat.answered_at = utc_now()
         await svc.svc.store.set_state(chat.id, ChatState.ACTIVE, "accepted", seat=seat,
                                       desk=JID(seat).bare, data={"target": chat.target}, **fields)
         chat.state, chat.owner = ChatState.ACTIVE, seat
@@ -142,6 +143,9 @@ class DeskActions:
         chat = self.chat(session_id)
         gone = []
         for name in names:
+            if name in chat.tags:  # also a tag removed from the file since
+                gone.append(name)
+                continue
             try:
                 tag = self.service.svc.tagset.resolve(name, self._lang(seat))
             except TagError as e:
@@ -180,10 +184,10 @@ class DeskActions:
             await svc.svc.store.set_state(
                 chat.id, ChatState.QUEUED, "transferred", seat=seat, desk=JID(seat).bare,
                 data={"from": from_target, "to": target}, owner=None, target=target,
-                queued_at=svc.stamp(),
+                queued_at=utc_now(),
             )
             chat.state, chat.owner, chat.target = ChatState.QUEUED, None, target
-            chat.queued_at, chat.transferred_from, chat.offered = svc.stamp(), from_target, set()
+            chat.queued_at, chat.transferred_from, chat.offered = utc_now(), from_target, set()
             svc.notify(chat, sorted(old_seats), "transferred",
                        f"{chat.nickname} was transferred to {svc.roster.target_name(target)} by {seat}.")
             await svc._offer(chat, from_name=svc.roster.target_name(from_target) if from_target else seat)

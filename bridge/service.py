@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from rota.decide import hours_text, next_opening, route
 from slixmpp import JID
 
 from bridge.chat import WAITING, ChatState, LiveChat
@@ -22,9 +21,13 @@ from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.desktext import offer_body
 from bridge.presence import SeatBook
-from bridge.store import ChatMessage, ChatSession, Store, format_ts, parse_ts, utc_now
+from bridge.reload import FileWatch
+from bridge.store import ChatMessage, ChatSession, Store, parse_ts, utc_now
 from rota import Roster
+from rota.decide import hours_text, next_opening, route
+from rota.text import when_text
 from tags import TagSet
+from tags.rules import WAITING_STATES, PatronLeft, interrupted_check_at, is_interrupted
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,7 @@ class ChatService:
     links: dict[str, set[PatronLink]] = field(default_factory=lambda: defaultdict(set))
     _locks: dict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    files: FileWatch = field(default_factory=FileWatch)
 
     # start-up
 
@@ -137,6 +141,21 @@ class ChatService:
             "next_opening": opening.isoformat() if opening else None,
         }
 
+    def roster_facts(self, chat: LiveChat) -> dict[str, str]:
+        """Facts of the roster for automatic answers: open now, hours, next opening, contacts."""
+        now = self.svc.clock.now()
+        opening = next_opening(self.roster, now)
+        lib = self.roster.libraries.get(chat.library)
+        return {
+            "open": "yes" if route(self.roster, now, ()).open else "no",
+            "hours": hours_text(self.roster, chat.lang),
+            "next_opening": when_text(opening.astimezone(self.roster.timezone), chat.lang)
+            if opening else "",
+            "library_name": self.library_name(chat.library),
+            "phone": (lib.phone or "") if lib else "",
+            "url": (lib.url or "") if lib else "",
+        }
+
     def desk_name(self, seat: str) -> str:
         """The display name of a seat's desk: its library's name."""
         lib = self.roster.library_of_desk(JID(seat).bare)
@@ -157,6 +176,9 @@ class ChatService:
 
     def attach(self, session_id: str, link: PatronLink) -> None:
         self.links[session_id].add(link)
+        chat = self.chats.get(session_id)
+        if chat is not None:
+            chat.returned_at = datetime.now(UTC)
 
     def detach(self, session_id: str, link: PatronLink) -> None:
         links = self.links.get(session_id)
@@ -164,6 +186,33 @@ class ChatService:
             links.discard(link)
             if not links:
                 del self.links[session_id]
+                chat = self.chats.get(session_id)
+                if chat is not None and chat.state.value in WAITING_STATES:
+                    left = PatronLeft(chat.state.value, datetime.now(UTC))
+                    self.spawn(self._watch_departure(chat, left))
+
+    async def _watch_departure(self, chat: LiveChat, left: PatronLeft) -> None:
+        """Tag a chat `interrupted` if its patron does not come back within the grace period."""
+        grace = timedelta(seconds=self.svc.config.interrupted_grace_seconds)
+        check_at = interrupted_check_at(left, grace=grace)
+        if check_at is None:
+            return
+        await asyncio.sleep(max(0.0, (check_at - datetime.now(UTC)).total_seconds()))
+        returned = chat.returned_at if chat.id in self.links else None
+        if is_interrupted(left, datetime.now(UTC), grace=grace, returned_at=returned,
+                          ended_at=chat.ended_at):
+            await self._auto_tag(chat, "interrupted")
+
+    async def _auto_tag(self, chat: LiveChat, rule: str) -> None:
+        tag = self.svc.tagset.auto_tag(rule)
+        if tag is None or tag.id in chat.tags:
+            return
+        await self.svc.store.add_tags(chat.id, [tag.id], None)
+        chat.tags.append(tag.id)
+        if chat.state is not ChatState.ENDED:
+            seats = [chat.owner] if chat.owner else sorted(chat.offered)
+            self.notify(chat, seats, "tagged",
+                        f"{chat.nickname} left the chat; tagged {tag.id!r} automatically.")
 
     async def state_frame(self, chat: LiveChat) -> dict[str, Any]:
         frame: dict[str, Any] = {"type": "state", "state": chat.state.value}
@@ -264,11 +313,7 @@ class ChatService:
         match = faq.match(text, chat.lang)
         if not match.confident or match.entry is None:
             return False
-        lib = self.roster.libraries.get(chat.library)
-        facts = {**{k: str(v) for k, v in self.welcome_facts(chat.lang).items()},
-                 "library_name": self.library_name(chat.library),
-                 "phone": (lib.phone or "") if lib else "", "url": (lib.url or "") if lib else ""}
-        answer = faq.render(match.entry, chat.lang, facts)
+        answer = faq.render(match.entry, chat.lang, self.roster_facts(chat))
         bot_id = f"b-{secrets.token_hex(6)}"
         m, _ = await self.svc.store.add_message(chat.id, bot_id, "bot", answer, name="Tiski")
         await self.svc.store.add_event(chat.id, "bot_answer",
@@ -297,6 +342,9 @@ class ChatService:
 
     async def patron_end(self, chat: LiveChat) -> None:
         async with self._locks[chat.id]:
+            left = PatronLeft(chat.state.value, datetime.now(UTC), ended_by_patron=True)
+            if is_interrupted(left, left.at):
+                await self._auto_tag(chat, "interrupted")
             await self._end(chat, seat=None, by="patron")
 
     async def leave_message(self, chat: LiveChat, text: str, contact: str | None) -> None:
@@ -414,9 +462,6 @@ class ChatService:
         if new:
             await self.send_patron(chat.id, message_frame(m))
 
-    def stamp(self) -> str:
-        return format_ts(self.svc.clock.now())
-
     def is_desk(self, seat: JID) -> bool:
         return self.roster.library_of_desk(seat.bare) is not None
 
@@ -429,12 +474,42 @@ class ChatService:
         await self.svc.store.set_state(chat.id, ChatState.ENDED, "ended", seat=seat,
                                        desk=JID(seat).bare if seat else None, data={"by": by},
                                        ended_at=utc_now())
-        chat.state = ChatState.ENDED
+        chat.state, chat.ended_at = ChatState.ENDED, datetime.now(UTC)
         told = {chat.owner} if chat.owner else set(chat.offered)
         who = "the patron" if by == "patron" else (seat or "the bridge")
         self.notify(chat, sorted(s for s in told if s), "ended", f"The chat was ended by {who}.")
         await self.tell_state(chat)
         self.chats.pop(chat.id, None)
+
+    # housekeeping
+
+    async def housekeeping(self, every: float = 1.0) -> None:
+        """Periodic work: queue time-outs and picking up edited tag, roster and FAQ files."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self._queue_timeouts()
+                self.files.reload(self.svc)
+            except Exception:
+                log.exception("housekeeping failed")
+
+    async def _queue_timeouts(self) -> None:
+        """A chat queued too long during open hours is offered `leave_message` (state closed).
+
+        It stays offered: a desk that answers still takes it.
+        """
+        limit = timedelta(seconds=self.svc.config.limits.queue_timeout_seconds)
+        now = datetime.now(UTC)
+        for chat in list(self.chats.values()):
+            if chat.state is ChatState.QUEUED and chat.queued_at and \
+                    parse_ts(chat.queued_at) + limit <= now:
+                async with self._locks[chat.id]:
+                    if chat.state is not ChatState.QUEUED:
+                        continue
+                    await self.svc.store.set_state(chat.id, ChatState.CLOSED, "closed",
+                                                   data={"reason": "queue_timeout"})
+                    chat.state = ChatState.CLOSED
+                    await self.tell_state(chat)
 
     async def stop(self) -> None:
         for task in list(self._tasks):

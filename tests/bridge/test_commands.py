@@ -158,9 +158,8 @@ async def test_adhoc_two_step_form_preselects_chat(stack: Stack) -> None:
 
 
 async def test_adhoc_refused_for_non_desk(stack: Stack) -> None:
-    from slixmpp.exceptions import IqError
-
     import pytest
+    from slixmpp.exceptions import IqError
     stranger = await stack.desk("coordinator@chat.localhost")
     res = await stranger.command("chats")  # coordinators may look
     assert res["values"]["status"] == "ok"

@@ -140,6 +140,7 @@ async def start_stack(
     directory: Path, *, rota: Path = TEST_ROTA, clock: str | None = MONDAY_NOON,
     faq: Path | None = None, canned: Path | None = None, in_process: bool = True,
     limits: dict[str, Any] | None = None, tags: Path = PIKI / "tags.yaml",
+    extra: dict[str, Any] | None = None,
 ) -> Stack:
     """Start Prosody, register the roster's desks, write a config and start the bridge."""
     prosody = PrivateProsody(directory / "prosody")
@@ -164,6 +165,7 @@ async def start_stack(
         config["canned"] = str(canned)
     if limits:
         config["limits"] = limits
+    config.update(extra or {})
     config_path = directory / "bridge.yaml"
     config_path.write_text(yaml.safe_dump(config))
     stack = Stack(directory, prosody, config_path, passwords, in_process=in_process,
