@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -42,8 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
     now.add_argument("--desks", action="store_true", help="list the desk accounts of each target")
     plan = sub.add_parser("plan", help="fair shares and a proposed grid from library weights")
     plan.add_argument("weights", type=Path, help="YAML file of library shares (see docs/rota.md)")
-    plan.add_argument("--slot-hours", type=float, help="length of a shift (default: file, or 2)")
-    plan.add_argument("--weeks", type=int, help="weeks a year (default: file, or 52)")
+    plan.add_argument(
+        "--slot-hours",
+        type=_positive(float),
+        metavar="H",
+        help="length of a shift in hours (default: from the file, or 2)",
+    )
+    plan.add_argument(
+        "--weeks", type=_positive(int), metavar="N", help="weeks a year (default: from the file, or 52)"
+    )
     plan.add_argument(
         "--check",
         type=Path,
@@ -61,6 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--yaml", action="store_true", help="print the proposed pools and shifts as roster YAML"
     )
     return parser
+
+
+def _positive(kind: type[float] | type[int]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+        return value
+
+    return parse
 
 
 def _instant(text: str) -> datetime:
