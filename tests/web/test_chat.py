@@ -94,3 +94,29 @@ async def test_chat_follows_navigation_and_reload(stack: Stack, browser: Browser
     await expect(texts.last).to_have_text("Onko muuta kysyttävää?")
     await expect(patron.page.locator("#tiski-chat .badge")).to_be_hidden()
     assert patron.errors == []
+
+
+async def test_reconnects_by_itself_and_sends_what_waited(stack: Stack, browser: Browser) -> None:
+    desk = await stack.desk(DESK)
+    patron = await open_page(browser, stack.web_url + "/demo/", DESKTOP)
+    await patron.open_chat()
+    await patron.send("Ensimmäinen viesti")
+    offer = await desk.next_message("offer")
+
+    await stack.stop_bridge()
+    conn = patron.panel.locator("#conn")
+    await expect(conn).to_have_attribute("data-state", "waiting")
+    await expect(conn).to_contain_text("Yhteys katkesi")
+    await expect(patron.panel.get_by_role("button", name="Yritä nyt")).to_be_visible()
+    waiting = await patron.send("Kirjoitettu katkon aikana")
+    await expect(waiting.locator(".delivery")).to_contain_text("Ei vielä lähetetty")
+
+    await stack.start_bridge()
+    await expect(conn).to_have_attribute("data-state", "open", timeout=20000)
+    await expect(waiting.locator(".delivery")).to_have_text("Perillä")
+    line = await desk.next_message("line", timeout=10)
+    assert line.frm == offer.frm and "Kirjoitettu katkon aikana" in line.body
+    # The history after the reconnect holds each line once.
+    await expect(patron.panel.locator("#log li .text")).to_have_text(
+        ["Ensimmäinen viesti", "Kirjoitettu katkon aikana"])
+    assert patron.errors == []

@@ -80,7 +80,7 @@ async def open_page(
     patron = PatronPage(context, page)
     page.on("pageerror", lambda e: patron.errors.append(str(e)))
     await page.goto(url)
-    await expect(patron.launcher).to_be_attached()
+    await expect(page.locator("#tiski-chat .launcher")).to_be_attached()
     return patron
 
 

@@ -26,10 +26,27 @@ function write(k, value) {
   }
 }
 
+/**
+ * Can this frame keep anything? Browsers that block third-party storage (private windows,
+ * strict tracking protection) refuse it when the bridge is on another site than the page;
+ * the chat then works within one page only (see docs/widget.md, "Deployment").
+ */
+function probe() {
+  try {
+    const k = `${PREFIX}probe`;
+    window.sessionStorage.setItem(k, "1");
+    window.sessionStorage.removeItem(k);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Session token and outbox for one library's chat. */
 export class ChatStorage {
   constructor(library) {
     this.library = library;
+    this.available = probe();
   }
 
   get token() {

@@ -178,9 +178,12 @@ class Widget {
 
   /** Tell embed.js whether a chat is going on, so that other pages bring it back. */
   reportStatus() {
-    const ongoing =
-      (this.state === "queued" || this.state === "active") ||
-      (this.state === "bot" && this.messages.length > 0);
+    // Going on: a librarian has it or is awaited, or the patron has written and not yet
+    // finished (closed without a left message still wants one).
+    // Without storage the next page could not resume this chat, so don't ask it to try.
+    const ongoing = this.storage.available && (
+      this.state === "queued" || this.state === "active" ||
+      (this.messages.length > 0 && this.state !== "ended" && !this.leftMessage));
     this.host.post("status", { state: this.state, ongoing });
   }
 
