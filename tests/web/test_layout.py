@@ -39,7 +39,7 @@ PROBE = """(selector) => {
 
 
 async def assert_clear_of_filters(page: Page) -> str:
-    await page.wait_for_timeout(450)  # the launcher moves once scrolling has settled
+    await page.wait_for_timeout(300)  # the launcher moves once scrolling has settled (150 ms)
     seen = await page.evaluate(PROBE, FILTER_CONTROLS)
     assert seen["controls"], "no filter control in view"
     visible = not seen["hidden"] and seen["mode"] != "stowed"

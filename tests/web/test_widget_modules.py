@@ -1,0 +1,83 @@
+"""The widget's pure modules (texts, link building) in Chromium, served straight from
+web_embed/ — no bridge needed."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, Route
+
+pytestmark = pytest.mark.browser
+
+WEB_EMBED = Path(__file__).resolve().parents[2] / "web_embed"
+ORIGIN = "http://widget.test"
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context()
+    async def serve(route: Route) -> None:
+        path = route.request.url.removeprefix(ORIGIN).split("?")[0]
+        file = (WEB_EMBED / path.lstrip("/")).resolve()
+        if WEB_EMBED not in file.parents or not file.is_file():
+            await route.fulfill(status=404)
+            return
+        ctype = "text/javascript" if file.suffix == ".js" else mimetypes.guess_type(file.name)[0]
+        await route.fulfill(body=file.read_bytes(), content_type=ctype or "text/plain")
+
+    await context.route(f"{ORIGIN}/**", serve)
+    p = await context.new_page()
+    await p.route(f"{ORIGIN}/", lambda r: r.fulfill(body="<!doctype html><title>t</title>",
+                                                    content_type="text/html"))
+    await p.goto(f"{ORIGIN}/")
+    yield p
+    await context.close()
+
+
+async def test_every_language_has_every_text(page: Page) -> None:
+    keys = await page.evaluate("""async () => {
+      const {TEXTS} = await import('/widget/i18n.js');
+      return Object.fromEntries(Object.entries(TEXTS).map(([lang, t]) =>
+        [lang, Object.keys(t).filter(k => String(t[k]).trim()).sort()]));
+    }""")
+    assert set(keys) == {"fi", "sv", "en"}
+    assert keys["fi"] == keys["en"] and keys["sv"] == keys["en"]
+    langs = await page.evaluate("""async () => {
+      const {pickLang} = await import('/widget/i18n.js');
+      return ['fi-FI', 'sv', 'EN-gb', 'de', '', null].map(pickLang);
+    }""")
+    assert langs == ["fi", "sv", "en", "en", "en", "en"]
+
+
+LINKIFY = """async ([text, links]) => {
+  const {appendText} = await import('/widget/linkify.js');
+  const p = document.createElement('p');
+  appendText(p, text, links);
+  return {text: p.textContent, html: p.innerHTML,
+          links: [...p.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent,
+                                                      a.rel, a.target])};
+}"""
+
+
+@pytest.mark.parametrize(("text", "links"), [
+    ("Katso https://piki.fi/ohje.", [["https://piki.fi/ohje", "https://piki.fi/ohje"]]),
+    ("(http://a.example/x) ja https://b.example/wiki/Kissa_(eläin)",
+     [["http://a.example/x", "http://a.example/x"],
+      ["https://b.example/wiki/Kissa_(el%C3%A4in)", "https://b.example/wiki/Kissa_(eläin)"]]),
+    ("javascript:alert(1) data:text/html,<b>x</b> ftp://x.example", []),
+    ("<a href=\"https://x.example\">x</a>", [["https://x.example/", "https://x.example"]]),
+])
+async def test_links_are_built_not_parsed(page: Page, text: str, links: list[list[str]]) -> None:
+    out = await page.evaluate(LINKIFY, [text, True])
+    assert out["text"] == text  # every character survives as text
+    assert [link[:2] for link in out["links"]] == links
+    assert all(link[2:] == ["noopener noreferrer", "_blank"] for link in out["links"])
+    assert "<b>" not in out["html"] and "<script" not in out["html"]
+
+
+async def test_patron_lines_get_no_links(page: Page) -> None:
+    out = await page.evaluate(LINKIFY, ["https://x.example <i>y</i>", False])
+    assert out["links"] == [] and out["text"] == "https://x.example <i>y</i>"
