@@ -15,8 +15,7 @@ from rota.clock import Span, parse_span, weekday_keys
 from rota.errors import Problem, RosterError
 from rota.model import DateRange, Library, Pool, Roster, Slot
 from rota.validate import Places, validate
-from rota.yamlsrc import Document, parse_yaml
-from rota.yamlsrc import Path as KeyPath
+from rota.yamlsrc import Document, KeyPath, parse_yaml
 
 DEFAULT_TIMEZONE = "Europe/Helsinki"
 TOP_KEYS = frozenset(
@@ -72,11 +71,7 @@ def check_roster(text: str, source: str = "rota.yaml") -> tuple[Roster | None, l
     if doc.errors:
         return None, doc.problems
     warnings = tuple(p for p in doc.problems if p.warning)
-    return _replace_warnings(roster, warnings), doc.problems
-
-
-def _replace_warnings(roster: Roster, warnings: tuple[Problem, ...]) -> Roster:
-    return replace(roster, warnings=warnings)
+    return replace(roster, warnings=warnings), doc.problems
 
 
 def _build(doc: Document, places: Places) -> Roster:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from rota.clock import WEEKDAYS, Span
 from rota.model import Roster
-from rota.yamlsrc import Document
-from rota.yamlsrc import Path as KeyPath
+from rota.yamlsrc import Document, KeyPath
 
 
 @dataclass

@@ -10,7 +10,7 @@ import yaml
 
 from rota.errors import Problem
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
@@ -34,7 +34,7 @@ _Loader.add_implicit_resolver(
 )
 
 
-def format_path(path: Path) -> str:
+def format_path(path: KeyPath) -> str:
     """A key path as text: libraries.tampere.desks[0]."""
     out = ""
     for part in path:
@@ -48,10 +48,10 @@ class Document:
 
     source: str
     data: Any = None
-    lines: dict[Path, int] = field(default_factory=dict)
+    lines: dict[KeyPath, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def line(self, path: Path) -> int | None:
+    def line(self, path: KeyPath) -> int | None:
         """Line of a path, or of its nearest ancestor below the top that has one."""
         if not path:
             return self.lines.get(())
@@ -61,7 +61,7 @@ class Document:
             path = path[:-1]
         return None
 
-    def problem(self, path: Path, message: str, *, warning: bool = False) -> None:
+    def problem(self, path: KeyPath, message: str, *, warning: bool = False) -> None:
         """Record a problem at a key path."""
         self.problems.append(Problem(message, self.source, format_path(path), self.line(path), warning))
 
@@ -89,7 +89,7 @@ def parse_yaml(text: str, source: str) -> Document:
     return doc
 
 
-def _convert(node: yaml.Node, path: Path, loader: _Loader, doc: Document) -> Any:
+def _convert(node: yaml.Node, path: KeyPath, loader: _Loader, doc: Document) -> Any:
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
