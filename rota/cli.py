@@ -145,10 +145,9 @@ def _check(path: Path, out: TextIO) -> int:
 def _now(roster: Roster, at: datetime, desks: bool, out: TextIO) -> int:
     if at.tzinfo is None:
         at = at.replace(tzinfo=roster.timezone)
-    targets = chain(roster, at)
     duty = on_duty(roster, at)
     lines = []
-    if not targets and duty is None and not is_open(roster, at):
+    if not is_open(roster, at):
         opening = next_opening(roster, at)
         if opening is None:
             lines.append("closed — no opening scheduled")
@@ -156,7 +155,7 @@ def _now(roster: Roster, at: datetime, desks: bool, out: TextIO) -> int:
             lines.append(f"closed — next opening {opening.isoformat()} ({when_text(opening, 'en')})")
     elif duty is None:
         lines.append("nobody on duty (open, but no shift now)")
-    for target in targets:
+    for target in chain(roster, at):
         label = f"{target} {roster.target_name(target)}"
         lines.append(label if target == duty else f"fallback: {label}")
         if desks:
