@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from bridge.adhoc import AdhocCommands
+from bridge.capacity import Capacity
 from bridge.clock import Clock
 from bridge.component import Component
 from bridge.config import BridgeConfig
@@ -49,6 +50,7 @@ class Bridge:
         services = Services(config=cfg, store=self.store, roster=roster, tagset=tagset,
                             clock=Clock(cfg.demo_clock), faq=faq, canned=tuple(canned or ()))
         self.service = ChatService(services)
+        self.service.capacity = Capacity(cfg.max_chats_per_seat, cfg.max_chats_per_desk)
         self.service.files.prime(loaded_files)
         await self.service.load()
         self.service.spawn(self.service.housekeeping())

@@ -33,6 +33,7 @@ class DeskEvents(Protocol):
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None: ...
     async def on_presence(self, seat: JID, available: bool, show: str) -> None: ...
     async def on_connected(self) -> None: ...
+    def on_disconnected(self) -> None: ...
 
 
 def _logged(coro_fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -61,6 +62,7 @@ class Component(ComponentXMPP):  # type: ignore[misc]
         self._stopping = False
         self._connected = asyncio.Event()
         self._backoff = 0.2
+        self._outbox: list[Message] = []  # stanzas that waited while the server was away
         for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(plugin)
         self.auto_authorize = None  # the service decides about subscriptions
@@ -104,12 +106,18 @@ class Component(ComponentXMPP):  # type: ignore[misc]
         self._connected.set()
         self._backoff = 0.2
         log.info("component %s connected to %s:%s", self.domain, self.config.host, self.config.port)
+        waiting, self._outbox = self._outbox, []
+        for stanza in waiting:
+            stanza.send()
+        if waiting:
+            log.info("delivered %d message(s) that waited for the server", len(waiting))
         await self.events.on_connected()
 
     def _on_disconnected(self, _event: Any) -> None:
         self._connected.clear()
         if self._stopping:
             return
+        self.events.on_disconnected()
         delay, self._backoff = self._backoff, min(self._backoff * 2, 10.0)
         log.warning("component disconnected; reconnecting in %.1f s", delay)
         asyncio.get_running_loop().call_later(delay, self._reconnect)
@@ -185,9 +193,6 @@ class Component(ComponentXMPP):  # type: ignore[misc]
         *, nick: str | None = None, chatstate: str | None = None,
     ) -> None:
         """A chat message from the patron's JID with the desk protocol's <chat/> element."""
-        if not self.online:
-            log.warning("not connected: message for %s about %s not sent", seat, session_id)
-            return
         msg = self.make_message(mto=seat, mfrom=self.patron_jid(session_id), mbody=body, mtype="chat")
         attrs = {"session": session_id}
         attrs.update({k: str(v) for k, v in chat.items() if v is not None})
@@ -198,7 +203,13 @@ class Component(ComponentXMPP):  # type: ignore[misc]
             msg.xml.append(el)
         if chatstate:
             msg["chat_state"] = chatstate
-        msg.send()
+        # Meant for this seat only: other seats of a shared account must not get carbon copies.
+        msg.xml.append(ET.Element("{urn:xmpp:carbons:2}private"))
+        msg.xml.append(ET.Element("{urn:xmpp:hints}no-copy"))
+        if self.online:
+            msg.send()
+        else:
+            self._outbox.append(msg)
 
     def send_chatstate(self, seat: str, session_id: str, state: str) -> None:
         if not self.online:

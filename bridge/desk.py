@@ -45,6 +45,9 @@ class DeskActions:
     async def on_connected(self) -> None:
         await self.service.on_connected()
 
+    def on_disconnected(self) -> None:
+        self.service.on_disconnected()
+
     async def on_presence(self, seat: JID, available: bool, show: str) -> None:
         await self.service.on_presence(seat, available, show)
 

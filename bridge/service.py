@@ -20,6 +20,7 @@ from bridge.chat import WAITING, ChatState, LiveChat
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.desktext import offer_body
+from bridge.capacity import Capacity
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
 from bridge.store import ChatMessage, ChatSession, Store, parse_ts, utc_now
@@ -84,6 +85,7 @@ class ChatService:
     _locks: dict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     files: FileWatch = field(default_factory=FileWatch)
+    capacity: Capacity = field(default_factory=Capacity)
 
     # start-up
 
@@ -374,23 +376,30 @@ class ChatService:
         await self.tell_state(chat)
 
     async def _offer(self, chat: LiveChat, from_name: str | None = None) -> None:
-        """Offer a waiting chat to the seats routing picks now (lock held)."""
-        available = self.seats.available_desks()
+        """Offer a waiting chat to the seats routing picks now (lock held).
+
+        Routing gives the chain's steps that have someone available; the chat is offered to
+        steps up to `chat.step`, which timed rollover advances.
+        """
+        available = self.desks_with_room()
         if chat.transferred_from is None or chat.target is None:
             decision = route(self.roster, self.svc.clock.now(), available)
-            steps = decision.steps
+            steps = decision.steps[: chat.step + 1]
             target = steps[0].target if steps else (decision.on_duty or chat.target)
-            desks = steps[0].desks if steps else ()
+            desks: tuple[str, ...] = tuple(d for st in steps for d in st.desks)
         else:
             target = chat.target
             desks = tuple(d for d in self.roster.desks_of(target) if d in available)
         if target != chat.target:
             chat.target = target
             await self.svc.store.update_session(chat.id, target=target)
-        seats = [s for d in desks for s in self.seats.offerable_seats(d)]
+        seats = [s for d in desks if self.capacity.desk_has_room(d, self)
+                 for s in self.seats.offerable_seats(d) if self.capacity.seat_has_room(s, self)]
         fresh = [s for s in seats if s not in chat.offered]
         if not fresh:
             return
+        if not chat.offered:
+            chat.offered_at = Clock.monotonic()
         history = await self.svc.store.history(chat.id)
         body = offer_body(chat, self.library_name(chat.library), history, from_name=from_name,
                           position=self.position(chat))
@@ -403,7 +412,8 @@ class ChatService:
             assert self.desks is not None
             self.desks.send_to_desk(seat, chat.id, body, attrs, nick=nick)
             chat.offered.add(seat)
-        await self.svc.store.add_event(chat.id, "offered", data={"target": target, "seats": fresh})
+        await self.svc.store.add_event(chat.id, "offered",
+                                       data={"target": target, "step": chat.step, "seats": fresh})
 
     def chat_attrs(self, chat: LiveChat, kind: str) -> dict[str, str | None]:
         return {
@@ -430,6 +440,14 @@ class ChatService:
         for seat in seats:
             self.desks.send_to_desk(seat, chat.id, body, attrs)
 
+    def desks_with_room(self) -> set[str]:
+        """Desks with a seat that is available and below its capacity."""
+        return {
+            d for d in self.seats.available_desks()
+            if self.capacity.desk_has_room(d, self)
+            and any(self.capacity.seat_has_room(s, self) for s in self.seats.offerable_seats(d))
+        }
+
     async def reoffer_waiting(self) -> None:
         """Offer waiting chats to seats that became available; re-route stranded ones."""
         for chat in sorted(self.chats.values(), key=lambda c: c.queued_at or ""):
@@ -449,6 +467,33 @@ class ChatService:
             return
         if self.seats.update(seat, available, show):
             self.spawn(self.reoffer_waiting())
+        if not available:
+            owned = [c for c in self.chats.values() if c.owner == seat.full]
+            if owned:
+                self.spawn(self._release_later(seat.full, owned))
+
+    def on_disconnected(self) -> None:
+        """The component lost the server: presence is unknown until the probes are answered."""
+        self.seats.seats.clear()
+
+    async def _release_later(self, seat: str, chats: list[LiveChat]) -> None:
+        """A seat that went offline owning chats gives them back to its desk after a grace period."""
+        await asyncio.sleep(self.svc.config.release_grace_seconds)
+        if self.seats.is_online(seat):
+            return
+        for chat in chats:
+            async with self._locks[chat.id]:
+                if chat.owner != seat or chat.state is not ChatState.ACTIVE:
+                    continue
+                await self.svc.store.set_state(
+                    chat.id, ChatState.QUEUED, "released", seat=seat, desk=JID(seat).bare,
+                    owner=None, queued_at=utc_now())
+                chat.state, chat.owner, chat.queued_at = ChatState.QUEUED, None, utc_now()
+                chat.offered, chat.step = set(), 0
+                chat.transferred_from = chat.transferred_from or chat.target
+                chat.target = self.roster.library_of_desk(JID(seat).bare) or chat.target
+                await self._offer(chat, from_name=f"{seat} (went offline)")
+                await self.tell_state(chat)
 
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         chat = self.chats.get(session_id)
@@ -489,9 +534,33 @@ class ChatService:
             await asyncio.sleep(every)
             try:
                 await self._queue_timeouts()
+                await self._rollovers()
                 self.files.reload(self.svc)
             except Exception:
                 log.exception("housekeeping failed")
+
+    async def _rollovers(self) -> None:
+        """Unclaimed for `rollover_seconds`: remind the seats and offer to the next step too."""
+        wait = self.roster.rollover_seconds
+        now = Clock.monotonic()
+        for chat in list(self.chats.values()):
+            if not chat.waiting or chat.owner or not self.is_open():
+                continue
+            if chat.offered_at is None or now - chat.offered_at < wait:
+                continue
+            async with self._locks[chat.id]:
+                if chat.owner or not chat.waiting:
+                    continue
+                chat.offered_at = now
+                waited = int((datetime.now(UTC) - parse_ts(chat.queued_at or utc_now())).total_seconds())
+                self.notify(chat, sorted(chat.offered), "reminder",
+                            f"Still waiting for an answer: {chat.nickname}, {waited} s. "
+                            f"Reply or send /accept.",
+                            {"position": str(self.position(chat))})
+                if chat.transferred_from is None:
+                    chat.step += 1
+                    await self.svc.store.add_event(chat.id, "rollover", data={"step": chat.step})
+                    await self._offer(chat)
 
     async def _queue_timeouts(self) -> None:
         """A chat queued too long during open hours is offered `leave_message` (state closed).

@@ -1,0 +1,62 @@
+"""Faults: the XMPP server restarts mid-chat, a seat drops while owning a chat."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support.stack import start_stack
+
+
+async def test_prosody_restart_mid_chat_loses_nothing(tmp_path) -> None:
+    s = await start_stack(tmp_path)
+    try:
+        desk = await s.desk("tampere@chat.localhost")
+        p = await s.patron()
+        await p.say("ennen katkoa")
+        offer = await desk.next_message("offer")
+        desk.say(offer.frm, "vastaus")
+        await p.recv_type("message", **{"from": "librarian"})
+        await s.prosody.stop()
+        # while the server is away the patron is still acknowledged; the line waits
+        ack = await p.say("katkon aikana")
+        assert ack["type"] == "ack"
+        await s.prosody.start()
+        await desk.close()
+        s.clients.remove(desk)
+        desk2 = await s.desk("tampere@chat.localhost")  # the seat signs in again
+        for _ in range(50):
+            if s.bridge.component.online:
+                break
+            await asyncio.sleep(0.1)
+        got = await desk2.next_message("line", timeout=8)
+        assert got.body == "katkon aikana"
+        await p.say("katkon jälkeen")
+        assert (await desk2.next_message("line", timeout=5)).body == "katkon jälkeen"
+        desk2.say(offer.frm, "yhteys palasi")
+        assert (await p.recv_type("message", **{"from": "librarian"}))["text"] == "yhteys palasi"
+        texts = [m.text for m in await s.bridge.store.history(offer.session)]
+        assert texts == ["ennen katkoa", "vastaus", "katkon aikana", "katkon jälkeen", "yhteys palasi"]
+    finally:
+        await s.close()
+
+
+async def test_owner_seat_offline_releases_chat_to_desk(tmp_path) -> None:
+    s = await start_stack(tmp_path, extra={"release_grace_seconds": 0.5})
+    try:
+        seat1 = await s.desk("tampere@chat.localhost", "desk-1")
+        seat2 = await s.desk("tampere@chat.localhost", "desk-2")
+        p = await s.patron()
+        await p.say("Kysymys")
+        offer = await seat1.next_message("offer")
+        seat1.say(offer.frm, "Minä autan")
+        await p.recv_type("message", **{"from": "librarian"})
+        await seat2.next_message("taken")
+        await seat1.close()
+        s.clients.remove(seat1)
+        reoffer = await seat2.next_message("offer", timeout=5)
+        assert "Minä autan" in reoffer.body and "went offline" in reoffer.body
+        await p.recv_type("state", state="queued")
+        seat2.say(reoffer.frm, "Jatkan tästä")
+        assert (await p.recv_type("message", **{"from": "librarian"}))["text"] == "Jatkan tästä"
+    finally:
+        await s.close()
