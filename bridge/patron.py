@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,9 +64,11 @@ def _text_field(frame: dict[str, Any], key: str, *, required: bool = True) -> st
 class PatronSocket:
     """The bridge's end of one widget connection."""
 
-    def __init__(self, service: ChatService, ws: web.WebSocketResponse) -> None:
+    def __init__(self, service: ChatService, ws: web.WebSocketResponse,
+                 allow_session: Callable[[], bool] = lambda: True) -> None:
         self.service = service
         self.ws = ws
+        self.allow_session = allow_session
         self.chat: LiveChat | None = None
         limits = service.svc.config.limits
         self.bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
@@ -147,6 +150,10 @@ class PatronSocket:
         if token and chat is None:
             await self.error("unknown_session", "that chat is unknown or has expired; starting a new one")
         if chat is None:
+            if len(svc.chats) >= svc.svc.config.limits.max_sessions:
+                raise FrameError("busy", "the chat is very busy right now; try again in a moment")
+            if not self.allow_session():
+                raise FrameError("rate_limited", "too many new chats from this address; wait a minute")
             chat, token = await svc.start_session(library, lang, page[:2000] if page else None)
         assert token is not None
         self.chat = chat

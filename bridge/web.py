@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bridge.config import WebConfig
+from bridge.limits import AddressLimits, client_address
 from bridge.patron import PatronSocket
 from bridge.service import ChatService
 
@@ -18,7 +19,7 @@ WEB_ROOT = Path(__file__).resolve().parent.parent / "web_embed"
 SERVICE_KEY = web.AppKey("service", ChatService)
 CONFIG_KEY = web.AppKey("web_config", WebConfig)
 SOCKETS_KEY = web.AppKey("sockets", set)
-ONLINE_KEY = web.AppKey("xmpp_online", object)
+ADDRESS_KEY = web.AppKey("address_limits", AddressLimits)
 
 
 def request_origin(request: web.Request) -> str:
@@ -57,14 +58,22 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="This site may not embed the chat (origin not allowed).\n")
     service = request.app[SERVICE_KEY]
     limits = service.svc.config.limits
-    ws = web.WebSocketResponse(heartbeat=limits.heartbeat_seconds, max_msg_size=limits.max_frame)
-    await ws.prepare(request)
-    sockets = request.app[SOCKETS_KEY]
-    sockets.add(ws)
+    per_address = request.app[ADDRESS_KEY]
+    addr = client_address(request.remote, request.headers.get("X-Forwarded-For"),
+                           config.trusted_proxies)
+    if not per_address.open_socket(addr):
+        raise web.HTTPTooManyRequests(text="Too many chat connections from this address.\n")
     try:
-        await PatronSocket(service, ws).run()
+        ws = web.WebSocketResponse(heartbeat=limits.heartbeat_seconds, max_msg_size=limits.max_frame)
+        await ws.prepare(request)
+        sockets = request.app[SOCKETS_KEY]
+        sockets.add(ws)
+        try:
+            await PatronSocket(service, ws, lambda: per_address.allow_session(addr)).run()
+        finally:
+            sockets.discard(ws)
     finally:
-        sockets.discard(ws)
+        per_address.close_socket(addr)
     return ws
 
 
@@ -128,6 +137,7 @@ def create_app(service: ChatService, config: WebConfig) -> web.Application:
     app[SERVICE_KEY] = service
     app[CONFIG_KEY] = config
     app[SOCKETS_KEY] = set()
+    app[ADDRESS_KEY] = AddressLimits(service.svc.config.limits)
     routes = [
         web.get("/ws", websocket),
         web.get("/embed.js", embed_js),
