@@ -403,10 +403,13 @@
   }
 
   var sizes = {};
+  /** The launcher's size in a mode, measured once (the pill's width depends on its text). */
   function sizeOf(mode) {
     if (!sizes[mode]) {
       launcher.dataset.mode = mode;
-      sizes[mode] = { width: launcher.offsetWidth, height: launcher.offsetHeight };
+      var size = { width: launcher.offsetWidth, height: launcher.offsetHeight };
+      if (!size.width) return size; // not rendered yet: measure again next time
+      sizes[mode] = size;
     }
     return sizes[mode];
   }

@@ -6,13 +6,14 @@
 // in the outbox until the bridge's `ack`; after a reconnect the outbox is sent again with the
 // same ids and the bridge drops the duplicates.
 
+import { LeaveForm } from "./closed.js";
 import { Connection } from "./connection.js";
 import { HostChannel, parentOrigin } from "./host.js";
 import { pickLang, translator } from "./i18n.js";
 import { ChatStorage } from "./storage.js";
 import { downloadTranscript, printTranscript } from "./transcript.js";
 import {
-  authorName, botActions, displayText, formatWhen, messageItem, setDelivery, timeFormatter,
+  authorName, botActions, displayText, messageItem, setDelivery, timeFormatter,
 } from "./view.js";
 
 const LIVE_STATES = new Set(["bot", "queued", "active"]);
@@ -56,7 +57,6 @@ class Widget {
     this.unread = 0;
     this.typingTimer = null;
     this.composing = false;
-    this.pendingLeave = null;
 
     this.host = new HostChannel(parentOrigin(params), (msg) => this.onHostMessage(msg));
     this.conn = new Connection(socketUrl(), {
@@ -64,6 +64,7 @@ class Widget {
       onFrame: (frame) => this.onFrame(frame),
       onStatus: (status) => this.showConnection(status),
     });
+    this.leave = new LeaveForm(this.t, this.lang, (frame) => this.conn.send(frame));
     this.applyColours(params);
   }
 
@@ -113,6 +114,7 @@ class Widget {
       this.noteTyping();
     });
     $("close").addEventListener("click", () => this.host.post("close"));
+    $("close").hidden = !this.host.embedded; // a stand-alone panel has nothing to close to
     $("retry").addEventListener("click", () => this.conn.retryNow());
     $("options-toggle").addEventListener("click", () => this.toggleOptions());
     $("download").addEventListener("click", () => this.download());
@@ -123,14 +125,6 @@ class Widget {
     $("end-yes").addEventListener("click", () => this.endChat());
     $("end-no").addEventListener("click", () => this.hideEndConfirm(true));
     $("new-chat").addEventListener("click", () => this.newChat());
-    $("leave-text").addEventListener("input", () => {
-      $("leave-error").hidden = true;
-      $("leave-text").removeAttribute("aria-invalid");
-    });
-    $("leave").addEventListener("submit", (e) => {
-      e.preventDefault();
-      this.leaveMessage();
-    });
     document.addEventListener("keydown", (e) => this.onKey(e));
   }
 
@@ -170,7 +164,7 @@ class Widget {
   /** Focus what the patron most likely wants next in the current state. */
   focusMain() {
     const target =
-      this.state === "closed" ? ($("leave").hidden ? $("leave-thanks") : $("leave-text"))
+      this.state === "closed" ? this.leave.focusTarget()
       : this.state === "ended" ? $("ended-download")
       : $("text");
     target.focus({ preventScroll: true });
@@ -183,7 +177,7 @@ class Widget {
     // Without storage the next page could not resume this chat, so don't ask it to try.
     const ongoing = this.storage.available && (
       this.state === "queued" || this.state === "active" ||
-      (this.messages.length > 0 && this.state !== "ended" && !this.leftMessage));
+      (this.messages.length > 0 && this.state !== "ended" && !this.leave.left));
     this.host.post("status", { state: this.state, ongoing });
   }
 
@@ -245,15 +239,16 @@ class Widget {
   onWelcome(frame) {
     if (frame.session) this.storage.token = frame.session;
     this.serviceOpen = frame.open !== false;
-    this.hours = frame.hours || "";
-    this.nextOpening = frame.next_opening || null;
+    this.leave.setFacts(frame.hours, frame.next_opening);
     const history = Array.isArray(frame.history) ? frame.history : [];
     this.renderHistory(history);
     // A message left earlier in this chat: thank, don't ask again.
-    this.leftMessage = history.some((m) => m.from === "system" && m.text === "message_saved");
+    if (history.some((m) => m.from === "system" && m.text === "message_saved")) {
+      this.leave.left = true;
+    }
     this.setState(frame.state || (this.serviceOpen ? "bot" : "closed"), frame);
     this.flushOutbox();
-    if (this.pendingLeave) this.leaveMessage(this.pendingLeave);
+    this.leave.flush();
   }
 
   /** Replace the shown conversation by the bridge's history, keeping undelivered lines. */
@@ -289,7 +284,7 @@ class Widget {
 
   onMessage(frame) {
     if (typeof frame.id !== "string" || this.items.has(frame.id)) return;
-    if (frame.from === "system" && frame.text === "message_saved") this.leftMessage = true;
+    if (frame.from === "system" && frame.text === "message_saved") this.leave.left = true;
     this.showTyping(false);
     this.addMessage(frame, frame.from === "patron" ? "delivered" : null);
     this.refreshBotActions();
@@ -458,7 +453,7 @@ class Widget {
     $("closed-box").hidden = state !== "closed";
     $("hint").hidden = state !== "bot" || this.messages.length > 0;
     $("ended-box").hidden = state !== "ended";
-    if (state === "closed") this.showClosed();
+    if (state === "closed") this.leave.show();
     if (!live) this.showTyping(false);
     // Focus must not stay on a control that just disappeared (e.g. the message box when
     // the welcome says the service is closed).
@@ -481,42 +476,6 @@ class Widget {
       case "ended": return this.t("stateEnded");
       default: return "";
     }
-  }
-
-  showClosed() {
-    $("closed-hours").textContent = this.hours ? this.t("hours", { hours: this.hours }) : "";
-    $("closed-hours").hidden = !this.hours;
-    const when = this.nextOpening ? formatWhen(this.lang, this.nextOpening) : "";
-    $("closed-next").textContent = when ? this.t("nextOpening", { when }) : "";
-    $("closed-next").hidden = !when;
-    $("leave").hidden = Boolean(this.leftMessage);
-    $("leave-thanks").hidden = !this.leftMessage;
-  }
-
-  leaveMessage(pending) {
-    const text = pending ? pending.text : $("leave-text").value.trim();
-    const contact = pending ? pending.contact : $("leave-contact").value.trim();
-    const error = $("leave-error");
-    if (!text) {
-      error.textContent = this.t("leaveEmpty");
-      error.hidden = false;
-      $("leave-text").setAttribute("aria-invalid", "true");
-      $("leave-text").focus();
-      return;
-    }
-    error.hidden = true;
-    $("leave-text").removeAttribute("aria-invalid");
-    const frame = { type: "leave_message", text };
-    if (contact) frame.contact = contact;
-    // Offline: keep it and send it after the next welcome.
-    this.pendingLeave = this.conn.send(frame) ? null : { text, contact };
-    if (this.pendingLeave) return;
-    this.leftMessage = true;
-    $("leave").hidden = true;
-    $("leave").reset();
-    const thanks = $("leave-thanks");
-    thanks.hidden = false;
-    thanks.focus();
   }
 
   askEnd() {
@@ -544,7 +503,7 @@ class Widget {
     this.messages = [];
     this.items.clear();
     this.desk = null;
-    this.leftMessage = false;
+    this.leave.reset();
     $("log").replaceChildren();
     $("hint").hidden = false;
     this.setState("bot", {}); // until the new welcome says otherwise
@@ -560,14 +519,19 @@ class Widget {
     if (open) menu.querySelector("button:not([disabled])")?.focus();
   }
 
+  /** The conversation as the patron saw it (system codes translated). */
+  transcript() {
+    return this.messages.map((m) => ({ ...m, text: displayText(m, this.t) }));
+  }
+
   download() {
     this.toggleOptions(false);
-    downloadTranscript(this.messages, this.t, (m) => authorName(m, this.t), this.formatTime);
+    downloadTranscript(this.transcript(), this.t, (m) => authorName(m, this.t), this.formatTime);
   }
 
   print() {
     this.toggleOptions(false);
-    printTranscript($("print-area"), this.messages, this.t, (m) => authorName(m, this.t),
+    printTranscript($("print-area"), this.transcript(), this.t, (m) => authorName(m, this.t),
       this.formatTime);
   }
 }
