@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from slixmpp import JID
@@ -24,6 +26,40 @@ log = logging.getLogger(__name__)
 DESK_NS = "urn:tiski:desk:1"
 NICK_NS = "http://jabber.org/protocol/nick"
 CHATSTATES = ("active", "composing", "paused", "inactive", "gone")
+
+
+@dataclass
+class ReceiptBook:
+    """Lines sent to seats that confirm receipts, waiting for their confirmation."""
+
+    supports: dict[str, bool] = field(default_factory=dict)
+    pending: dict[tuple[str, str], tuple[Message, float, int]] = field(default_factory=dict)
+    max_tries: int = 5
+
+    def track(self, seat: str, msg_id: str, msg: Message) -> None:
+        self.pending[(seat, msg_id)] = (msg, time.monotonic(), 1)
+
+    def confirmed(self, seat: str, msg_id: str) -> None:
+        self.pending.pop((seat, msg_id), None)
+
+    def forget_seat(self, seat: str) -> None:
+        self.supports.pop(seat, None)
+        for key in [k for k in self.pending if k[0] == seat]:
+            del self.pending[key]
+
+    def due(self, older_than: float) -> list[Message]:
+        now = time.monotonic()
+        out = []
+        for key, (msg, sent, tries) in list(self.pending.items()):
+            if now - sent < older_than:
+                continue
+            if tries >= self.max_tries:
+                del self.pending[key]
+                log.warning("no receipt from %s for %s after %d tries", key[0], key[1], tries)
+                continue
+            self.pending[key] = (msg, now, tries + 1)
+            out.append(msg)
+        return out
 
 
 class DeskEvents(Protocol):
@@ -65,6 +101,9 @@ class Component(ComponentXMPP):  # type: ignore[misc]
         self._outbox: list[Message] = []  # stanzas that waited while the server was away
         for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(plugin)
+        # Receipts are answered by hand from the patron's JID (auto-ack would use the domain).
+        self.register_plugin("xep_0184", pconfig={"auto_ack": False, "auto_request": False})
+        self.receipts = ReceiptBook()
         self.auto_authorize = None  # the service decides about subscriptions
         self.auto_subscribe = False
         handlers: list[tuple[str, Callable[..., Any]]] = [
@@ -75,6 +114,7 @@ class Component(ComponentXMPP):  # type: ignore[misc]
             ("presence_unavailable", self._on_unavailable),
             ("presence_subscribe", self._on_subscribe),
             ("presence_probe", self._on_probe),
+            ("receipt_received", self._on_receipt),
         ]
         for state in CHATSTATES:
             handlers.append((f"chatstate_{state}", self._on_chatstate))
@@ -143,6 +183,32 @@ class Component(ComponentXMPP):  # type: ignore[misc]
                 self.reply_error(msg, "service-unavailable", "Write to a patron's chat address.")
             return
         await self.events.on_desk_message(msg["from"], session_id, msg["body"], msg)
+        if msg["request_receipt"] and msg["id"]:
+            # Stored (or answered) by now: confirm from the patron's address.
+            ack = self.make_message(mto=msg["from"], mfrom=msg["to"])
+            ack["receipt"] = msg["id"]
+            ack.send()
+
+    def _on_receipt(self, msg: Message) -> None:
+        self.receipts.confirmed(str(msg["from"]), msg["receipt"])
+
+    async def learn_receipts(self, seat: JID) -> None:
+        """Ask a seat (XEP-0030) whether its client confirms delivery with XEP-0184 receipts."""
+        try:
+            info = await self.plugin["xep_0030"].get_info(jid=seat, ifrom=self.domain, timeout=5)
+            features = info["disco_info"]["features"]
+        except Exception:  # no answer: treat as a client without receipts
+            features = []
+        self.receipts.supports[seat.full] = "urn:xmpp:receipts" in features
+
+    def resend_unconfirmed(self, older_than: float = 5.0) -> int:
+        """Send again, with the same id, lines a receipt-capable seat has not confirmed."""
+        if not self.online:
+            return 0
+        stanzas = self.receipts.due(older_than)
+        for stanza in stanzas:
+            stanza.send()
+        return len(stanzas)
 
     @_logged
     async def _on_chatstate(self, msg: Message) -> None:
@@ -156,12 +222,15 @@ class Component(ComponentXMPP):  # type: ignore[misc]
     async def _on_available(self, pres: Presence) -> None:
         if pres["from"].domain == self.domain or not pres["from"].resource:
             return
+        if pres["from"].full not in self.receipts.supports:
+            await self.learn_receipts(pres["from"])
         await self.events.on_presence(pres["from"], True, pres["show"] or "available")
 
     @_logged
     async def _on_unavailable(self, pres: Presence) -> None:
         if pres["from"].domain == self.domain or not pres["from"].resource:
             return
+        self.receipts.forget_seat(pres["from"].full)
         await self.events.on_presence(pres["from"], False, "unavailable")
 
     def _on_subscribe(self, pres: Presence) -> None:
@@ -190,9 +259,12 @@ class Component(ComponentXMPP):  # type: ignore[misc]
 
     def send_to_desk(
         self, seat: str, session_id: str, body: str, chat: Mapping[str, str | None],
-        *, nick: str | None = None, chatstate: str | None = None,
+        *, nick: str | None = None, chatstate: str | None = None, msg_id: str | None = None,
     ) -> None:
-        """A chat message from the patron's JID with the desk protocol's <chat/> element."""
+        """A chat message from the patron's JID with the desk protocol's <chat/> element.
+
+        With `msg_id`, a seat that confirms receipts gets the line again until it confirms it.
+        """
         msg = self.make_message(mto=seat, mfrom=self.patron_jid(session_id), mbody=body, mtype="chat")
         attrs = {"session": session_id}
         attrs.update({k: str(v) for k, v in chat.items() if v is not None})
@@ -203,6 +275,10 @@ class Component(ComponentXMPP):  # type: ignore[misc]
             msg.xml.append(el)
         if chatstate:
             msg["chat_state"] = chatstate
+        if msg_id and self.receipts.supports.get(seat):
+            msg["id"] = msg_id
+            msg["request_receipt"] = True
+            self.receipts.track(seat, msg_id, msg)
         # Meant for this seat only: other seats of a shared account must not get carbon copies.
         msg.xml.append(ET.Element("{urn:xmpp:carbons:2}private"))
         msg.xml.append(ET.Element("{urn:xmpp:hints}no-copy"))

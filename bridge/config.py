@@ -63,6 +63,7 @@ class BridgeConfig:
     limits: Limits = field(default_factory=Limits)
     demo_clock: datetime | None = None  # the demo's fixed start instant; time runs on from it
     interrupted_grace_seconds: float = 120.0  # a patron gone this long is tagged `interrupted`
+    receipt_resend_seconds: float = 5.0  # a line a seat has not confirmed is sent again after this
     release_grace_seconds: float = 60.0  # an owner seat offline this long gives its chats back
     max_chats_per_seat: int = 0  # open chats a seat may hold before routing skips it; 0: no limit
     max_chats_per_desk: int = 0  # the same for a whole desk account
@@ -159,6 +160,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         demo_clock=clock,
         interrupted_grace_seconds=_seconds(top, "interrupted_grace_seconds", 120.0),
         release_grace_seconds=_seconds(top, "release_grace_seconds", 60.0),
+        receipt_resend_seconds=_seconds(top, "receipt_resend_seconds", 5.0),
         max_chats_per_seat=int(_seconds(_mapping(top.get("max_chats"), "max_chats"), "seat", 0)),
         max_chats_per_desk=int(_seconds(_mapping(top.get("max_chats"), "max_chats"), "desk", 0)),
         source=source,

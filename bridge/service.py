@@ -45,7 +45,9 @@ class DeskSender(Protocol):
     """How the service reaches desks (the XMPP component)."""
 
     def send_to_desk(self, seat: str, session_id: str, body: str, chat: dict[str, str | None],
-                     *, nick: str | None = None, chatstate: str | None = None) -> None: ...
+                     *, nick: str | None = None, chatstate: str | None = None,
+                     msg_id: str | None = None) -> None: ...
+    def resend_unconfirmed(self, older_than: float = 5.0) -> int: ...
     def send_chatstate(self, seat: str, session_id: str, state: str) -> None: ...
     def ask_desks(self, desks: Any) -> None: ...
 
@@ -428,7 +430,7 @@ class ChatService:
         attrs = self.chat_attrs(chat, "line")
         attrs.update(msg_id=m.msg_id, sender=m.sender, name=m.name or chat.nickname)
         body = m.text if m.sender == "patron" else f"[{m.sender}] {m.text}"
-        self.desks.send_to_desk(seat, chat.id, body, attrs)
+        self.desks.send_to_desk(seat, chat.id, body, attrs, msg_id=f"{chat.id}-{m.seq}")
 
     def notify(self, chat: LiveChat, seats: Any, kind: str, body: str,
                extra: dict[str, str | None] | None = None) -> None:
@@ -535,6 +537,8 @@ class ChatService:
             try:
                 await self._queue_timeouts()
                 await self._rollovers()
+                if self.desks is not None:
+                    self.desks.resend_unconfirmed(self.svc.config.receipt_resend_seconds)
                 self.files.reload(self.svc)
             except Exception:
                 log.exception("housekeeping failed")

@@ -60,3 +60,37 @@ async def test_owner_seat_offline_releases_chat_to_desk(tmp_path) -> None:
         assert (await p.recv_type("message", **{"from": "librarian"}))["text"] == "Jatkan tästä"
     finally:
         await s.close()
+
+
+async def test_unconfirmed_line_is_resent_with_same_id_until_receipt(tmp_path) -> None:
+    s = await start_stack(tmp_path, extra={"receipt_resend_seconds": 0.5})
+    try:
+        desk = await s.desk("tampere@chat.localhost", receipts=True)
+        plain = await s.desk("tampere-2@chat.localhost")  # no receipts: each line once
+        p = await s.patron()
+        await p.say("hei")
+        offer = await desk.next_message("offer")
+        await plain.next_message("offer")
+        desk.ack_receipts = False  # the next line "gets lost" once
+        await p.say("tärkeä rivi")
+        first = await desk.next_message("line")
+        await plain.next_message("line")
+        desk.ack_receipts = True
+        again = await desk.next_message("line", timeout=5)
+        assert again.body == first.body == "tärkeä rivi"
+        assert desk.ids.count(desk.ids[-1]) == 2  # the same id twice
+        await desk.no_message(1.5, kind="line")  # confirmed: no third copy
+        await plain.no_message(0.1, kind="line")
+        assert offer.session == first.session
+    finally:
+        await s.close()
+
+
+async def test_desk_line_confirmed_from_patron_address_after_storing(stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost", receipts=True)
+    p = await stack.patron()
+    await p.say("hei")
+    offer = await desk.next_message("offer")
+    sent_id = desk.say(offer.frm, "vastaus", receipt=True)
+    assert await asyncio.wait_for(desk.receipts.get(), 5) == sent_id
+    assert [m.text for m in await stack.bridge.store.history(offer.session)][-1] == "vastaus"

@@ -35,7 +35,7 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
     """One seat of a desk account."""
 
     def __init__(self, jid: str, password: str, port: int, component: str, *,
-                 directed: bool = True, show: str | None = None) -> None:
+                 directed: bool = True, show: str | None = None, receipts: bool = False) -> None:
         super().__init__(jid, password,
                          plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
         self.enable_plaintext = True
@@ -51,6 +51,12 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         self.ready = asyncio.Event()
         for p in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(p)
+        self.ids: list[str] = []  # ids of the messages received, in order
+        self.ack_receipts = receipts
+        if receipts:  # advertise XEP-0184; acknowledging is up to `ack_receipts`
+            self.register_plugin("xep_0184", pconfig={"auto_ack": False})
+            self.add_event_handler("receipt_received", lambda m: self.receipts.put_nowait(m["receipt"]))
+        self.receipts: asyncio.Queue[str] = asyncio.Queue()
         self.add_event_handler("session_start", self._start)
         self.add_event_handler("message", self._message)
         self.add_event_handler("message_error", lambda m: self.errors.put_nowait(m))
@@ -70,6 +76,9 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         if msg["type"] == "error":
             self.errors.put_nowait(msg)
             return
+        self.ids.append(msg["id"])
+        if self.ack_receipts and msg["request_receipt"] and msg["id"]:
+            self.plugin["xep_0184"].ack(msg)
         el = msg.xml.find(DESK_NS)
         nick_el = msg.xml.find("{http://jabber.org/protocol/nick}nick")
         self.inbox.put_nowait(DeskMessage(
@@ -102,11 +111,15 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
             return
         raise AssertionError(f"{self.boundjid} unexpectedly got {m}")
 
-    def say(self, to: str, text: str, state: str | None = None) -> None:
+    def say(self, to: str, text: str, state: str | None = None, receipt: bool = False) -> str:
         msg = self.make_message(mto=to, mbody=text, mtype="chat")
         if state:
             msg["chat_state"] = state
+        if receipt:
+            msg["id"] = self.new_id()
+            msg["request_receipt"] = True
         msg.send()
+        return str(msg["id"])
 
     def typing(self, to: str, state: str = "composing") -> None:
         msg = self.make_message(mto=to, mtype="chat")
