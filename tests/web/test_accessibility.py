@@ -61,8 +61,7 @@ async def test_no_serious_violations_in_a_chat(
 ) -> None:
     desk = await stack.desk(DESK)
     # bypass_csp only lets the test inject axe; the widget itself runs under its strict CSP.
-    patron = await open_page(browser, stack.web_url + "/demo/search.html?q=kissa", viewport,
-                             bypass_csp=True)
+    patron = await open_page(browser, stack.web_url + "/demo/search.html?q=kissa", viewport, bypass_csp=True)
     assert await serious_violations(patron.page) == []  # the host page with the launcher
 
     await patron.open_chat()

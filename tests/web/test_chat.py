@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.support.stack import Stack
-from tests.web.widget_page import DESKTOP, PHONE, open_page
+from tests.web.widget_page import DESKTOP, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,6 @@ async def test_open_send_and_receive_reply(stack: Stack, browser: Browser) -> No
     assert patron.errors == []
 
 
-
 async def test_chat_follows_navigation_and_reload(stack: Stack, browser: Browser) -> None:
     desk = await stack.desk(DESK)
     patron = await open_page(browser, stack.web_url + "/demo/", DESKTOP)
@@ -74,10 +73,14 @@ async def test_chat_follows_navigation_and_reload(stack: Stack, browser: Browser
     # A reply that arrives while the page reloads is in the history after it.
     await patron.page.reload()
     desk.say(offer.frm, "Varaa Varaa-painikkeella.")
-    await expect(texts).to_have_text([
-        "Etsin kissakirjoja", "Kokeile hakua sanalla kissa.",
-        "Löysin, kiitos! Entä varaaminen?", "Varaa Varaa-painikkeella.",
-    ])
+    await expect(texts).to_have_text(
+        [
+            "Etsin kissakirjoja",
+            "Kokeile hakua sanalla kissa.",
+            "Löysin, kiitos! Entä varaaminen?",
+            "Varaa Varaa-painikkeella.",
+        ]
+    )
     await expect(patron.messages("patron").locator(".delivery")).to_have_text(["Perillä"] * 2)
 
     # Minimised on one page, the chat stays minimised on the next, with its launcher.
@@ -89,7 +92,8 @@ async def test_chat_follows_navigation_and_reload(stack: Stack, browser: Browser
     desk.say(offer.frm, "Onko muuta kysyttävää?")
     await expect(patron.page.locator("#tiski-chat .badge")).to_have_text("1")
     await expect(patron.launcher).to_have_accessible_name(
-        re.compile(r"^Chattaa kirjastonhoitajan kanssa\s*\(1 uusi viesti chatissa\)$"))
+        re.compile(r"^Chattaa kirjastonhoitajan kanssa\s*\(1 uusi viesti chatissa\)$")
+    )
     await patron.open_chat()
     await expect(texts.last).to_have_text("Onko muuta kysyttävää?")
     await expect(patron.page.locator("#tiski-chat .badge")).to_be_hidden()
@@ -118,5 +122,6 @@ async def test_reconnects_by_itself_and_sends_what_waited(stack: Stack, browser:
     assert line.frm == offer.frm and "Kirjoitettu katkon aikana" in line.body
     # The history after the reconnect holds each line once.
     await expect(patron.panel.locator("#log li .text")).to_have_text(
-        ["Ensimmäinen viesti", "Kirjoitettu katkon aikana"])
+        ["Ensimmäinen viesti", "Kirjoitettu katkon aikana"]
+    )
     assert patron.errors == []

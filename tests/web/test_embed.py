@@ -94,8 +94,9 @@ async def test_options_and_chat_from_the_library_site(
     stack: Stack, library_site: LibrarySite, browser: Browser
 ) -> None:
     desk = await stack.desk(DESK)
-    url = library_site.page("/search?q=katt", script(
-        stack, 'data-lang="sv" data-position="left" data-color="#ffd400"'))
+    url = library_site.page(
+        "/search?q=katt", script(stack, 'data-lang="sv" data-position="left" data-color="#ffd400"')
+    )
     patron = await open_page(browser, url, DESKTOP)
     launcher = patron.launcher
     await expect(launcher).to_have_accessible_name("Chatta med en bibliotekarie")
@@ -128,8 +129,9 @@ async def test_page_patterns_hide_or_shrink_the_launcher(
 ) -> None:
     # Same site (another port), as with chat.library.example for www.library.example: the
     # panel may keep its session token even where browsers block third-party storage.
-    tag = script(stack, 'data-lang="fi" data-hide-on="/record/*" data-tab-on="/search*, /events"',
-                 host="localhost")
+    tag = script(
+        stack, 'data-lang="fi" data-hide-on="/record/*" data-tab-on="/search*, /events"', host="localhost"
+    )
     for path in ("/record/123", "/search", "/events", "/"):
         library_site.page(path, tag)
     patron = await open_page(browser, library_site.origin + "/record/123", PHONE)

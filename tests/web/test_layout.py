@@ -12,8 +12,10 @@ from tests.web.widget_page import DESKTOP, PHONE, PHONE_LARGE, open_page, overla
 pytestmark = pytest.mark.browser
 
 DESK = "tampere@chat.localhost"
-FILTER_CONTROLS = ("#filters input:not([type=hidden]), #filters select, #filters button, "
-                   "#filters label, .toolbar select, .searchbox input, .searchbox button")
+FILTER_CONTROLS = (
+    "#filters input:not([type=hidden]), #filters select, #filters button, "
+    "#filters label, .toolbar select, .searchbox input, .searchbox button"
+)
 
 # For every filter control in view: its box, and what the browser hits at a few points
 # inside it (the widget's host element there would mean the launcher covers it).
@@ -46,8 +48,9 @@ async def assert_clear_of_filters(page: Page) -> str:
     for c in seen["controls"]:
         assert not c["covered"], f"launcher ({seen['mode']}) covers {c['name']}"
         if visible:
-            assert not overlap(seen["launcher"], c["box"]), \
+            assert not overlap(seen["launcher"], c["box"]), (
                 f"launcher {seen['launcher']} ({seen['mode']}) overlaps {c['name']} {c['box']}"
+            )
     return str(seen["mode"])
 
 

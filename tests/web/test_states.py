@@ -55,7 +55,8 @@ async def test_closed_shows_hours_next_opening_and_takes_a_message(
     await panel.get_by_role("textbox", name="Viestisi").fill("Voiko kaukolainan tilata chatissa?")
     await expect(panel.locator("#leave-error")).to_be_hidden()  # cleared once the patron writes
     await panel.get_by_role("textbox", name="Sähköposti tai puhelinnumero (vapaaehtoinen)").fill(
-        "maija@example.org")
+        "maija@example.org"
+    )
     await panel.locator("#log-wrap").evaluate("el => el.scrollTop = 0")
     await patron.screenshot("phone-closed-leave-message")
     await panel.get_by_role("button", name="Lähetä viesti").click()
@@ -107,9 +108,11 @@ async def test_html_from_a_librarian_is_shown_as_text(stack: Stack, browser: Bro
     await patron.open_chat()
     await patron.send("<i>kursiivi</i> & <script>x()</script>")
     offer = await desk.next_message("offer")
-    evil = ('<img src=x onerror="window.pwned=1"><b>lihava</b> '
-            '<a href="javascript:window.pwned=2">linkki</a> javascript:window.pwned=3 '
-            'https://ok.example/a?b=1&c=<2>')
+    evil = (
+        '<img src=x onerror="window.pwned=1"><b>lihava</b> '
+        '<a href="javascript:window.pwned=2">linkki</a> javascript:window.pwned=3 '
+        "https://ok.example/a?b=1&c=<2>"
+    )
     desk.say(offer.frm, evil)
     reply = patron.messages("librarian").last
     await expect(reply.locator(".text")).to_have_text(evil)

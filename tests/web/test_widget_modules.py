@@ -19,6 +19,7 @@ ORIGIN = "http://widget.test"
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context()
+
     async def serve(route: Route) -> None:
         path = route.request.url.removeprefix(ORIGIN).split("?")[0]
         file = (WEB_EMBED / path.lstrip("/")).resolve()
@@ -30,8 +31,9 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 
     await context.route(f"{ORIGIN}/**", serve)
     p = await context.new_page()
-    await p.route(f"{ORIGIN}/", lambda r: r.fulfill(body="<!doctype html><title>t</title>",
-                                                    content_type="text/html"))
+    await p.route(
+        f"{ORIGIN}/", lambda r: r.fulfill(body="<!doctype html><title>t</title>", content_type="text/html")
+    )
     await p.goto(f"{ORIGIN}/")
     yield p
     await context.close()
@@ -62,14 +64,21 @@ LINKIFY = """async ([text, links]) => {
 }"""
 
 
-@pytest.mark.parametrize(("text", "links"), [
-    ("Katso https://piki.fi/ohje.", [["https://piki.fi/ohje", "https://piki.fi/ohje"]]),
-    ("(http://a.example/x) ja https://b.example/wiki/Kissa_(eläin)",
-     [["http://a.example/x", "http://a.example/x"],
-      ["https://b.example/wiki/Kissa_(el%C3%A4in)", "https://b.example/wiki/Kissa_(eläin)"]]),
-    ("javascript:alert(1) data:text/html,<b>x</b> ftp://x.example", []),
-    ("<a href=\"https://x.example\">x</a>", [["https://x.example/", "https://x.example"]]),
-])
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("Katso https://piki.fi/ohje.", [["https://piki.fi/ohje", "https://piki.fi/ohje"]]),
+        (
+            "(http://a.example/x) ja https://b.example/wiki/Kissa_(eläin)",
+            [
+                ["http://a.example/x", "http://a.example/x"],
+                ["https://b.example/wiki/Kissa_(el%C3%A4in)", "https://b.example/wiki/Kissa_(eläin)"],
+            ],
+        ),
+        ("javascript:alert(1) data:text/html,<b>x</b> ftp://x.example", []),
+        ('<a href="https://x.example">x</a>', [["https://x.example/", "https://x.example"]]),
+    ],
+)
 async def test_links_are_built_not_parsed(page: Page, text: str, links: list[list[str]]) -> None:
     out = await page.evaluate(LINKIFY, [text, True])
     assert out["text"] == text  # every character survives as text

@@ -68,8 +68,12 @@ class PatronPage:
 
 
 async def open_page(
-    browser: Browser, url: str, viewport: dict[str, int] = DESKTOP, *,
-    context: BrowserContext | None = None, **context_options: Any,
+    browser: Browser,
+    url: str,
+    viewport: dict[str, int] = DESKTOP,
+    *,
+    context: BrowserContext | None = None,
+    **context_options: Any,
 ) -> PatronPage:
     """Open `url` in a new tab (of a new context unless one is given)."""
     if context is None:
@@ -86,5 +90,9 @@ async def open_page(
 
 def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
     """Do two bounding boxes ({x, y, width, height}) intersect?"""
-    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
-            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
