@@ -11,14 +11,18 @@ from console.errors import ConsoleError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m console",
-                                     description="Tiski librarian console (a desk client).")
+    parser = argparse.ArgumentParser(
+        prog="python -m console", description="Tiski librarian console (a desk client)."
+    )
     parser.add_argument("--config", required=True, type=Path, help="console YAML config file")
     parser.add_argument("--debug-log", type=Path, help="write a debug log to this file")
     args = parser.parse_args(argv)
     if args.debug_log:
-        logging.basicConfig(filename=args.debug_log, level=logging.DEBUG,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            filename=args.debug_log,
+            level=logging.DEBUG,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
     else:
         logging.basicConfig(level=logging.CRITICAL)
     try:

@@ -26,8 +26,12 @@ class ActionsMixin:
     """The ConsoleApp's actions; kept apart so app.py stays about layout and state."""
 
     # -- helpers ---------------------------------------------------------------------------
-    def _run(self: ConsoleApp, coro: Awaitable[CommandResult], what: str,
-             on_ok: Callable[[CommandResult], None] | None = None) -> None:
+    def _run(
+        self: ConsoleApp,
+        coro: Awaitable[CommandResult],
+        what: str,
+        on_ok: Callable[[CommandResult], None] | None = None,
+    ) -> None:
         """Run a bridge command in the background and report its result."""
 
         async def runner() -> None:
@@ -45,8 +49,7 @@ class ActionsMixin:
             if result.ok:
                 self.notify(self.texts("done", what=result.message or what), timeout=2)
             else:
-                self.notify(self.texts("failed", why=result.message or what),
-                            severity="error")
+                self.notify(self.texts("failed", why=result.message or what), severity="error")
 
         self.run_worker(runner(), group="commands", exit_on_error=False)
 
@@ -100,7 +103,8 @@ class ActionsMixin:
 
     def action_scroll_transcript(self: ConsoleApp, direction: int) -> None:
         view = self.query_one(TranscriptView)
-        view.scroll_page_down() if direction > 0 else view.scroll_page_up()
+        page = max(1, view.scrollable_content_region.height - 1)
+        view.scroll_to(y=view.scroll_y + direction * page, animate=False, immediate=True)
 
     # -- replying ----------------------------------------------------------------------------
     async def on_reply_input_submitted(self: ConsoleApp, event: ReplyInput.Submitted) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -46,6 +47,7 @@ from console.widgets.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
 
+ALERT_GAP = 1.0  # seconds: offers closer together than this share one alert
 
 
 class BackendEvent(Message):
@@ -62,9 +64,17 @@ class ConsoleApp(ActionsMixin, App[None]):
     CSS_PATH = "console.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
 
-    def __init__(self, backend: DeskBackend, chat_log: ChatLog, *, lang: str = "en",
-                 alerts: AlertSettings | None = None, retention_days: int = 365,
-                 roster: Roster | None = None, canned: Sequence[Canned] = ()) -> None:
+    def __init__(
+        self,
+        backend: DeskBackend,
+        chat_log: ChatLog,
+        *,
+        lang: str = "en",
+        alerts: AlertSettings | None = None,
+        retention_days: int = 365,
+        roster: Roster | None = None,
+        canned: Sequence[Canned] = (),
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.chat_log = chat_log
@@ -81,6 +91,8 @@ class ConsoleApp(ActionsMixin, App[None]):
         self.targets: list[Target] = []
         self._typing_sent: dict[str, tuple[str, float]] = {}
         self._last_bell = 0.0
+        self._last_alert = 0.0
+        self._list_pending = False
         self.title = self.texts("title")
         for key, action, description, show in keys.bindings(self.texts):
             self._bindings.bind(key, action, description, show=show, priority=True)
@@ -153,9 +165,8 @@ class ConsoleApp(ActionsMixin, App[None]):
             await self.chat_log.save_line(event.line)
             if event.session == self.active and chat.lines and chat.lines[-1] is event.line:
                 self.query_one(TranscriptView).append(event.line)
-        elif event.session == self.active and len(chat.lines) != len(
-                self.query_one(TranscriptView).lines):
-            self.query_one(TranscriptView).set_lines(chat.lines)
+        elif event.session == self.active and len(chat.lines) != len(self.query_one(TranscriptView).lines):
+            self.query_one(TranscriptView).set_lines(chat.lines, key=event.session)
         if isinstance(event, ChatOffered):
             if not chat.history_loaded:
                 self.load_history(event.session)
@@ -200,8 +211,7 @@ class ConsoleApp(ActionsMixin, App[None]):
         out: list[Line] = []
         for source in sources:
             for line in source:
-                key: object = line.msg_id or (line.ts.replace(microsecond=0), line.sender,
-                                              line.text)
+                key: object = line.msg_id or (line.ts.replace(microsecond=0), line.sender, line.text)
                 alt = (line.ts.replace(microsecond=0), line.sender, line.text)
                 if key in seen or alt in seen:
                     continue
@@ -228,14 +238,20 @@ class ConsoleApp(ActionsMixin, App[None]):
             log.warning("sync after connect: %s", exc)
             return
         for s in summaries:
-            meta = ChatMeta(s.session, library=s.library, state=s.state, owner=s.owner,
-                            waiting_since=s.waiting_since, tags=s.tags, target=s.target,
-                            kind="sync")
+            meta = ChatMeta(
+                s.session,
+                library=s.library,
+                state=s.state,
+                owner=s.owner,
+                waiting_since=s.waiting_since,
+                tags=s.tags,
+                target=s.target,
+                kind="sync",
+            )
             chat = self.book.ensure(meta)
             chat.meta = replace(meta, lang=chat.meta.lang, page=chat.meta.page)
             if not chat.lines and s.first_line:
-                chat.add(Line(s.session, s.waiting_since or datetime.now(UTC), "patron", "",
-                              s.first_line))
+                chat.add(Line(s.session, s.waiting_since or datetime.now(UTC), "patron", "", s.first_line))
         self.refresh_all()
 
     def show_stopped(self, event: ConnectionChanged) -> None:
@@ -249,20 +265,28 @@ class ConsoleApp(ActionsMixin, App[None]):
             else:
                 self.exit(message=t("conflict.title"))
 
-        self.push_screen(StoppedScreen(t("conflict.title"), t("conflict.text",
-                                       jid=self.backend.jid) + f"\n\n{event.detail}",
-                                       t("conflict.keys")), chosen)
+        self.push_screen(
+            StoppedScreen(
+                t("conflict.title"),
+                t("conflict.text", jid=self.backend.jid) + f"\n\n{event.detail}",
+                t("conflict.keys"),
+            ),
+            chosen,
+        )
 
     def alert(self, meta: ChatMeta) -> None:
-        """A new chat: bell and highlight, as configured."""
+        """A new chat: bell and highlight, as configured (once for a burst of offers)."""
+        now = time.monotonic()
+        if now - self._last_alert < ALERT_GAP:
+            return
+        self._last_alert = now
         if self.alerts.bell:
             self.bell()
         if self.alerts.highlight:
             chats = self.query_one(ChatList)
             chats.add_class("-alert")
             self.set_timer(3.0, lambda: chats.remove_class("-alert"))
-            self.notify(self.texts("new_chat", library=self.library_name(meta.library)),
-                        timeout=4)
+            self.notify(self.texts("new_chat", library=self.library_name(meta.library)), timeout=4)
 
     def tick(self) -> None:
         """Once a second: waiting times, and the repeated alert for a chat left waiting."""
@@ -274,8 +298,12 @@ class ConsoleApp(ActionsMixin, App[None]):
             self.refresh_active_context()
         repeat = self.alerts.repeat_seconds
         now = datetime.now(UTC).timestamp()
-        if repeat and self.alerts.bell and now - waiting.waiting_since.timestamp() >= repeat \
-                and now - self._last_bell >= repeat:
+        if (
+            repeat
+            and self.alerts.bell
+            and now - waiting.waiting_since.timestamp() >= repeat
+            and now - self._last_bell >= repeat
+        ):
             self._last_bell = now
             self.bell()
 
@@ -293,13 +321,22 @@ class ConsoleApp(ActionsMixin, App[None]):
         self.refresh_active_context()
 
     def refresh_list(self) -> None:
+        """Redraw the chat list once, after the events queued now are handled."""
+        if not self._list_pending:
+            self._list_pending = True
+            self.call_later(self._redraw_list)
+
+    def _redraw_list(self) -> None:
+        self._list_pending = False
         chats = self.query_one(ChatList)
         chats.active = self.active
         chats.rebuild(self.book)
         counts = {s: len(c) for s, c in self.book.ordered()}
         status = self.query_one(StatusBar)
-        status.counts = (f"{self.texts('sec.waiting')} {counts[Section.WAITING]} · "
-                         f"{self.texts('sec.mine')} {counts[Section.MINE]}")
+        status.counts = (
+            f"{self.texts('sec.waiting')} {counts[Section.WAITING]} · "
+            f"{self.texts('sec.mine')} {counts[Section.MINE]}"
+        )
         status.redraw()
 
     def refresh_typing(self) -> None:
@@ -324,8 +361,9 @@ class ConsoleApp(ActionsMixin, App[None]):
             bits.append(self.texts("taken_by", who=meta.owner))
         if meta.tags:
             bits.append(", ".join(self.tag_name(t) for t in meta.tags))
-        header.update(Content.assemble((meta.session, "bold"), " · ",
-                                       one_line(" · ".join(b for b in bits if b), 200)))
+        header.update(
+            Content.assemble((meta.session, "bold"), " · ", one_line(" · ".join(b for b in bits if b), 200))
+        )
         reply.read_only = section in (Section.TAKEN, Section.ENDED)
         self.refresh_typing()
 
@@ -340,7 +378,7 @@ class ConsoleApp(ActionsMixin, App[None]):
             self.run_worker(self.chat_log.set_draft(self.active, reply.text))
         self.active = session
         chat.unread = 0
-        self.query_one(TranscriptView).set_lines(chat.lines)
+        self.query_one(TranscriptView).set_lines(chat.lines, key=session)
         with reply.prevent(ReplyInput.Changed):
             reply.load_text(self.drafts.get(session, ""))
         reply.move_cursor(reply.document.end)
@@ -359,8 +397,7 @@ class ConsoleApp(ActionsMixin, App[None]):
         for a in keys.ACTIONS:
             if "(" in a.action:
                 continue
-            yield SystemCommand(self.texts(a.label), keys.pretty(a.keys),
-                                getattr(self, f"action_{a.action}"))
+            yield SystemCommand(self.texts(a.label), keys.pretty(a.keys), getattr(self, f"action_{a.action}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The desk's keys do nothing while a dialog is open (except F1 for help)."""

@@ -28,8 +28,7 @@ class Canned:
     tags: tuple[str, ...] = field(default=())
 
     def title_in(self, lang: str) -> str:
-        return self.title.get(lang) or self.title.get("en") or next(iter(self.title.values()),
-                                                                     self.key)
+        return self.title.get(lang) or self.title.get("en") or next(iter(self.title.values()), self.key)
 
     def render(self, lang: str, fill: dict[str, str]) -> str:
         """The text in `lang` (else English, else any) with {desk}, {library}, {hours} filled."""
@@ -62,7 +61,12 @@ def load_canned(path: Path | None) -> list[Canned]:
         where = f"{path}: entry {n}"
         if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
             raise ConfigError(f"{where}: each answer needs a `key`")
-        out.append(Canned(entry["key"], _per_lang(entry.get("title", entry["key"]), where),
-                          _per_lang(entry.get("text", ""), where),
-                          tuple(entry.get("tags") or ())))
+        out.append(
+            Canned(
+                entry["key"],
+                _per_lang(entry.get("title", entry["key"]), where),
+                _per_lang(entry.get("text", ""), where),
+                tuple(entry.get("tags") or ()),
+            )
+        )
     return out

@@ -139,9 +139,7 @@ def _xmpp(raw: Any, base: Path, where: str) -> XmppSettings:
     try:
         tls = TlsMode(tls_raw)
     except ValueError:
-        raise ConfigError(
-            f"{where}: xmpp.tls must be required, optional or off, got {tls_raw!r}"
-        ) from None
+        raise ConfigError(f"{where}: xmpp.tls must be required, optional or off, got {tls_raw!r}") from None
     if tls is TlsMode.OFF and not is_loopback(host):
         raise ConfigError(
             f"{where}: xmpp.tls: off sends the password unencrypted and is allowed only to a "
@@ -172,9 +170,7 @@ def _alerts(raw: Any, where: str) -> AlertSettings:
     )
 
 
-def parse_config(
-    raw: Any, base: Path, where: str, environ: Mapping[str, str] | None = None
-) -> ConsoleConfig:
+def parse_config(raw: Any, base: Path, where: str, environ: Mapping[str, str] | None = None) -> ConsoleConfig:
     """Turn the YAML document `raw` into a ConsoleConfig; relative paths are under `base`."""
     env = os.environ if environ is None else environ
     if not isinstance(raw, dict):
@@ -182,8 +178,7 @@ def parse_config(
     xmpp = _xmpp(raw.get("xmpp"), base, where)
     bridge = raw.get("bridge")
     if not isinstance(bridge, str) or not bridge or "@" in bridge or "/" in bridge:
-        raise ConfigError(f"{where}: `bridge` must be the bridge component's JID, e.g. "
-                          "patrons.chat.example")
+        raise ConfigError(f"{where}: `bridge` must be the bridge component's JID, e.g. patrons.chat.example")
     lang = raw.get("lang") or default_lang(env)
     if lang not in LANGS:
         raise ConfigError(f"{where}: lang must be one of {', '.join(LANGS)}, got {lang!r}")

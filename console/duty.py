@@ -85,9 +85,13 @@ class Roster:
                 lines.append(DutyLine(str(getattr(pool, "name", duty_id)), "", avail, True))
                 for member in getattr(pool, "members", ()):
                     m = by_id.get(member)
-                    lines.append(DutyLine(self.library_name(member),
-                                          self.phone(member) or (m.phone if m else ""),
-                                          m.available if m else None))
+                    lines.append(
+                        DutyLine(
+                            self.library_name(member),
+                            self.phone(member) or (m.phone if m else ""),
+                            m.available if m else None,
+                        )
+                    )
             else:
                 name = self.library_name(duty_id)
                 if target is not None and name == duty_id:

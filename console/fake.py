@@ -44,8 +44,7 @@ DEFAULT_TAGS = [
 ]
 
 DEFAULT_TARGETS = [
-    Target("tampere", "library", "Tampere", 2, ("tampere@chat.localhost/desk-1",), True,
-           "044 423 6225"),
+    Target("tampere", "library", "Tampere", 2, ("tampere@chat.localhost/desk-1",), True, "044 423 6225"),
     Target("nokia", "library", "Nokia", 1, ("nokia@chat.localhost/desk-1",), False, "03 5650"),
     Target("akaa", "library", "Akaa", 0, (), False, "040 335 3600"),
     Target("pool-1", "pool", "Pool 1", 1, ("akaa@chat.localhost/desk-1",), False, ""),
@@ -127,8 +126,7 @@ class FakeDesk:
 
     async def transfer(self, session: str, target: str) -> CommandResult:
         self.calls.append(("transfer", (session, target)))
-        self._update(session, owner="", target=target, state=ChatStateName.QUEUED,
-                     kind="transferred")
+        self._update(session, owner="", target=target, state=ChatStateName.QUEUED, kind="transferred")
         self.emit(ChatTransferred(self.metas[session], f"Transferred to {target}"))
         return CommandResult(True, f"transferred to {target}")
 
@@ -169,13 +167,26 @@ class FakeDesk:
         retry = 2.0 if link is Link.RECONNECTING else None
         self.emit(ConnectionChanged(link, detail, retry, conflict))
 
-    def offer(self, session: str, text: str, library: str = "tampere", lang: str = "fi",
-              page: str = "https://piki.example/search", when: datetime | None = None) -> None:
+    def offer(
+        self,
+        session: str,
+        text: str,
+        library: str = "tampere",
+        lang: str = "fi",
+        page: str = "https://piki.example/search",
+        when: datetime | None = None,
+    ) -> None:
         """A patron starts a chat and it is offered to this desk."""
         ts = when or self.clock()
         self.metas[session] = ChatMeta(
-            session=session, library=library, lang=lang, state=ChatStateName.QUEUED,
-            kind="offer", page=page, position=len(self.metas) + 1, waiting_since=ts,
+            session=session,
+            library=library,
+            lang=lang,
+            state=ChatStateName.QUEUED,
+            kind="offer",
+            page=page,
+            position=len(self.metas) + 1,
+            waiting_since=ts,
             target=library,
         )
         self._record(session, "patron", f"Patron {session[-4:].upper()}", text, ts)
@@ -198,14 +209,13 @@ class FakeDesk:
     def _update(self, session: str, **changes: object) -> None:
         self.metas[session] = replace(self.metas[session], **changes)  # type: ignore[arg-type]
 
-    def _record(self, session: str, sender: str, name: str, text: str,
-                ts: datetime | None = None) -> Line:
-        line = Line(session, ts or self.clock(), sender, name, text,
-                    msg_id=f"m-{next(self._ids)}")
+    def _record(self, session: str, sender: str, name: str, text: str, ts: datetime | None = None) -> Line:
+        line = Line(session, ts or self.clock(), sender, name, text, msg_id=f"m-{next(self._ids)}")
         self.history.setdefault(session, []).append(line)
         return line
 
     def _line_event(self, session: str, line: Line) -> ChatLine:
-        meta = replace(self.metas[session], kind="line", msg_id=line.msg_id,
-                       sender=line.sender, name=line.name)
+        meta = replace(
+            self.metas[session], kind="line", msg_id=line.msg_id, sender=line.sender, name=line.name
+        )
         return ChatLine(meta, line.text, line)

@@ -58,8 +58,12 @@ def pretty(keys: str) -> str:
     """'f2,alt+a' → 'F2 / Alt+A'."""
     out = []
     for key in keys.split(","):
-        out.append("+".join(p.upper() if (len(p) <= 3 and p.startswith("f")) or len(p) == 1
-                            else p.capitalize() for p in key.split("+")))
+        out.append(
+            "+".join(
+                p.upper() if (len(p) <= 3 and p.startswith("f")) or len(p) == 1 else p.capitalize()
+                for p in key.split("+")
+            )
+        )
     return " / ".join(out)
 
 

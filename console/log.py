@@ -124,8 +124,17 @@ class ChatLog:
                  page = CASE WHEN excluded.page != '' THEN excluded.page ELSE page END,
                  state = excluded.state, owner = excluded.owner, tags = excluded.tags,
                  last_seen = excluded.last_seen""",
-            (meta.session, meta.library, meta.lang, meta.page, meta.state.value, meta.owner,
-             ",".join(meta.tags), ts, ts),
+            (
+                meta.session,
+                meta.library,
+                meta.lang,
+                meta.page,
+                meta.state.value,
+                meta.owner,
+                ",".join(meta.tags),
+                ts,
+                ts,
+            ),
         )
 
     async def save_line(self, line: Line) -> None:
@@ -135,8 +144,7 @@ class ChatLog:
             (line.session, _iso(line.ts), _iso(line.ts)),
         )
         await self.db.execute(
-            "INSERT OR IGNORE INTO lines(session, msg_id, ts, sender, name, text)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO lines(session, msg_id, ts, sender, name, text) VALUES (?, ?, ?, ?, ?, ?)",
             (line.session, line.msg_id, _iso(line.ts), line.sender, line.name, line.text),
         )
 
@@ -160,9 +168,7 @@ class ChatLog:
         return [Line(session, _dt(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
     async def chat_library(self, session: str) -> str:
-        async with self.db.execute(
-            "SELECT library FROM chats WHERE session = ?", (session,)
-        ) as cur:
+        async with self.db.execute("SELECT library FROM chats WHERE session = ?", (session,)) as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else ""
 
@@ -200,9 +206,7 @@ class ChatLog:
     async def prune(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete chats last seen more than `retention_days` ago; returns how many."""
         cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=retention_days))
-        async with self.db.execute(
-            "SELECT session FROM chats WHERE last_seen < ?", (cutoff,)
-        ) as cur:
+        async with self.db.execute("SELECT session FROM chats WHERE last_seen < ?", (cutoff,)) as cur:
             old = [r[0] for r in await cur.fetchall()]
         if old:
             await self.db.execute("BEGIN")

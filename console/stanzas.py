@@ -64,7 +64,7 @@ def chat_event(attrs: Mapping[str, str], body: str, ts: datetime | None = None) 
     if cls is ChatLine:
         sender = meta.sender or "patron"
         prefix = f"[{sender}] "
-        text = body[len(prefix):] if sender != "patron" and body.startswith(prefix) else body
+        text = body[len(prefix) :] if sender != "patron" and body.startswith(prefix) else body
         line = Line(meta.session, ts or datetime.now(UTC), sender, meta.name, text, meta.msg_id)
         return ChatLine(meta, text, line)
     return cls(meta, body)
@@ -79,8 +79,7 @@ def first(values: Mapping[str, Any], key: str) -> str:
 
 def command_result(values: Mapping[str, Any]) -> CommandResult:
     """The `status` and `message` fields of a result form (and the rest as lists)."""
-    fields = {k: (v if isinstance(v, list) else [str(v)]) for k, v in values.items()
-              if v is not None}
+    fields = {k: (v if isinstance(v, list) else [str(v)]) for k, v in values.items() if v is not None}
     return CommandResult(first(values, "status") == "ok", first(values, "message"), fields)
 
 
@@ -89,10 +88,17 @@ def targets(rows: list[Mapping[str, Any]]) -> list[Target]:
     out = []
     for r in rows:
         avail = first(r, "available")
-        out.append(Target(first(r, "id"), first(r, "kind") or "library", first(r, "name"),
-                          int(avail) if avail.isdigit() else 0,
-                          tuple(s for s in first(r, "seats").split(",") if s),
-                          first(r, "on_duty") == "1", first(r, "phone")))
+        out.append(
+            Target(
+                first(r, "id"),
+                first(r, "kind") or "library",
+                first(r, "name"),
+                int(avail) if avail.isdigit() else 0,
+                tuple(s for s in first(r, "seats").split(",") if s),
+                first(r, "on_duty") == "1",
+                first(r, "phone"),
+            )
+        )
     return out
 
 
@@ -101,18 +107,31 @@ def tags(rows: list[Mapping[str, Any]]) -> list[Tag]:
     out = []
     for i, r in enumerate(rows, 1):
         number = first(r, "number")
-        out.append(Tag(int(number) if number.isdigit() else i, first(r, "id"), first(r, "name"),
-                       first(r, "name_fi"), first(r, "name_en")))
+        out.append(
+            Tag(
+                int(number) if number.isdigit() else i,
+                first(r, "id"),
+                first(r, "name"),
+                first(r, "name_fi"),
+                first(r, "name_en"),
+            )
+        )
     return out
 
 
 def summaries(rows: list[Mapping[str, Any]]) -> list[ChatSummary]:
     """Rows of the `chats` command."""
     return [
-        ChatSummary(first(r, "session"), ChatStateName.parse(first(r, "state")),
-                    first(r, "library"), first(r, "target"), first(r, "owner"),
-                    parse_time(first(r, "waiting_since")), first(r, "first_line"),
-                    tuple(t for t in first(r, "tags").split(",") if t))
+        ChatSummary(
+            first(r, "session"),
+            ChatStateName.parse(first(r, "state")),
+            first(r, "library"),
+            first(r, "target"),
+            first(r, "owner"),
+            parse_time(first(r, "waiting_since")),
+            first(r, "first_line"),
+            tuple(t for t in first(r, "tags").split(",") if t),
+        )
         for r in rows
     ]
 
@@ -120,5 +139,9 @@ def summaries(rows: list[Mapping[str, Any]]) -> list[ChatSummary]:
 def transcript(session: str, rows: list[Mapping[str, Any]]) -> list[Line]:
     """Rows of the `transcript` command."""
     now = datetime.now(UTC)
-    return [Line(session, parse_time(first(r, "ts")) or now, first(r, "sender"),
-                 first(r, "name"), first(r, "text")) for r in rows]
+    return [
+        Line(
+            session, parse_time(first(r, "ts")) or now, first(r, "sender"), first(r, "name"), first(r, "text")
+        )
+        for r in rows
+    ]

@@ -6,9 +6,7 @@ import re
 import unicodedata
 
 # C0 and C1 controls except newline, DEL, and the bidi overrides that can disguise text.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def _visible(match: re.Match[str]) -> str:

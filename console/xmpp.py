@@ -107,10 +107,11 @@ class DeskClient:
 
     def _make_client(self) -> ClientXMPP:
         s = self.settings
-        mechanisms = {"unencrypted_plain": s.tls is TlsMode.OFF,
-                      "unencrypted_scram": s.tls is not TlsMode.REQUIRED}
-        xmpp = ClientXMPP(s.jid, s.password, plugin_config={"feature_mechanisms": mechanisms},
-                          lang=self.lang)
+        mechanisms = {
+            "unencrypted_plain": s.tls is TlsMode.OFF,
+            "unencrypted_scram": s.tls is not TlsMode.REQUIRED,
+        }
+        xmpp = ClientXMPP(s.jid, s.password, plugin_config={"feature_mechanisms": mechanisms}, lang=self.lang)
         if s.tls is TlsMode.OFF:
             xmpp.enable_plaintext = True
             xmpp.enable_direct_tls = False
@@ -121,8 +122,7 @@ class DeskClient:
             xmpp.enable_plaintext = s.tls is TlsMode.OPTIONAL
             if s.ca_file is not None:
                 xmpp.ca_certs = s.ca_file
-        for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0184",
-                       "xep_0199", "xep_0203"):
+        for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0184", "xep_0199", "xep_0203"):
             xmpp.register_plugin(plugin)
         xmpp.plugin["xep_0199"].enable_keepalive(30, 10)
         xmpp.roster.auto_authorize = False
@@ -185,9 +185,11 @@ class DeskClient:
         self._xmpp.disconnect()
 
     def _on_no_auth(self, _event: Any) -> None:
-        detail = ("the server offered no TLS, and xmpp.tls is required"
-                  if self.settings.tls is TlsMode.REQUIRED
-                  else "no usable authentication mechanism")
+        detail = (
+            "the server offered no TLS, and xmpp.tls is required"
+            if self.settings.tls is TlsMode.REQUIRED
+            else "no usable authentication mechanism"
+        )
         self._stop_for_good(detail)
         assert self._xmpp is not None
         self._xmpp.disconnect()
@@ -233,8 +235,7 @@ class DeskClient:
         attrs = dict(el.attrib) if el is not None else {}
         attrs.setdefault("session", msg["from"].user)
         attrs.setdefault("kind", "info")
-        stamp = msg["delay"]["stamp"] if msg.xml.find("{urn:xmpp:delay}delay") is not None \
-            else None
+        stamp = msg["delay"]["stamp"] if msg.xml.find("{urn:xmpp:delay}delay") is not None else None
         self._emit(stanzas.chat_event(attrs, msg["body"], stamp))
 
     def _on_chatstate(self, msg: Any) -> None:
@@ -276,15 +277,18 @@ class DeskClient:
                 payload.add_field(var=var, value=value)
         try:
             iq = await xmpp.plugin["xep_0050"].send_command(
-                JID(self.bridge), node, payload=payload, timeout=COMMAND_TIMEOUT)
+                JID(self.bridge), node, payload=payload, timeout=COMMAND_TIMEOUT
+            )
         except IqError as exc:
             text = exc.iq["error"]["text"] or exc.iq["error"]["condition"]
             raise CommandFailed(f"{node}: {text}") from exc
         except IqTimeout as exc:
             raise CommandFailed(f"{node}: the bridge did not answer") from exc
         form = iq["command"]["form"]
-        rows = [{var: f.get_value() if hasattr(f, "get_value") else f
-                 for var, f in item.items()} for item in form["items"]]
+        rows = [
+            {var: f.get_value() if hasattr(f, "get_value") else f for var, f in item.items()}
+            for item in form["items"]
+        ]
         return form.get_values(), rows
 
     async def _simple(self, node: str, **fields: Any) -> CommandResult:
@@ -319,8 +323,7 @@ class DeskClient:
         return stanzas.tags((await self._command("tags"))[1])
 
     async def transcript(self, session: str) -> list[Line]:
-        return stanzas.transcript(session, (await self._command("transcript",
-                                                                session=session))[1])
+        return stanzas.transcript(session, (await self._command("transcript", session=session))[1])
 
 
 def now() -> datetime:

@@ -132,8 +132,12 @@ class TagPicker(Picker[tuple[str, ...]]):
 
     def __init__(self, tags: Sequence[Tag], current: Sequence[str], texts: Texts) -> None:
         items = [
-            Item((t.id,), t.id, Content(f"{t.number:>2}. {one_line(t.name, 60)}"),
-                 fold(f"{t.number} {t.id} {t.name} {t.name_fi} {t.name_en}"))
+            Item(
+                (t.id,),
+                t.id,
+                Content(f"{t.number:>2}. {one_line(t.name, 60)}"),
+                fold(f"{t.number} {t.id} {t.name} {t.name_fi} {t.name_en}"),
+            )
             for t in tags
         ]
         super().__init__(texts("tag.title"), items, texts)
@@ -169,8 +173,7 @@ def target_items(targets: Sequence[Target], texts: Texts) -> list[Item[str]]:
     """Transfer choices: libraries and pools with who is available now."""
     items = []
     for t in targets:
-        avail = (texts("transfer.available", n=t.available) if t.available
-                 else texts("transfer.nobody"))
+        avail = texts("transfer.available", n=t.available) if t.available else texts("transfer.nobody")
         parts: list[str | tuple[str, str]] = [(one_line(t.name, 30), "bold"), f" ({t.id}) "]
         parts.append((avail, "$success" if t.available else "dim"))
         if t.on_duty:
@@ -191,12 +194,12 @@ class TransferPicker(Picker[str]):
 class CannedPicker(Picker[str]):
     """Pick a canned answer; returns its text (placeholders filled) for editing."""
 
-    def __init__(self, answers: Sequence[Canned], lang: str, fill: dict[str, str],
-                 texts: Texts) -> None:
+    def __init__(self, answers: Sequence[Canned], lang: str, fill: dict[str, str], texts: Texts) -> None:
         items = []
         for a in answers:
             text = a.render(lang, fill)
-            label = Content.assemble((one_line(a.title_in(lang), 40), "bold"),
-                                     ("  " + one_line(text, 70), "dim"))
+            label = Content.assemble(
+                (one_line(a.title_in(lang), 40), "bold"), ("  " + one_line(text, 70), "dim")
+            )
             items.append(Item(text, a.key, label, fold(f"{a.key} {a.title_in(lang)} {text}")))
         super().__init__(texts("canned.title"), items, texts)

@@ -32,8 +32,15 @@ def snippet_content(snippet: str) -> Content:
 
 def hit_content(hit: SearchHit) -> Content:
     when = hit.ts.astimezone().strftime("%Y-%m-%d %H:%M")
-    return Content.assemble((when, "dim"), " ", (clean(hit.library) or "?", "bold"), " ",
-                            (hit.sender, "italic"), ": ", snippet_content(hit.snippet))
+    return Content.assemble(
+        (when, "dim"),
+        " ",
+        (clean(hit.library) or "?", "bold"),
+        " ",
+        (hit.sender, "italic"),
+        ": ",
+        snippet_content(hit.snippet),
+    )
 
 
 class PastChatScreen(ModalScreen[None]):

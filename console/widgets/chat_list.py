@@ -24,11 +24,13 @@ SECTION_KEYS = {
 
 
 def waited(since: datetime, now: datetime) -> str:
-    """Waiting time as m:ss, or h:mm:ss past an hour."""
+    """Waiting time in whole minutes ("<1 min", "4 min", "1 h 05"), so it changes rarely."""
     secs = max(0, int((now - since).total_seconds()))
+    if secs < 60:
+        return "<1 min"
     h, rem = divmod(secs, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    m = rem // 60
+    return f"{h} h {m:02d}" if h else f"{m} min"
 
 
 def seat_name(jid: str) -> str:
@@ -44,13 +46,14 @@ class ChatList(OptionList):
         Binding("j", "cursor_down", show=False),
     ]
 
-    def __init__(self, texts: Texts, library_name: Callable[[str], str], *,
-                 id: str | None = None) -> None:
+    def __init__(self, texts: Texts, library_name: Callable[[str], str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.texts = texts
         self.library_name = library_name
         self.active: str | None = None
         self.sessions: list[str] = []  # in display order
+        self._ids: list[str | None] = []
+        self._prompts: list[Content] = []
 
     def _prompt(self, chat: Chat, section: Section, me: str, now: datetime) -> Content:
         meta = chat.meta
@@ -77,19 +80,28 @@ class ChatList(OptionList):
         return Content.assemble(*parts)
 
     def rebuild(self, book: ChatBook, now: datetime | None = None) -> None:
-        """Redraw every entry from the chat book, keeping the highlighted chat."""
+        """Redraw from the chat book: only changed entries when the order is the same."""
         now = now or datetime.now(UTC)
         keep = self.highlighted_option.id if self.highlighted_option else self.active
-        options: list[Option] = []
-        self.sessions = []
+        entries: list[tuple[str | None, Content]] = []
         for section, chats in book.ordered(now):
             if not chats and section is not Section.WAITING:
                 continue
             title = f"{self.texts(SECTION_KEYS[section])} ({len(chats)})"
-            options.append(Option(Content.styled(title, "bold reverse"), disabled=True))
-            for chat in chats:
-                options.append(Option(self._prompt(chat, section, book.me, now), id=chat.session))
-                self.sessions.append(chat.session)
-        self.set_options(options)
-        if keep in self.sessions:
-            self.highlighted = self.get_option_index(keep)
+            entries.append((None, Content.styled(title, "bold reverse")))
+            entries.extend((c.session, self._prompt(c, section, book.me, now)) for c in chats)
+        ids = [e[0] for e in entries]
+        if ids == self._ids and len(self.options) == len(entries):
+            changed = [(i, c) for i, (_, c) in enumerate(entries) if c != self._prompts[i]]
+            for index, content in changed:
+                self.get_option_at_index(index)._set_prompt(content)
+            if changed:
+                self._clear_caches()
+                self.refresh()
+        else:
+            self.set_options(Option(c, id=sid, disabled=sid is None) for sid, c in entries)
+            self._ids = ids
+            if keep in ids:
+                self.highlighted = ids.index(keep)
+        self._prompts = [c for _, c in entries]
+        self.sessions = [sid for sid in ids if sid is not None]

@@ -23,8 +23,13 @@ class SidePanel(Static):
         super().__init__(id=id)
         self.texts = texts
 
-    def show(self, chat: Chat | None, library_name: Callable[[str], str],
-             tag_name: Callable[[str], str], duty: list[DutyLine]) -> None:
+    def show(
+        self,
+        chat: Chat | None,
+        library_name: Callable[[str], str],
+        tag_name: Callable[[str], str],
+        duty: list[DutyLine],
+    ) -> None:
         t = self.texts
         parts: list[str | tuple[str, str]] = []
 
@@ -34,8 +39,7 @@ class SidePanel(Static):
         if chat is not None:
             meta = chat.meta
             name = library_name(meta.library)
-            row(t("panel.library"), f"{name} ({meta.library})" if name != meta.library
-                else meta.library)
+            row(t("panel.library"), f"{name} ({meta.library})" if name != meta.library else meta.library)
             if meta.page:
                 row(t("panel.page"), meta.page)
             row(t("panel.lang"), meta.lang or "?")
@@ -86,5 +90,6 @@ class StatusBar(Static):
             state = t(f"link.{self.link.value}")
         if self.detail and self.link is not Link.CONNECTED:
             state += f" ({self.detail})"
-        self.update(Content.assemble(("● ", "bold"), one_line(state, 120), "  ",
-                                     (self.jid, "dim"), "  ", self.counts))
+        self.update(
+            Content.assemble(("● ", "bold"), one_line(state, 120), "  ", (self.jid, "dim"), "  ", self.counts)
+        )

@@ -20,8 +20,15 @@ class ReplyInput(TextArea):
             self.text = text
 
     def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
-        super().__init__(id=id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False,
-                         compact=True, placeholder=placeholder, highlight_cursor_line=False)
+        super().__init__(
+            id=id,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            compact=True,
+            placeholder=placeholder,
+            highlight_cursor_line=False,
+        )
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

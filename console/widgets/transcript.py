@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import ClassVar
 
@@ -18,7 +19,18 @@ from console.text import clean
 from console.widgets.wrap import wrap_spans
 
 INDENT = 2
-CACHE_LIMIT = 4000
+CACHE_LIMIT = 4000  # rendered messages kept
+LAYOUT_CACHE = 20  # chats whose layout is kept for switching back
+
+
+@dataclass
+class _Layout:
+    """A chat's lines as laid out at one width."""
+
+    lines: list[Line]
+    texts: list[str]
+    heights: list[int]
+    width: int
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -52,13 +64,44 @@ class TranscriptView(ScrollView, can_focus=True):
         self._width = 0
         self._cache: dict[int, list[Strip]] = {}
         self.pending_label = pending_label
+        self.key: str | None = None
+        self._layouts: dict[str, _Layout] = {}
 
     # -- content -------------------------------------------------------------------------
-    def set_lines(self, lines: list[Line]) -> None:
-        """Show these lines (replacing what was shown) and scroll to the end."""
+    def set_lines(self, lines: list[Line], key: str | None = None) -> None:
+        """Show these lines (replacing what was shown) and scroll to the end.
+
+        With a `key` (the chat's session) the layout is kept, so coming back to a long chat
+        only lays out the lines that arrived meanwhile.
+        """
+        if self.key is not None and self._width:
+            self._layouts[self.key] = _Layout(self.lines, self._texts, self._heights, self._width)
+        self.key = key
         self.lines = list(lines)
-        self._texts = [clean(line.text) for line in self.lines]
-        self._relayout()
+        old = self._layouts.pop(key, None) if key is not None else None
+        width = self.scrollable_content_region.width or self.size.width
+        if (
+            old is not None
+            and old.width == width
+            and len(old.lines) <= len(lines)
+            and all(
+                a is b
+                for a, b in zip(old.lines[-3:], lines[len(old.lines) - 3 : len(old.lines)], strict=False)
+            )
+        ):
+            tail = self.lines[len(old.lines) :]
+            self._texts = old.texts + [clean(line.text) for line in tail]
+            self._cache.clear()
+            self._width = width
+            self._heights = old.heights + [self._height(i) for i in range(len(old.lines), len(self.lines))]
+            self._offsets = [0, *accumulate(self._heights)]
+            self.virtual_size = Size(width, self._offsets[-1])
+            self.refresh()
+        else:
+            self._texts = [clean(line.text) for line in self.lines]
+            self._relayout()
+        while len(self._layouts) > LAYOUT_CACHE:
+            self._layouts.pop(next(iter(self._layouts)))
         self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     def append(self, line: Line) -> None:
@@ -139,8 +182,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if line.pending:
             text = f"{text} ({self.pending_label})"
         sender = line.sender if line.sender in {"patron", "librarian", "bot", "note"} else "system"
-        body_style = self._style("pending" if line.pending else
-                                 ("note" if sender == "note" else "body"))
+        body_style = self._style("pending" if line.pending else ("note" if sender == "note" else "body"))
         base = self.rich_style
         strips: list[Strip] = []
         for row, (para_off, start, end) in enumerate(self._wrap(index)):
@@ -148,9 +190,11 @@ class TranscriptView(ScrollView, can_focus=True):
             if row == 0:
                 header = self._header(line)
                 time_part, name_part = header[:6], header[6:]
-                segs = [Segment(time_part, base + self._style("time")),
-                        Segment(name_part, base + self._style(sender)),
-                        Segment(piece, base + body_style)]
+                segs = [
+                    Segment(time_part, base + self._style("time")),
+                    Segment(name_part, base + self._style(sender)),
+                    Segment(piece, base + body_style),
+                ]
             else:
                 segs = [Segment(" " * INDENT, base), Segment(piece, base + body_style)]
             strips.append(Strip(segs))

@@ -27,28 +27,28 @@ def wrap_spans(text: str, width: int, first_width: int | None = None) -> list[tu
     """(start, end) of each wrapped line of one paragraph (no newlines in `text`)."""
     width = max(width, 1)
     room = max(first_width if first_width is not None else width, 1)
-    if text.isascii() and len(text) <= room:
+    if len(text) <= room and (text.isascii() or cell_len(text) <= room):
         return [(0, len(text))]
-    if cell_len(text) <= room:
-        return [(0, len(text))]
+    # Most text is one cell per character: then string lengths are cell counts.
+    measure = len if text.isascii() or cell_len(text) == len(text) else cell_len
     spans: list[tuple[int, int]] = []
     line_start, used = 0, 0
     for m in _WORD.finditer(text):
         word = m.group(0)
-        stripped_cells = cell_len(word.rstrip())
-        full_cells = cell_len(word)
+        stripped = word.rstrip()
+        stripped_cells = measure(stripped)
         if used + stripped_cells <= room:
-            used += full_cells
+            used += stripped_cells + (len(word) - len(stripped))
             continue
         if used > 0:
             spans.append((line_start, m.start()))
             line_start, used, room = m.start(), 0, width
         if stripped_cells > room:
-            pieces = _hard_split(word.rstrip(), m.start(), width, room)
+            pieces = _hard_split(stripped, m.start(), width, room)
             spans.extend(pieces[:-1])
             line_start = pieces[-1][0]
-            used = cell_len(text[line_start : m.end()])
+            used = measure(text[line_start : m.end()])
         else:
-            used = full_cells
+            used = stripped_cells + (len(word) - len(stripped))
     spans.append((line_start, len(text)))
     return spans

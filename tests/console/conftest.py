@@ -10,11 +10,20 @@ from console.fake import FakeDesk
 from console.log import ChatLog
 
 CANNED = [
-    Canned("new-pin", {"fi": "Uusi tunnusluku", "en": "New PIN"},
-           {"fi": "Uuden tunnusluvun saat kirjastosta – {desk}",
-            "en": "You can get a new PIN at the library – {desk}"}, ("login",)),
-    Canned("renew", {"fi": "Uusiminen", "en": "Renewing"},
-           {"fi": "Voit uusia lainat verkkokirjastossa.", "en": "Renew your loans online."}),
+    Canned(
+        "new-pin",
+        {"fi": "Uusi tunnusluku", "en": "New PIN"},
+        {
+            "fi": "Uuden tunnusluvun saat kirjastosta – {desk}",
+            "en": "You can get a new PIN at the library – {desk}",
+        },
+        ("login",),
+    ),
+    Canned(
+        "renew",
+        {"fi": "Uusiminen", "en": "Renewing"},
+        {"fi": "Voit uusia lainat verkkokirjastossa.", "en": "Renew your loans online."},
+    ),
 ]
 
 

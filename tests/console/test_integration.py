@@ -24,10 +24,10 @@ pytestmark = pytest.mark.prosody
 
 
 def console_for(stack: Stack, tmp: Path, bare: str, resource: str = "desk-1") -> ConsoleApp:
-    settings = XmppSettings(f"{bare}/{resource}", stack.passwords[bare], "127.0.0.1",
-                            stack.c2s_port, TlsMode.OFF)
-    return ConsoleApp(DeskClient(settings, stack.component),
-                      ChatLog(tmp / f"{bare}-{resource}.sqlite3"))
+    settings = XmppSettings(
+        f"{bare}/{resource}", stack.passwords[bare], "127.0.0.1", stack.c2s_port, TlsMode.OFF
+    )
+    return ConsoleApp(DeskClient(settings, stack.component), ChatLog(tmp / f"{bare}-{resource}.sqlite3"))
 
 
 async def until(pilot, check: Callable[[], bool], what: str, timeout: float = 8.0) -> None:
@@ -44,30 +44,42 @@ async def until(pilot, check: Callable[[], bool], what: str, timeout: float = 8.
 async def test_accept_reply_tag_transfer_end(stack: Stack, tmp_path: Path) -> None:
     config = tmp_path / "console.yaml"
     (tmp_path / "pw").write_text(stack.passwords["tampere@chat.localhost"] + "\n")
-    config.write_text(yaml.safe_dump({
-        "xmpp": {"jid": "tampere@chat.localhost/desk-1", "password_file": "pw",
-                 "host": "127.0.0.1", "port": stack.c2s_port, "tls": "off"},
-        "bridge": stack.component, "lang": "en", "log": "tampere.sqlite3",
-        "roster": str(Path(__file__).parents[1] / "data" / "rota.yaml"),
-    }))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "xmpp": {
+                    "jid": "tampere@chat.localhost/desk-1",
+                    "password_file": "pw",
+                    "host": "127.0.0.1",
+                    "port": stack.c2s_port,
+                    "tls": "off",
+                },
+                "bridge": stack.component,
+                "lang": "en",
+                "log": "tampere.sqlite3",
+                "roster": str(Path(__file__).parents[1] / "data" / "rota.yaml"),
+            }
+        )
+    )
     tampere = build_app(config)
     nokia = console_for(stack, tmp_path, "nokia@chat.localhost")
-    async with tampere.run_test(size=(120, 36)) as pilot, \
-            nokia.run_test(size=(120, 36)) as npilot:
+    async with tampere.run_test(size=(120, 36)) as pilot, nokia.run_test(size=(120, 36)) as npilot:
         await until(pilot, lambda: tampere.backend.connected, "tampere connected")
         await until(npilot, lambda: nokia.backend.connected, "nokia connected")
         await asyncio.sleep(0.2)  # the bridge sees the directed presence
         patron = await stack.patron(library="tampere")
         await patron.say("Miten uusin lainat?")
 
-        await until(pilot, lambda: "Miten uusin lainat?" in list_text(tampere),
-                    "the waiting chat in the list")
+        await until(
+            pilot, lambda: "Miten uusin lainat?" in list_text(tampere), "the waiting chat in the list"
+        )
         assert "Waiting (1)" in list_text(tampere)
         session = tampere.query_one("#chats").sessions[0]
 
         await pilot.press("f2")
-        await until(pilot, lambda: tampere.book.chats[session].section(tampere.book.me)
-                    is Section.MINE, "accepted")
+        await until(
+            pilot, lambda: tampere.book.chats[session].section(tampere.book.me) is Section.MINE, "accepted"
+        )
         await pilot.press(*"Verkkokirjastossa voit uusia.", "enter")
         reply = await patron.recv_type("message")
         assert reply["from"] == "librarian" and reply["text"] == "Verkkokirjastossa voit uusia."
@@ -78,22 +90,26 @@ async def test_accept_reply_tag_transfer_end(stack: Stack, tmp_path: Path) -> No
         await pilot.press("f7")
         await pilot.pause(0.3)
         await pilot.press(*"loans", "space", "enter")
-        await until(pilot, lambda: tampere.book.chats[session].meta.tags == ("loans",),
-                    "tagged")
+        await until(pilot, lambda: tampere.book.chats[session].meta.tags == ("loans",), "tagged")
 
         await pilot.press("f8")
-        await until(pilot, lambda: "TransferPicker" in type(tampere.screen).__name__,
-                    "transfer picker")
+        await until(pilot, lambda: "TransferPicker" in type(tampere.screen).__name__, "transfer picker")
         await pilot.press(*"nokia", "enter")
         await until(npilot, lambda: session in nokia.book.chats, "nokia gets the offer")
-        await until(npilot, lambda: "Entä varaukset?" in transcript_text(nokia)
-                    and "Verkkokirjastossa voit uusia." in transcript_text(nokia),
-                    "the history at nokia")
+        await until(
+            npilot,
+            lambda: (
+                "Entä varaukset?" in transcript_text(nokia)
+                and "Verkkokirjastossa voit uusia." in transcript_text(nokia)
+            ),
+            "the history at nokia",
+        )
         await until(pilot, lambda: "transferred to" in list_text(tampere), "left tampere")
 
         await npilot.press("f2")
-        await until(npilot, lambda: nokia.book.chats[session].section(nokia.book.me)
-                    is Section.MINE, "nokia accepted")
+        await until(
+            npilot, lambda: nokia.book.chats[session].section(nokia.book.me) is Section.MINE, "nokia accepted"
+        )
         await npilot.press("f10")
         await npilot.pause(0.2)
         await npilot.press("enter")
@@ -159,16 +175,22 @@ async def test_tls_required_refuses_a_server_without_tls(stack: Stack, tmp_path:
     from console.backend import ConnectionChanged, Link
 
     bare = "tampere@chat.localhost"
-    settings = XmppSettings(f"{bare}/desk-9", stack.passwords[bare], "127.0.0.1",
-                            stack.c2s_port, TlsMode.REQUIRED)
+    settings = XmppSettings(
+        f"{bare}/desk-9", stack.passwords[bare], "127.0.0.1", stack.c2s_port, TlsMode.REQUIRED
+    )
     client = DeskClient(settings, stack.component)
     events: list[ConnectionChanged] = []
-    client.set_sink(lambda e: events.append(e) if isinstance(e, ConnectionChanged) else None)
+    stopped_event = asyncio.Event()
+
+    def sink(event: object) -> None:
+        if isinstance(event, ConnectionChanged):
+            events.append(event)
+            if event.link is Link.STOPPED:
+                stopped_event.set()
+
+    client.set_sink(sink)
     await client.start()
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 8
-    while not any(e.link is Link.STOPPED for e in events) and loop.time() < deadline:
-        await asyncio.sleep(0.05)
+    await asyncio.wait_for(stopped_event.wait(), 8)
     await client.stop()
     stopped = [e for e in events if e.link is Link.STOPPED]
     assert stopped and "no TLS" in stopped[0].detail

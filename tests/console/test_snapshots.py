@@ -21,8 +21,8 @@ T0 = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 def app(tmp_path, monkeypatch) -> ConsoleApp:
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr("console.widgets.chat_list.waited", lambda since, now: "2:15")
-    monkeypatch.setattr("console.widgets.panels.waited", lambda since, now: "2:15")
+    monkeypatch.setattr("console.widgets.chat_list.waited", lambda since, now: "2 min")
+    monkeypatch.setattr("console.widgets.panels.waited", lambda since, now: "2 min")
     fake = FakeDesk()
     fake.clock = lambda: T0
     app = ConsoleApp(fake, ChatLog(tmp_path / "log.sqlite3"), canned=CANNED)

@@ -15,17 +15,28 @@ ME = "tampere@chat.example/desk-1"
 
 
 def test_parse_meta() -> None:
-    meta = parse_meta({"session": "p-1", "library": "tampere", "state": "queued", "owner": "",
-                       "kind": "offer", "position": "2", "tags": "login,loans",
-                       "waiting_since": "2026-11-23T10:15:02.123Z"})
+    meta = parse_meta(
+        {
+            "session": "p-1",
+            "library": "tampere",
+            "state": "queued",
+            "owner": "",
+            "kind": "offer",
+            "position": "2",
+            "tags": "login,loans",
+            "waiting_since": "2026-11-23T10:15:02.123Z",
+        }
+    )
     assert meta.state is ChatStateName.QUEUED and meta.position == 2
     assert meta.tags == ("login", "loans")
     assert meta.waiting_since == datetime(2026, 11, 23, 10, 15, 2, 123000, tzinfo=UTC)
 
 
 def test_line_event_strips_the_sender_prefix() -> None:
-    ev = chat_event({"session": "p-1", "kind": "line", "sender": "bot", "msg_id": "m-1"},
-                    "[bot] Aukioloajat löydät sivulta.")
+    ev = chat_event(
+        {"session": "p-1", "kind": "line", "sender": "bot", "msg_id": "m-1"},
+        "[bot] Aukioloajat löydät sivulta.",
+    )
     assert isinstance(ev, ChatLine) and ev.line is not None
     assert ev.line.text == "Aukioloajat löydät sivulta." and ev.line.msg_id == "m-1"
     patron = chat_event({"session": "p-1", "kind": "line", "sender": "patron"}, "[bot] hi")
@@ -35,8 +46,19 @@ def test_line_event_strips_the_sender_prefix() -> None:
 def test_results_and_rows() -> None:
     r = command_result({"status": "ok", "message": ["one", "two"], "tags": ["a", "b"]})
     assert r.ok and r.message == "one\ntwo" and r.fields["tags"] == ["a", "b"]
-    t = targets([{"id": "nokia", "kind": "library", "name": "Nokia", "available": "2",
-                  "seats": "a@x/1,b@x/2", "on_duty": "1", "phone": "03"}])[0]
+    t = targets(
+        [
+            {
+                "id": "nokia",
+                "kind": "library",
+                "name": "Nokia",
+                "available": "2",
+                "seats": "a@x/1,b@x/2",
+                "on_duty": "1",
+                "phone": "03",
+            }
+        ]
+    )[0]
     assert t.available == 2 and t.seats == ("a@x/1", "b@x/2") and t.on_duty
 
 
@@ -67,12 +89,10 @@ def test_chat_book_sections() -> None:
     chat = book.chats["p-1"]
     assert chat.unread == 1 and chat.first_line == "Hei"
     assert chat.section(ME) is Section.WAITING
-    book.apply(ChatTaken(ChatMeta("p-1", owner="tampere@chat.example/desk-2",
-                                  state=ChatStateName.ACTIVE)))
+    book.apply(ChatTaken(ChatMeta("p-1", owner="tampere@chat.example/desk-2", state=ChatStateName.ACTIVE)))
     assert chat.section(ME) is Section.TAKEN and chat.meta.library == "tampere"
 
 
 def test_canned_placeholders() -> None:
     c = Canned("k", {"fi": "Otsikko"}, {"fi": "Terveisin {desk} / {library} {unknown}"})
-    assert c.render("en", {"desk": "Tampere", "library": "Nokia"}) == \
-        "Terveisin Tampere / Nokia {unknown}"
+    assert c.render("en", {"desk": "Tampere", "library": "Nokia"}) == "Terveisin Tampere / Nokia {unknown}"
