@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.support.stack import CLOSED_DAY, Stack, start_stack
+from tests.support.stack import PIKI, Stack, start_stack
 from tests.web.widget_page import DESKTOP, PHONE, open_page
 
 pytestmark = pytest.mark.browser
@@ -19,9 +19,13 @@ DESK = "tampere@chat.localhost"
 FAQ = Path(__file__).parent / "data" / "faq.yaml"
 
 
+SATURDAY_NOON = "2026-11-28T12:00:00+02:00"  # PIKI's chat is open Mon–Fri 10–16
+
+
 @pytest.fixture
 async def closed_stack(tmp_path: Path) -> AsyncIterator[Stack]:
-    s = await start_stack(tmp_path, clock=CLOSED_DAY)
+    """The PIKI consortium's own roster on a Saturday: closed until Monday 10:00."""
+    s = await start_stack(tmp_path, rota=PIKI / "rota.yaml", clock=SATURDAY_NOON)
     try:
         yield s
     finally:
@@ -45,7 +49,9 @@ async def test_closed_shows_hours_next_opening_and_takes_a_message(
     panel = patron.panel
     await expect(panel.locator("#state")).to_have_text("Chat on nyt suljettu.")
     await expect(panel.locator("#closed-hours")).to_contain_text("Chat palvelee:")
-    await expect(panel.locator("#closed-next")).to_contain_text("Seuraavan kerran auki:")
+    await expect(panel.locator("#closed-hours")).to_contain_text("10")
+    await expect(panel.locator("#closed-next")).to_have_text(
+        "Seuraavan kerran auki: maanantaina 30.11. klo 10.00")
     await expect(panel.locator("#composer")).to_be_hidden()
     await expect(panel.get_by_role("textbox", name="Viestisi")).to_be_focused()
 
@@ -82,6 +88,7 @@ async def test_automatic_answer_helped_and_handoff(faq_stack: Stack, browser: Br
     await patron.send("Unohdin tunnuslukuni")
     answer = patron.messages("bot").last
     await expect(answer).to_contain_text("Uuden tunnusluvun saat kirjastosta")
+    await expect(answer.locator(".who")).to_have_text("Automaattinen vastaus")
     await expect(patron.panel.locator("#state")).to_contain_text("Automaattiset vastaukset")
 
     await answer.get_by_role("button", name="Tämä auttoi").click()

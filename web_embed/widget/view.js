@@ -38,6 +38,8 @@ export function displayText(msg, t) {
 /** The display name of a message's author. */
 export function authorName(msg, t) {
   if (msg.from === "patron") return t("you");
+  // Automatic answers always say so, whatever name the bridge gives its bot.
+  if (msg.from === "bot") return t("bot");
   if (msg.name) return String(msg.name);
   return t(msg.from === "bot" ? "bot" : msg.from === "system" ? "system" : "librarian");
 }

@@ -379,6 +379,7 @@ class Widget {
     if (!last || last.from !== "bot" || this.state !== "bot") return;
     const li = this.items.get(last.id);
     li.append(botActions(document, this.t, () => this.helped(), () => this.handoff()));
+    this.scrollToEnd();
   }
 
   helped() {
