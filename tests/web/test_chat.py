@@ -29,7 +29,9 @@ async def test_open_send_and_receive_reply(stack: Stack, browser: Browser) -> No
     offer = await desk.next_message("offer")
     assert "miten uusin lainani" in offer.body
     assert offer.chat.get("page", "").endswith("/demo/")
-    await expect(patron.panel.locator("#state")).to_contain_text("Odotetaan kirjastonhoitajaa")
+    await expect(patron.panel.locator("#state")).to_have_text(
+        "Odotetaan kirjastonhoitajaa. Olet jonossa sijalla 1."
+    )
 
     desk.say(offer.frm, "Hei! Katson asiaa.")  # replying takes the chat
     await expect(patron.messages("librarian").last).to_contain_text("Katson asiaa")

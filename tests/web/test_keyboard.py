@@ -104,6 +104,15 @@ async def test_keyboard_only(stack: Stack, browser: Browser) -> None:
     transcript = path.read_text(encoding="utf-8")
     assert "Sinä: Hei näppäimistöltä" in transcript
     assert "Tampere: Hei! Ohje: https://piki.example/ohje" in transcript
+    # Print: only the transcript is printed (the print stylesheet hides the panel).
+    await frame.evaluate("window.print = () => { window.printed = true; }")
+    await page.keyboard.press("Tab")  # "Print transcript"
+    await page.keyboard.press("Enter")
+    assert await frame.evaluate("window.printed === true")
+    await page.emulate_media(media="print")
+    await expect(patron.panel.locator("#print-area")).to_contain_text("Sinä: Hei näppäimistöltä")
+    await expect(patron.panel.locator("#panel")).to_be_hidden()
+    await page.emulate_media(media="screen")
     ended = await desk.next_message("ended")
     assert ended.frm == offer.frm
     assert patron.errors == []

@@ -51,7 +51,8 @@ async def test_closed_shows_hours_next_opening_and_takes_a_message(
     await expect(panel.locator("#closed-hours")).to_contain_text("Chat palvelee:")
     await expect(panel.locator("#closed-hours")).to_contain_text("10")
     await expect(panel.locator("#closed-next")).to_have_text(
-        "Seuraavan kerran auki: maanantaina 30.11. klo 10.00")
+        "Seuraavan kerran auki: maanantaina 30.11. klo 10.00"
+    )
     await expect(panel.locator("#composer")).to_be_hidden()
     await expect(panel.get_by_role("textbox", name="Viestisi")).to_be_focused()
 
