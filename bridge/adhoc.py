@@ -15,6 +15,7 @@ from slixmpp.exceptions import XMPPError
 from slixmpp.plugins.xep_0004 import Form
 from slixmpp.stanza import Iq
 
+from bridge.admin import AdminCommands
 from bridge.desk import DeskActions
 from bridge.desktext import SENDER_LABEL
 from bridge.errors import CommandError
@@ -45,6 +46,7 @@ class AdhocCommands:
             ("tags", "The tag list", (), self._tags),
             ("transcript", "A chat's transcript", ("session",), self._transcript),
         ]
+        self.table += AdminCommands(self).table()
 
     def handlers(self) -> list[tuple[str, str, Callable[[Iq, dict[str, Any]], Awaitable[dict[str, Any]]]]]:
         return [(node, name, self._handler(node, fields, run))
@@ -123,6 +125,22 @@ class AdhocCommands:
             )
         if "text" in fields:
             form.add_field(var="text", ftype="text-multi", label="Note", required=True)
+        if "tag" in fields:
+            form.add_field(
+                var="tag", ftype="list-single", label="Tag", required=True,
+                options=[{"value": t.id, "label": f"{i}. {t.name('fi')}"}
+                         for i, t in enumerate(actions.service.svc.tagset.visible, 1)],
+            )
+        if "direction" in fields:
+            form.add_field(var="direction", ftype="list-single", label="Direction", value="up",
+                           options=[{"value": "up", "label": "up"}, {"value": "down", "label": "down"}])
+        if "scope" in fields:
+            form.add_field(var="scope", ftype="list-single", label="Whose chats", value="desk",
+                           options=[{"value": "desk", "label": "my desk"},
+                                    {"value": "service", "label": "the whole service (coordinators)"}])
+        for var in fields:
+            if var.startswith("name_") or var in ("from", "to"):
+                form.add_field(var=var, ftype="text-single", label=var)
         if "key" in fields:
             form.add_field(
                 var="key", ftype="list-single", label="Canned answer", required=True,
