@@ -35,11 +35,11 @@ ACTIONS: list[KeyAction] = [
 
 # Shown in the help screen but handled by widgets, not app bindings.
 OTHER_KEYS: list[tuple[str, str]] = [
-    ("alt+1 … alt+9", "act.goto"),
-    ("enter", "act.send"),
-    ("ctrl+j / shift+enter / alt+enter", "act.newline"),
-    ("ctrl+p", "act.palette"),
-    ("ctrl+q", "act.quit"),
+    ("Alt+1 … Alt+9", "act.goto"),
+    ("Enter", "act.send"),
+    ("Ctrl+J / Shift+Enter / Alt+Enter", "act.newline"),
+    ("Ctrl+P", "act.palette"),
+    ("Ctrl+Q", "act.quit"),
 ]
 
 
@@ -54,16 +54,18 @@ def bindings(texts: Callable[[str], str]) -> list[tuple[str, str, str, bool]]:
     return result
 
 
+NAMES = {"pageup": "PgUp", "pagedown": "PgDn", "up": "Up", "down": "Down", "enter": "Enter"}
+
+
 def pretty(keys: str) -> str:
     """'f2,alt+a' → 'F2 / Alt+A'."""
     out = []
     for key in keys.split(","):
-        out.append(
-            "+".join(
-                p.upper() if (len(p) <= 3 and p.startswith("f")) or len(p) == 1 else p.capitalize()
-                for p in key.split("+")
-            )
-        )
+        parts = [
+            NAMES.get(p) or (p.upper() if len(p) == 1 or p[1:].isdigit() else p.capitalize())
+            for p in key.split("+")
+        ]
+        out.append("+".join(parts))
     return " / ".join(out)
 
 
