@@ -1,0 +1,142 @@
+"""Redact ended chats and anonymise old ones, in short batches, while the bridge runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bridge.privacy.db import Db, connect, rows, transaction
+from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
+from bridge.store import format_ts
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # chats per transaction: each holds the write lock for milliseconds, not seconds
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """What one run changed."""
+
+    redacted_chats: int = 0  # ended chats whose new lines were checked
+    redacted_lines: int = 0  # chat lines whose text changed
+    redacted_left_messages: int = 0  # handled left messages whose text changed
+    anonymised_chats: int = 0  # chats past retention emptied of text, contact and page
+    cutoff: str = ""  # chats that ended (or were last seen) before this were anonymised
+
+    def summary(self) -> str:
+        """One line for the log or the terminal."""
+        return (f"anonymised {self.anonymised_chats} chat(s) older than {self.cutoff}; redacted"
+                f" {self.redacted_lines} line(s) in {self.redacted_chats} ended chat(s) and"
+                f" {self.redacted_left_messages} left message(s)")
+
+
+async def apply_retention(
+    db: Db, *, now: datetime, retention_days: int, redact_after_end: bool = True,
+    card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS, batch: int = BATCH,
+) -> RetentionResult:
+    """Anonymise chats older than `retention_days`, then redact ended ones; idempotent."""
+    if now.tzinfo is None:
+        raise ValueError("now: give an aware datetime, e.g. datetime.now(UTC)")
+    if retention_days < 1:
+        raise ValueError(f"retention_days: expected 1 or more, got {retention_days}")
+    cutoff = format_ts(now - timedelta(days=retention_days))
+    stamp = format_ts(now)
+    patterns = tuple(card_patterns)
+    async with connect(db) as conn:
+        anonymised, _ = await _until_done(lambda: _anonymise_batch(conn, cutoff, stamp, batch))
+        chats = lines = left = 0
+        if redact_after_end:
+            chats, lines = await _until_done(lambda: _redact_batch(conn, patterns, batch))
+            _, left = await _until_done(lambda: _redact_left_batch(conn, patterns, stamp, batch))
+    result = RetentionResult(chats, lines, left, anonymised, cutoff)
+    log.info("retention: %s", result.summary())
+    return result
+
+
+async def _until_done(step: Callable[[], Awaitable[tuple[int, int]]]) -> tuple[int, int]:
+    """Run batches until one finds nothing; sum (found, changed)."""
+    found = changed = 0
+    while True:
+        n, c = await step()
+        if not n:
+            return found, changed
+        found, changed = found + n, changed + c
+
+
+async def _anonymise_batch(
+    db: aiosqlite.Connection, cutoff: str, stamp: str, batch: int
+) -> tuple[int, int]:
+    async with transaction(db):
+        ids = [r[0] for r in await rows(db, (
+            "SELECT s.id FROM sessions s LEFT JOIN privacy_marks p ON p.session_id = s.id"
+            " WHERE COALESCE(s.ended_at, s.last_seen_at) < ? AND p.anonymised_at IS NULL LIMIT ?"
+        ), (cutoff, batch))]
+        for sid in ids:
+            await anonymise_chat(db, sid, stamp)
+    return len(ids), len(ids)
+
+
+async def anonymise_chat(db: aiosqlite.Connection, session_id: str, stamp: str) -> None:
+    """Empty a chat's text, left messages' text and contact, page URL; cut the token link."""
+    await db.execute("UPDATE messages SET text = '' WHERE session_id = ? AND text != ''", (session_id,))
+    await db.execute("UPDATE left_messages SET text = '', contact = NULL WHERE session_id = ?",
+                     (session_id,))
+    await db.execute("UPDATE sessions SET page = NULL, token_hash = 'erased:' || id WHERE id = ?",
+                     (session_id,))
+    await db.execute(
+        "INSERT INTO privacy_marks (session_id, redacted_through, anonymised_at)"
+        " VALUES (?, (SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?), ?)"
+        " ON CONFLICT (session_id) DO UPDATE SET anonymised_at = excluded.anonymised_at,"
+        " redacted_through = excluded.redacted_through",
+        (session_id, session_id, stamp),
+    )
+
+
+async def _redact_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], batch: int) -> tuple[int, int]:
+    changed = 0
+    async with transaction(db):
+        chats = await rows(db, (
+            "SELECT s.id, s.lang, COALESCE(p.redacted_through, 0) FROM sessions s"
+            " LEFT JOIN privacy_marks p ON p.session_id = s.id"
+            " WHERE s.state = 'ended' AND p.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM messages m"
+            "  WHERE m.session_id = s.id AND m.seq > COALESCE(p.redacted_through, 0)) LIMIT ?"
+        ), (batch,))
+        for sid, lang, through in chats:
+            lines = await rows(db, "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ?"
+                                   " ORDER BY seq", (sid, through))
+            for seq, text in lines:
+                new = redact(text, card_patterns=patterns, lang=lang)
+                if new != text:
+                    await db.execute("UPDATE messages SET text = ? WHERE seq = ?", (new, seq))
+                    changed += 1
+            await db.execute(
+                "INSERT INTO privacy_marks (session_id, redacted_through) VALUES (?, ?)"
+                " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
+                (sid, lines[-1][0]),
+            )
+    return len(chats), changed
+
+
+async def _redact_left_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], stamp: str,
+                             batch: int) -> tuple[int, int]:
+    """Left messages are redacted once answered or closed: until then a librarian needs them."""
+    async with transaction(db):
+        found = await rows(db, (
+            "SELECT l.seq, l.text, s.lang FROM left_messages l JOIN sessions s ON s.id = l.session_id"
+            " LEFT JOIN privacy_left_marks k ON k.seq = l.seq"
+            " WHERE l.status IN ('answered', 'closed') AND k.seq IS NULL LIMIT ?"
+        ), (batch,))
+        changed = 0
+        for seq, text, lang in found:
+            new = redact(text, card_patterns=patterns, lang=lang)
+            if new != text:
+                await db.execute("UPDATE left_messages SET text = ? WHERE seq = ?", (new, seq))
+                changed += 1
+            await db.execute("INSERT INTO privacy_left_marks (seq, redacted_at) VALUES (?, ?)",
+                             (seq, stamp))
+    return len(found), changed
