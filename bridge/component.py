@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from slixmpp import JID
 from slixmpp.componentxmpp import ComponentXMPP
 from slixmpp.exceptions import XMPPError
-from slixmpp.stanza import Iq, Message, Presence
+from slixmpp.stanza import Message, Presence
 
 from bridge.config import XmppConfig
 
@@ -87,7 +87,7 @@ def _logged(coro_fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[
     return wrapper
 
 
-class Component(ComponentXMPP):  # type: ignore[misc]
+class Component(ComponentXMPP):
     """The bridge's XMPP component, reconnecting by itself with back-off."""
 
     def __init__(self, config: XmppConfig, events: DeskEvents) -> None:
@@ -305,6 +305,3 @@ class Component(ComponentXMPP):  # type: ignore[misc]
         adhoc = self.plugin["xep_0050"]
         for node, name, handler in commands:
             adhoc.add_command(jid=JID(self.domain), node=node, name=name, handler=handler)
-
-    def iq_error(self, iq: Iq, condition: str, text: str) -> XMPPError:
-        return XMPPError(condition, text=text, etype="cancel")

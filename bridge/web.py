@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web_embed"
 SERVICE_KEY = web.AppKey("service", ChatService)
 CONFIG_KEY = web.AppKey("web_config", WebConfig)
-SOCKETS_KEY = web.AppKey("sockets", set)
+SOCKETS_KEY: web.AppKey[set[web.WebSocketResponse]] = web.AppKey("sockets", set)
 ADDRESS_KEY = web.AppKey("address_limits", AddressLimits)
 
 
