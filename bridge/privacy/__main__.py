@@ -1,0 +1,7 @@
+"""Entry point of `python -m bridge.privacy`."""
+
+import sys
+
+from bridge.privacy.cli import main
+
+sys.exit(main())
