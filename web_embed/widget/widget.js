@@ -12,9 +12,8 @@ import { HostChannel, parentOrigin } from "./host.js";
 import { pickLang, translator } from "./i18n.js";
 import { ChatStorage } from "./storage.js";
 import { downloadTranscript, printTranscript } from "./transcript.js";
-import {
-  authorName, botActions, displayText, messageItem, setDelivery, timeFormatter,
-} from "./view.js";
+import { Conversation } from "./conversation.js";
+import { authorName, timeFormatter } from "./view.js";
 
 const LIVE_STATES = new Set(["bot", "queued", "active"]);
 const TYPING_IDLE_MS = 3000; // no keystroke this long: tell the librarian we paused
@@ -50,8 +49,7 @@ class Widget {
     this.formatTime = timeFormatter(this.lang);
     this.storage = new ChatStorage(this.library);
 
-    this.messages = []; // what the transcript shows, in order
-    this.items = new Map(); // message id → <li>
+    this.log = new Conversation(this.t, this.formatTime);
     this.state = null;
     this.visible = window.parent === window; // standalone page: always visible
     this.unread = 0;
@@ -72,7 +70,7 @@ class Widget {
     this.translatePage();
     this.bindControls();
     // Lines written before a reload are shown at once, marked as not yet delivered.
-    for (const m of this.storage.outbox) this.addMessage({ ...m, from: "patron" }, "sending");
+    for (const m of this.storage.outbox) this.log.add({ ...m, from: "patron" }, "sending");
     this.conn.connect();
     this.host.post("ready");
   }
@@ -177,7 +175,7 @@ class Widget {
     // Without storage the next page could not resume this chat, so don't ask it to try.
     const ongoing = this.storage.available && (
       this.state === "queued" || this.state === "active" ||
-      (this.messages.length > 0 && this.state !== "ended" && !this.leave.left));
+      (this.log.messages.length > 0 && this.state !== "ended" && !this.leave.left));
     this.host.post("status", { state: this.state, ongoing });
   }
 
@@ -200,9 +198,9 @@ class Widget {
     const was = conn.dataset.state;
     const lost = status.state === "waiting" || status.state === "offline";
     if (lost && (was === "open" || !was)) {
-      this.announceText(this.t(status.state === "offline" ? "offline" : "connectionLost"));
+      this.log.say(this.t(status.state === "offline" ? "offline" : "connectionLost"));
     }
-    if (status.state === "open" && this.everLost) this.announceText(this.t("connected"));
+    if (status.state === "open" && this.everLost) this.log.say(this.t("connected"));
     if (lost) this.everLost = true;
     conn.dataset.state = status.state;
     clearInterval(this.countdown);
@@ -220,7 +218,7 @@ class Widget {
       this.countdown = setInterval(tick, 1000);
     }
     if (status.state !== "open") {
-      for (const m of this.storage.outbox) this.markDelivery(m.id, "retry");
+      for (const m of this.storage.outbox) this.log.mark(m.id, "retry");
     }
   }
 
@@ -253,43 +251,41 @@ class Widget {
 
   /** Replace the shown conversation by the bridge's history, keeping undelivered lines. */
   renderHistory(history) {
-    const known = new Set(this.items.keys());
+    const known = new Set(this.log.items.keys());
     const delivered = new Set(history.filter((m) => m.from === "patron").map((m) => m.id));
     // Lines the bridge has stored are delivered even if their ack was lost with the socket.
     this.storage.outbox = this.storage.outbox.filter((m) => !delivered.has(m.id));
-    this.messages = [];
-    this.items.clear();
-    $("log").replaceChildren();
+    this.log.clear();
     for (const m of history) {
-      this.addMessage(m, m.from === "patron" ? "delivered" : null);
+      this.log.add(m, m.from === "patron" ? "delivered" : null);
       // Anything new since we last saw the chat (e.g. a reply during a reload) is read out.
-      if (known.size && !known.has(m.id) && m.from !== "patron") this.announce(m);
+      if (known.size && !known.has(m.id) && m.from !== "patron") this.log.announce(m);
     }
-    for (const m of this.storage.outbox) this.addMessage({ ...m, from: "patron" }, "sending");
+    for (const m of this.storage.outbox) this.log.add({ ...m, from: "patron" }, "sending");
     this.refreshBotActions();
   }
 
   flushOutbox() {
     for (const m of this.storage.outbox) {
       if (this.conn.send({ type: "message", id: m.id, text: m.text })) {
-        this.markDelivery(m.id, "sending");
+        this.log.mark(m.id, "sending");
       }
     }
   }
 
   onAck(frame) {
     this.storage.outbox = this.storage.outbox.filter((m) => m.id !== frame.id);
-    this.markDelivery(frame.id, "delivered");
+    this.log.mark(frame.id, "delivered");
   }
 
   onMessage(frame) {
-    if (typeof frame.id !== "string" || this.items.has(frame.id)) return;
+    if (typeof frame.id !== "string" || this.log.has(frame.id)) return;
     if (frame.from === "system" && frame.text === "message_saved") this.leave.left = true;
     this.showTyping(false);
-    this.addMessage(frame, frame.from === "patron" ? "delivered" : null);
+    this.log.add(frame, frame.from === "patron" ? "delivered" : null);
     this.refreshBotActions();
     if (frame.from !== "patron") {
-      this.announce(frame);
+      this.log.announce(frame);
       if (!this.visible) {
         this.unread += 1;
         this.host.post("unread", { count: this.unread });
@@ -305,13 +301,13 @@ class Widget {
       this.storage.token = null;
       return;
     }
-    if (frame.id && this.items.has(frame.id)) {
+    if (frame.id && this.log.has(frame.id)) {
       if (code === "rate_limited") {
-        this.markDelivery(frame.id, "failed", this.t("rateLimited"));
+        this.log.mark(frame.id, "failed", this.t("rateLimited"));
         setTimeout(() => this.flushOutbox(), RATE_LIMIT_RETRY_MS);
       } else {
         this.storage.outbox = this.storage.outbox.filter((m) => m.id !== frame.id);
-        this.markDelivery(frame.id, "failed", code === "too_long" ? this.t("tooLong") : null);
+        this.log.mark(frame.id, "failed", code === "too_long" ? this.t("tooLong") : null);
       }
       return;
     }
@@ -319,79 +315,26 @@ class Widget {
       this.setState("closed", {});
       return;
     }
-    this.addNotice(this.t("errorGeneric", { message: frame.message || code || "?" }));
+    this.log.notice(this.t("errorGeneric", { message: frame.message || code || "?" }));
   }
 
   // ---- conversation -------------------------------------------------------------------
 
-  addMessage(msg, delivery) {
-    const item = {
-      id: String(msg.id), from: msg.from, name: msg.name, text: String(msg.text ?? ""),
-      ts: msg.ts || new Date().toISOString(),
-    };
-    const li = messageItem(document, item, this.t, this.formatTime);
-    if (delivery) setDelivery(li, delivery, this.t);
-    this.messages.push(item);
-    this.items.set(item.id, li);
-    $("log").append(li);
-    $("hint").hidden = true;
-    this.scrollToEnd();
-    return li;
-  }
-
-  /** A local notice (not from the bridge): shown in the log, not in the transcript. */
-  addNotice(text) {
-    const li = document.createElement("li");
-    li.className = "msg notice";
-    li.textContent = text;
-    $("log").append(li);
-    this.announceText(text);
-    this.scrollToEnd();
-  }
-
-  markDelivery(id, status, reason) {
-    const li = this.items.get(id);
-    if (li) setDelivery(li, status, this.t, reason);
-  }
-
-  scrollToEnd() {
-    const wrap = $("log-wrap");
-    wrap.scrollTop = wrap.scrollHeight;
-  }
-
-  announce(msg) {
-    const text = displayText(msg, this.t);
-    this.announceText(this.t("newMessage", { name: authorName(msg, this.t), text }));
-  }
-
-  announceText(text) {
-    const region = $("announcer");
-    const p = document.createElement("p");
-    p.textContent = text;
-    region.append(p);
-    while (region.childElementCount > 3) region.firstElementChild.remove();
-  }
-
-  /** Offer "That helped" / "Ask a librarian" under the latest automatic answer only. */
+  /** Offer the automatic answer's buttons while the chat is with the bot. */
   refreshBotActions() {
-    for (const old of document.querySelectorAll(".bot-actions")) old.remove();
-    const last = this.messages[this.messages.length - 1];
-    if (!last || last.from !== "bot" || this.state !== "bot") return;
-    const li = this.items.get(last.id);
-    li.append(botActions(document, this.t, () => this.helped(), () => this.handoff()));
-    this.scrollToEnd();
+    this.log.offerBotActions(this.state === "bot", () => this.helped(), () => this.handoff());
   }
 
   helped() {
-    for (const old of document.querySelectorAll(".bot-actions")) old.remove();
-    this.addNotice(this.t("helpedThanks"));
+    this.log.removeBotActions();
+    this.log.notice(this.t("helpedThanks"));
     $("text").focus();
   }
 
   handoff() {
-    for (const old of document.querySelectorAll(".bot-actions")) old.remove();
+    this.log.removeBotActions();
     this.conn.send({ type: "handoff" });
-    this.addNotice(this.t("handoffSent"));
+    this.log.notice(this.t("handoffSent"));
     $("text").focus();
   }
 
@@ -401,9 +344,9 @@ class Widget {
     if (!text || !LIVE_STATES.has(this.state ?? "bot")) return;
     const msg = { id: newId(), text, ts: new Date().toISOString() };
     this.storage.outbox = [...this.storage.outbox, msg];
-    this.addMessage({ ...msg, from: "patron" }, "sending");
+    this.log.add({ ...msg, from: "patron" }, "sending");
     const sent = this.conn.send({ type: "message", id: msg.id, text });
-    if (!sent) this.markDelivery(msg.id, "retry");
+    if (!sent) this.log.mark(msg.id, "retry");
     input.value = "";
     this.autoGrow(input);
     this.stopTyping(false);
@@ -446,13 +389,13 @@ class Widget {
     el.textContent = line;
     el.hidden = !line;
     el.dataset.state = state;
-    if (changed && line && state !== "bot") this.announceText(line);
+    if (changed && line && state !== "bot") this.log.say(line);
 
     const live = LIVE_STATES.has(state);
     $("composer").hidden = !live;
     $("end").disabled = !live;
     $("closed-box").hidden = state !== "closed";
-    $("hint").hidden = state !== "bot" || this.messages.length > 0;
+    $("hint").hidden = state !== "bot" || this.log.messages.length > 0;
     $("ended-box").hidden = state !== "ended";
     if (state === "closed") this.leave.show();
     if (!live) this.showTyping(false);
@@ -501,11 +444,9 @@ class Widget {
   newChat() {
     this.storage.token = null;
     this.storage.outbox = [];
-    this.messages = [];
-    this.items.clear();
+    this.log.clear();
     this.desk = null;
     this.leave.reset();
-    $("log").replaceChildren();
     $("hint").hidden = false;
     this.setState("bot", {}); // until the new welcome says otherwise
     this.conn.restart();
@@ -520,19 +461,14 @@ class Widget {
     if (open) menu.querySelector("button:not([disabled])")?.focus();
   }
 
-  /** The conversation as the patron saw it (system codes translated). */
-  transcript() {
-    return this.messages.map((m) => ({ ...m, text: displayText(m, this.t) }));
-  }
-
   download() {
     this.toggleOptions(false);
-    downloadTranscript(this.transcript(), this.t, (m) => authorName(m, this.t), this.formatTime);
+    downloadTranscript(this.log.transcript(), this.t, (m) => authorName(m, this.t), this.formatTime);
   }
 
   print() {
     this.toggleOptions(false);
-    printTranscript($("print-area"), this.transcript(), this.t, (m) => authorName(m, this.t),
+    printTranscript($("print-area"), this.log.transcript(), this.t, (m) => authorName(m, this.t),
       this.formatTime);
   }
 }
