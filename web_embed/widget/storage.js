@@ -57,6 +57,15 @@ export class ChatStorage {
     write(key(this.library, "session"), value || null);
   }
 
+  /** The id of the last message the patron saw in the open panel (for unread counts). */
+  get seen() {
+    return read(key(this.library, "seen"));
+  }
+
+  set seen(id) {
+    write(key(this.library, "seen"), id || null);
+  }
+
   /** Unacknowledged lines: [{id, text, ts}] in the order they were written. */
   get outbox() {
     try {

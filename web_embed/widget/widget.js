@@ -148,8 +148,7 @@ class Widget {
   onHostMessage(msg) {
     if (msg.type === "open") {
       this.visible = true;
-      this.unread = 0;
-      this.host.post("unread", { count: 0 });
+      this.markSeen();
       this.focusMain();
     } else if (msg.type === "close") {
       this.visible = false;
@@ -247,6 +246,30 @@ class Widget {
     this.setState(frame.state || (this.serviceOpen ? "bot" : "closed"), frame);
     this.flushOutbox();
     this.leave.flush();
+    this.countUnread();
+  }
+
+  /** Everything shown so far has been seen (the panel is open). */
+  markSeen() {
+    this.unread = 0;
+    this.storage.seen = this.log.last?.id ?? null;
+    this.host.post("unread", { count: 0 });
+  }
+
+  /**
+   * Replies the patron has not seen yet: those after the last one seen in an open panel,
+   * including any that arrived while the next page was loading.
+   */
+  countUnread() {
+    if (this.visible) {
+      this.markSeen();
+      return;
+    }
+    const seen = this.storage.seen;
+    const ids = this.log.messages.map((m) => m.id);
+    const after = seen && ids.includes(seen) ? ids.indexOf(seen) + 1 : ids.length;
+    this.unread = this.log.messages.slice(after).filter((m) => m.from !== "patron").length;
+    this.host.post("unread", { count: this.unread });
   }
 
   /** Replace the shown conversation by the bridge's history, keeping undelivered lines. */
@@ -286,7 +309,9 @@ class Widget {
     this.refreshBotActions();
     if (frame.from !== "patron") {
       this.log.announce(frame);
-      if (!this.visible) {
+      if (this.visible) {
+        this.storage.seen = frame.id;
+      } else {
         this.unread += 1;
         this.host.post("unread", { count: this.unread });
       }
