@@ -89,6 +89,9 @@
     history: data.history !== "off",
   };
   opts.onAccent = colour(data.textColor) || textOn(opts.accent);
+  if (!opts.library) {
+    console.warn("Tiski chat: the script tag needs data-library (a library id of the roster)");
+  }
   var T = TEXTS[opts.lang];
 
   // ---- remembered UI state (this tab only; never the session token) ---------------------
