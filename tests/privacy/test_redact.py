@@ -106,14 +106,14 @@ chat_text = st.one_of(_pieces.map("".join), _pieces.map(" ".join), st.text())
 DIGITS = re.compile(r"[0-9]+")
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(chat_text)
 def test_redacting_twice_is_redacting_once(text: str) -> None:
     once = redact(text)
     assert redact(once) == once
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(chat_text, st.sampled_from(["fi", "sv", "en"]))
 def test_never_raises_and_never_joins_or_cuts_numbers(text: str, lang: str) -> None:
     out = redact(text, lang=lang)
@@ -122,6 +122,7 @@ def test_never_raises_and_never_joins_or_cuts_numbers(text: str, lang: str) -> N
     assert all(any(k == r for r in runs) for k in kept), (text, out)  # kept runs: an in-order subset
 
 
+@settings(deadline=None)
 @given(chat_text)
 def test_text_without_digits_is_unchanged(text: str) -> None:
     plain = DIGITS.sub("", text)
