@@ -53,7 +53,7 @@ class Bridge:
         self.service.capacity = Capacity(cfg.max_chats_per_seat, cfg.max_chats_per_desk)
         self.service.files.prime(loaded_files)
         await self.service.load()
-        self.service.spawn(self.service.housekeeping())
+        self.service.start_housekeeping()
         actions = DeskActions(self.service)
         self.component = Component(cfg.xmpp, actions)
         self.service.desks = self.component

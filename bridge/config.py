@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from bridge.errors import ConfigError
+from bridge.mail import MailConfig, parse_mail_config
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class BridgeConfig:
     release_grace_seconds: float = 60.0  # an owner seat offline this long gives its chats back
     max_chats_per_seat: int = 0  # open chats a seat may hold before routing skips it; 0: no limit
     max_chats_per_desk: int = 0  # the same for a whole desk account
+    mail: MailConfig | None = None  # SMTP for follow-up answers and forwarded transcripts
+    require_tag_to_end: bool = False  # desks must tag a chat before /end (bridge/closing.py)
     source: Path | None = None
 
 
@@ -106,6 +109,13 @@ def _seconds(top: dict[str, Any], key: str, default: float) -> float:
     return float(value)
 
 
+def _flag(top: dict[str, Any], key: str) -> bool:
+    value = top.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key}: expected true or false, got {value!r}")
+    return value
+
+
 def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConfig:
     """Build a BridgeConfig from parsed YAML; relative paths are relative to `base`."""
     top = _mapping(raw, "config")
@@ -114,6 +124,10 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
     if secret is None and "secret_file" in x:
         secret_path = _path(base, x["secret_file"], "xmpp.secret_file")
         try:
+            if secret_path.stat().st_mode & 0o077:
+                raise ConfigError(
+                    f"xmpp.secret_file: {secret_path} can be read by other users; "
+                    f"run `chmod 600 {secret_path}`")
             secret = secret_path.read_text().strip()
         except OSError as e:
             raise ConfigError(f"xmpp.secret_file: cannot read {secret_path}: {e.strerror}") from e
@@ -163,6 +177,8 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         receipt_resend_seconds=_seconds(top, "receipt_resend_seconds", 5.0),
         max_chats_per_seat=int(_seconds(_mapping(top.get("max_chats"), "max_chats"), "seat", 0)),
         max_chats_per_desk=int(_seconds(_mapping(top.get("max_chats"), "max_chats"), "desk", 0)),
+        mail=parse_mail_config(top.get("mail"), base),
+        require_tag_to_end=_flag(top, "require_tag_to_end"),
         source=source,
     )
 

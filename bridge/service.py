@@ -87,6 +87,7 @@ class ChatService:
     _locks: dict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     files: FileWatch = field(default_factory=FileWatch)
+    _housekeeping: asyncio.Task[Any] | None = None
     capacity: Capacity = field(default_factory=Capacity)
 
     # start-up
@@ -115,9 +116,10 @@ class ChatService:
                 sorted({d for lib in self.svc.roster.libraries.values() for d in lib.desks})
             )
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        """Run background work whose exceptions are logged, not lost."""
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, timer: bool = False) -> asyncio.Task[Any]:
+        """Run background work whose exceptions are logged, not lost; `timer`: mostly waiting."""
         task = asyncio.create_task(coro)
+        task.timer = timer  # type: ignore[attr-defined]
         self._tasks.add(task)
 
         def done(t: asyncio.Task[Any]) -> None:
@@ -126,6 +128,7 @@ class ChatService:
                 log.error("background task failed", exc_info=t.exception())
 
         task.add_done_callback(done)
+        return task
 
     # facts for patrons
 
@@ -193,7 +196,7 @@ class ChatService:
                 chat = self.chats.get(session_id)
                 if chat is not None and chat.state.value in WAITING_STATES:
                     left = PatronLeft(chat.state.value, datetime.now(UTC))
-                    self.spawn(self._watch_departure(chat, left))
+                    self.spawn(self._watch_departure(chat, left), timer=True)
 
     async def _watch_departure(self, chat: LiveChat, left: PatronLeft) -> None:
         """Tag a chat `interrupted` if its patron does not come back within the grace period."""
@@ -472,7 +475,7 @@ class ChatService:
         if not available:
             owned = [c for c in self.chats.values() if c.owner == seat.full]
             if owned:
-                self.spawn(self._release_later(seat.full, owned))
+                self.spawn(self._release_later(seat.full, owned), timer=True)
 
     def on_disconnected(self) -> None:
         """The component lost the server: presence is unknown until the probes are answered."""
@@ -530,6 +533,9 @@ class ChatService:
 
     # housekeeping
 
+    def start_housekeeping(self) -> None:
+        self._housekeeping = self.spawn(self.housekeeping(), timer=True)
+
     async def housekeeping(self, every: float = 1.0) -> None:
         """Periodic work: queue time-outs and picking up edited tag, roster and FAQ files."""
         while True:
@@ -584,7 +590,17 @@ class ChatService:
                     chat.state = ChatState.CLOSED
                     await self.tell_state(chat)
 
-    async def stop(self) -> None:
+    async def stop(self, drain_seconds: float = 5.0) -> None:
+        """Let in-flight work finish (up to `drain_seconds`), then cancel what is left.
+
+        Waiting timers (rollover, release, departure checks) are cancelled at once: their
+        state is in the store and they start again with the bridge.
+        """
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+        busy = [t for t in self._tasks if not getattr(t, "timer", False)]
+        if busy:
+            await asyncio.wait(busy, timeout=drain_seconds)
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:

@@ -181,3 +181,32 @@ async def test_patron_end_tells_owner(stack: Stack) -> None:
     assert "patron" in ended.body
     err = await p.say("vielä yksi")
     assert err["type"] == "error" and err["code"] == "closed"
+
+
+async def test_database_refusing_writes_gives_error_never_false_ack(stack: Stack) -> None:
+    p = await stack.patron()
+    db = stack.bridge.store._db
+    await db.execute("PRAGMA query_only = ON")
+    err = await p.say("tallentuuko tämä?", msg_id="m-db")
+    assert err["type"] == "error" and err["code"] == "unavailable" and err["id"] == "m-db"
+    await db.execute("PRAGMA query_only = OFF")
+    ok = await p.say("tallentuuko tämä?", msg_id="m-db")  # the widget resends with the same id
+    assert ok["type"] == "ack"
+    rows = await stack.bridge.store._read("SELECT count(*) FROM messages WHERE msg_id = 'm-db'")
+    assert rows[0][0] == 1
+
+
+def test_secret_file_readable_by_others_is_refused(tmp_path) -> None:
+    from bridge.config import load_config
+    from bridge.errors import ConfigError
+
+    secret = tmp_path / "component.secret"
+    secret.write_text("s3cret")
+    secret.chmod(0o644)
+    cfg = tmp_path / "bridge.yaml"
+    cfg.write_text("xmpp: {component: patrons.chat.example, secret_file: component.secret}\n"
+                   "database: t.sqlite3\nrota: rota.yaml\n")
+    with pytest.raises(ConfigError, match="chmod 600"):
+        load_config(cfg)
+    secret.chmod(0o600)
+    assert load_config(cfg).xmpp.secret == "s3cret"
