@@ -201,6 +201,8 @@
   var panel = document.createElement("div");
   panel.className = "panel";
   panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-label", T.frame);
   var frame = null; // created on first open, or at once when a chat is going on
 
   var live = document.createElement("div"); // tells screen readers about unread replies
@@ -345,6 +347,9 @@
   /** Size and place the open panel: whole screen on phones, a card by the corner otherwise. */
   function layoutPanel() {
     panel.classList.toggle("full", ui.fullscreen);
+    // Full screen it is modal: screen readers leave the page behind alone.
+    if (ui.fullscreen) panel.setAttribute("aria-modal", "true");
+    else panel.removeAttribute("aria-modal");
     var s = panel.style;
     if (ui.fullscreen) {
       var vv = window.visualViewport;
