@@ -93,3 +93,8 @@ async def rows(db: aiosqlite.Connection, sql: str, args: tuple[Any, ...] = ()) -
             return list(await cur.fetchall())
     except sqlite3.Error as e:
         raise DatabaseError(f"database read failed: {e}") from e
+
+
+async def tables(db: aiosqlite.Connection) -> set[str]:
+    """Names of the tables in the database (newer tables such as `ratings` may be missing)."""
+    return {r[0] for r in await rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bridge.privacy.contacts import contact_matcher
-from bridge.privacy.db import rows, transaction
+from bridge.privacy.db import rows, tables, transaction
 from bridge.privacy.errors import QueryError
 from bridge.store import format_ts
 
@@ -49,11 +49,18 @@ async def _by_contact(db: aiosqlite.Connection, req: Request) -> set[str]:
     tests = [contact_matcher(c) for c in req.contacts]
     where, args = "WHERE (? IS NULL OR s.created_at >= ?) AND (? IS NULL OR s.created_at < ?)", (
         req.since, req.since, req.until, req.until)
-    texts = await rows(db, (
-        f"SELECT s.id, m.text FROM sessions s JOIN messages m ON m.session_id = s.id {where}"
-        f" UNION ALL SELECT s.id, COALESCE(l.contact, '') || ' ' || l.text FROM sessions s"
-        f" JOIN left_messages l ON l.session_id = s.id {where}"
-    ), args + args)
+    sql = [f"SELECT s.id, m.text FROM sessions s JOIN messages m ON m.session_id = s.id {where}",
+           f"SELECT s.id, COALESCE(l.contact, '') || ' ' || l.text FROM sessions s"
+           f" JOIN left_messages l ON l.session_id = s.id {where}"]
+    have = await tables(db)
+    if "followups" in have:
+        sql.append(f"SELECT s.id, COALESCE(f.mailed_to, '') || ' ' || COALESCE(f.answer, '')"
+                   f" FROM sessions s JOIN left_messages l ON l.session_id = s.id"
+                   f" JOIN followups f ON f.left_seq = l.seq {where}")
+    if "ratings" in have:
+        sql.append(f"SELECT s.id, COALESCE(r.comment, '') FROM sessions s"
+                   f" JOIN ratings r ON r.session_id = s.id {where}")
+    texts = await rows(db, " UNION ALL ".join(sql), args * len(sql))
     return {sid for sid, text in texts if any(t(text) for t in tests)}
 
 
@@ -76,11 +83,26 @@ async def transcript(db: aiosqlite.Connection, session_id: str) -> dict[str, Any
             db, "SELECT ts, text, contact, status FROM left_messages WHERE session_id = ? ORDER BY seq",
             (session_id,))
     ]
+    await _add_followups_and_rating(db, chat)
     chat["tags"] = [r[0] for r in await rows(
         db, "SELECT tag_id FROM chat_tags WHERE session_id = ? ORDER BY ts, tag_id", (session_id,))]
     chat["events"] = [{"ts": ts, "kind": kind} for ts, kind in await rows(
         db, "SELECT ts, kind FROM events WHERE session_id = ? ORDER BY seq", (session_id,))]
     return chat
+
+
+async def _add_followups_and_rating(db: aiosqlite.Connection, chat: dict[str, Any]) -> None:
+    """Answers to left messages and the rating, where the database has those tables."""
+    session_id = chat["id"]
+    have = await tables(db)
+    if "followups" in have:
+        for left, (answer, answered_at, mailed_to) in zip(chat["left_messages"], await rows(db, (
+            "SELECT f.answer, f.answered_at, f.mailed_to FROM left_messages l LEFT JOIN followups f"
+            " ON f.left_seq = l.seq WHERE l.session_id = ? ORDER BY l.seq"), (session_id,)), strict=True):
+            left.update(answer=answer, answered_at=answered_at, mailed_to=mailed_to)
+    if "ratings" in have:
+        rating = await rows(db, "SELECT score, comment, ts FROM ratings WHERE session_id = ?", (session_id,))
+        chat["rating"] = dict(zip(("score", "comment", "ts"), rating[0], strict=True)) if rating else None
 
 
 async def summary_line(db: aiosqlite.Connection, session_id: str) -> str:
@@ -109,10 +131,16 @@ async def delete_chats(db: aiosqlite.Connection, session_ids: Sequence[str], now
         raise QueryError(f"{', '.join(live)}: still open in the bridge; end the chat from a desk"
                          " (/end) first, or wait a day")
     ids = json.dumps(list(session_ids))
+    have = await tables(db)
     async with transaction(db):
+        if "followups" in have:
+            await db.execute("DELETE FROM followups WHERE left_seq IN (SELECT seq FROM left_messages"
+                             " WHERE session_id IN (SELECT value FROM json_each(?)))", (ids,))
         await db.execute("DELETE FROM privacy_left_marks WHERE seq IN (SELECT seq FROM left_messages"
                          " WHERE session_id IN (SELECT value FROM json_each(?)))", (ids,))
-        for table in ("privacy_marks", "messages", "left_messages", "chat_tags", "events"):
+        for table in ("privacy_marks", "messages", "left_messages", "chat_tags", "events", "ratings"):
+            if table not in have:
+                continue
             await db.execute(f"DELETE FROM {table} WHERE session_id IN (SELECT value FROM json_each(?))",
                              (ids,))
         cur = await db.execute("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,))

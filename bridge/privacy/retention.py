@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bridge.privacy.db import Db, connect, rows, transaction
+from bridge.privacy.db import Db, connect, rows, tables, transaction
 from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
 from bridge.store import format_ts
 
@@ -24,7 +24,8 @@ class RetentionResult:
 
     redacted_chats: int = 0  # ended chats whose new lines were checked
     redacted_lines: int = 0  # chat lines whose text changed
-    redacted_left_messages: int = 0  # handled left messages whose text changed
+    redacted_left_messages: int = 0  # texts of handled left messages and their answers that changed
+    redacted_comments: int = 0  # rating comments whose text changed
     anonymised_chats: int = 0  # chats past retention emptied of text, contact and page
     cutoff: str = ""  # chats that ended (or were last seen) before this were anonymised
 
@@ -32,7 +33,8 @@ class RetentionResult:
         """One line for the log or the terminal."""
         return (f"anonymised {self.anonymised_chats} chat(s) older than {self.cutoff}; redacted"
                 f" {self.redacted_lines} line(s) in {self.redacted_chats} ended chat(s) and"
-                f" {self.redacted_left_messages} left message(s)")
+                f" {self.redacted_left_messages} left message(s) and"
+                f" {self.redacted_comments} rating comment(s)")
 
 
 async def apply_retention(
@@ -48,12 +50,15 @@ async def apply_retention(
     stamp = format_ts(now)
     patterns = tuple(card_patterns)
     async with connect(db) as conn:
-        anonymised, _ = await _until_done(lambda: _anonymise_batch(conn, cutoff, stamp, batch))
-        chats = lines = left = 0
+        have = await tables(conn)
+        anonymised, _ = await _until_done(lambda: _anonymise_batch(conn, have, cutoff, stamp, batch))
+        chats = lines = left = comments = 0
         if redact_after_end:
             chats, lines = await _until_done(lambda: _redact_batch(conn, patterns, batch))
-            _, left = await _until_done(lambda: _redact_left_batch(conn, patterns, stamp, batch))
-    result = RetentionResult(chats, lines, left, anonymised, cutoff)
+            _, left = await _until_done(lambda: _redact_left_batch(conn, have, patterns, stamp, batch))
+            if "ratings" in have:
+                comments = await _redact_comments(conn, patterns)
+    result = RetentionResult(chats, lines, left, comments, anonymised, cutoff)
     log.info("retention: %s", result.summary())
     return result
 
@@ -69,7 +74,7 @@ async def _until_done(step: Callable[[], Awaitable[tuple[int, int]]]) -> tuple[i
 
 
 async def _anonymise_batch(
-    db: aiosqlite.Connection, cutoff: str, stamp: str, batch: int
+    db: aiosqlite.Connection, have: set[str], cutoff: str, stamp: str, batch: int
 ) -> tuple[int, int]:
     async with transaction(db):
         ids = [r[0] for r in await rows(db, (
@@ -77,12 +82,17 @@ async def _anonymise_batch(
             " WHERE COALESCE(s.ended_at, s.last_seen_at) < ? AND p.anonymised_at IS NULL LIMIT ?"
         ), (cutoff, batch))]
         for sid in ids:
-            await anonymise_chat(db, sid, stamp)
+            await anonymise_chat(db, sid, stamp, have)
     return len(ids), len(ids)
 
 
-async def anonymise_chat(db: aiosqlite.Connection, session_id: str, stamp: str) -> None:
-    """Empty a chat's text, left messages' text and contact, page URL; cut the token link."""
+async def anonymise_chat(db: aiosqlite.Connection, session_id: str, stamp: str, have: set[str]) -> None:
+    """Empty a chat's text, left messages, answers, rating comment, page URL; cut the token link."""
+    if "followups" in have:
+        await db.execute("UPDATE followups SET answer = NULL, mailed_to = NULL WHERE left_seq IN"
+                         " (SELECT seq FROM left_messages WHERE session_id = ?)", (session_id,))
+    if "ratings" in have:
+        await db.execute("UPDATE ratings SET comment = NULL WHERE session_id = ?", (session_id,))
     await db.execute("UPDATE messages SET text = '' WHERE session_id = ? AND text != ''", (session_id,))
     await db.execute("UPDATE left_messages SET text = '', contact = NULL WHERE session_id = ?",
                      (session_id,))
@@ -122,8 +132,8 @@ async def _redact_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], bat
     return len(chats), changed
 
 
-async def _redact_left_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], stamp: str,
-                             batch: int) -> tuple[int, int]:
+async def _redact_left_batch(db: aiosqlite.Connection, have: set[str], patterns: tuple[str, ...],
+                             stamp: str, batch: int) -> tuple[int, int]:
     """Left messages are redacted once answered or closed: until then a librarian needs them."""
     async with transaction(db):
         found = await rows(db, (
@@ -137,6 +147,37 @@ async def _redact_left_batch(db: aiosqlite.Connection, patterns: tuple[str, ...]
             if new != text:
                 await db.execute("UPDATE left_messages SET text = ? WHERE seq = ?", (new, seq))
                 changed += 1
+            if "followups" in have and await _redact_answer(db, seq, patterns, lang):
+                changed += 1
             await db.execute("INSERT INTO privacy_left_marks (seq, redacted_at) VALUES (?, ?)",
                              (seq, stamp))
     return len(found), changed
+
+
+async def _redact_answer(db: aiosqlite.Connection, seq: int, patterns: tuple[str, ...], lang: str) -> bool:
+    """The librarian's answer to a left message, as kept in `followups`; True if it changed."""
+    found = await rows(db, "SELECT answer FROM followups WHERE left_seq = ? AND answer IS NOT NULL", (seq,))
+    if not found:
+        return False
+    new = redact(found[0][0], card_patterns=patterns, lang=lang)
+    if new == found[0][0]:
+        return False
+    await db.execute("UPDATE followups SET answer = ? WHERE left_seq = ?", (new, seq))
+    return True
+
+
+async def _redact_comments(db: aiosqlite.Connection, patterns: tuple[str, ...]) -> int:
+    """Rating comments come after the end, so each run looks at those not yet anonymised."""
+    changed = 0
+    async with transaction(db):
+        found = await rows(db, (
+            "SELECT r.session_id, r.comment, s.lang FROM ratings r JOIN sessions s ON s.id = r.session_id"
+            " LEFT JOIN privacy_marks p ON p.session_id = r.session_id"
+            " WHERE r.comment IS NOT NULL AND r.comment != '' AND p.anonymised_at IS NULL"
+        ))
+        for sid, comment, lang in found:
+            new = redact(comment, card_patterns=patterns, lang=lang)
+            if new != comment:
+                await db.execute("UPDATE ratings SET comment = ? WHERE session_id = ?", (new, sid))
+                changed += 1
+    return changed
