@@ -19,6 +19,7 @@ from bridge.admin import AdminCommands
 from bridge.desk import DeskActions
 from bridge.desktext import SENDER_LABEL
 from bridge.errors import CommandError
+from bridge.followup_adhoc import FollowupCommands
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class AdhocCommands:
             ("transcript", "A chat's transcript", ("session",), self._transcript),
         ]
         self.table += AdminCommands(self).table()
+        self.followups = FollowupCommands(self)
+        self.table += self.followups.table()
 
     def handlers(self) -> list[tuple[str, str, Callable[[Iq, dict[str, Any]], Awaitable[dict[str, Any]]]]]:
         return [(node, name, self._handler(node, fields, run))
@@ -59,8 +62,12 @@ class AdhocCommands:
             submitted = iq["command"].xml.find(XDATA)
             if not fields or (submitted is not None and submitted.get("type") == "submit"):
                 values = iq["command"]["form"].get_values() if submitted is not None else {}
+                if "session" in fields and not values.get("session") and iq["to"].user:
+                    values["session"] = str(iq["to"].user)
                 return await self._complete(seat.full, run, values, session)
-            session["payload"] = self._input_form(node, fields, seat.full)
+            to = iq["to"]
+            chat_id = str(to.user) if to.user else None  # run from a chat: that chat preselected
+            session["payload"] = self._input_form(node, fields, seat.full, chat_id)
             session["next"] = submit
             session["has_next"] = False
             session["allow_complete"] = True
@@ -98,7 +105,8 @@ class AdhocCommands:
         form.add_field(var="message", ftype="text-multi", value=message)
         return form
 
-    def _input_form(self, node: str, fields: tuple[str, ...], seat: str) -> Form:
+    def _input_form(self, node: str, fields: tuple[str, ...], seat: str,
+                    chat_id: str | None = None) -> Form:
         actions = self.actions
         form = self.make_form(ftype="form", title=f"Tiski: {node}")
         chats = actions.open_chats()
@@ -106,6 +114,8 @@ class AdhocCommands:
             mine = [c.id for c in chats if c.owner == seat]
             waiting = [c.id for c in chats if c.waiting]
             default = (mine or waiting or [c.id for c in chats] or [""])[-1 if mine else 0]
+            if chat_id in {c.id for c in chats}:
+                default = chat_id
             form.add_field(
                 var="session", ftype="list-single", label="Chat", required=True, value=default,
                 options=[{"value": c.id, "label": f"{c.nickname} · {c.state.value} · "
@@ -147,6 +157,7 @@ class AdhocCommands:
                 options=[{"value": a.key, "label": a.title.get("fi") or a.key}
                          for a in actions.service.svc.canned],
             )
+        self.followups.add_fields(form, node, fields)
         return form
 
     # runners

@@ -104,6 +104,7 @@ class Component(ComponentXMPP):
         # Receipts are answered by hand from the patron's JID (auto-ack would use the domain).
         self.register_plugin("xep_0184", pconfig={"auto_ack": False, "auto_request": False})
         self.receipts = ReceiptBook()
+        self._commands_on_patron_jids()
         self.auto_authorize = None  # the service decides about subscriptions
         self.auto_subscribe = False
         handlers: list[tuple[str, Callable[..., Any]]] = [
@@ -120,6 +121,33 @@ class Component(ComponentXMPP):
             handlers.append((f"chatstate_{state}", self._on_chatstate))
         for event, handler in handlers:
             self.add_event_handler(event, handler)
+
+    def _commands_on_patron_jids(self) -> None:
+        """Every patron JID answers disco and ad-hoc commands like the component's own JID.
+
+        A client that runs a command from a chat window sends it to the patron's JID; the
+        command then has that chat preselected (see bridge.adhoc).
+        """
+        registry = self.api
+        for ctype, op in (("xep_0030", "get_info"), ("xep_0030", "get_items"),
+                          ("xep_0050", "get_command")):
+            original = registry._handler_defaults[ctype][op]
+            registry.register(self._map_patron_jid(original), ctype, op, default=True)
+
+    def _map_patron_jid(self, original: Callable[..., Any]) -> Callable[..., Any]:
+        def mapped(jid: Any) -> Any:
+            if jid is not None and JID(jid).domain == self.domain and JID(jid).user:
+                return JID(self.domain)
+            return jid
+
+        if asyncio.iscoroutinefunction(original):
+            async def run_async(jid: Any, node: Any, ifrom: Any, args: Any) -> Any:
+                return await original(mapped(jid), node, ifrom, args)
+            return run_async
+
+        def run(jid: Any, node: Any, ifrom: Any, args: Any) -> Any:
+            return original(mapped(jid), node, ifrom, args)
+        return run
 
     # lifecycle
 
@@ -143,6 +171,7 @@ class Component(ComponentXMPP):
         return self._connected.is_set()
 
     async def _on_session_start(self, _event: Any) -> None:
+        self._publish_commands()
         self._connected.set()
         self._backoff = 0.2
         log.info("component %s connected to %s:%s", self.domain, self.config.host, self.config.port)
@@ -302,6 +331,11 @@ class Component(ComponentXMPP):
 
     def add_commands(self, commands: Iterable[tuple[str, str, Callable[..., Any]]]) -> None:
         """Register XEP-0050 commands (node, name, handler) on the component's JID."""
+        self._commands = list(commands)
+        self._publish_commands()
+
+    def _publish_commands(self) -> None:
+        # The plugin empties the command list in disco at every session bind: publish again.
         adhoc = self.plugin["xep_0050"]
-        for node, name, handler in commands:
+        for node, name, handler in getattr(self, "_commands", ()):
             adhoc.add_command(jid=JID(self.domain), node=node, name=name, handler=handler)

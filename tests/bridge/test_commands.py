@@ -187,3 +187,20 @@ async def test_canned_answer_by_text(tmp_path) -> None:
         assert "{desk}" not in frame["text"]
     finally:
         await s.close()
+
+
+async def test_commands_run_from_a_chat_have_it_preselected(stack: Stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost")
+    _, first = await offered_chat(stack, desk, "ensimmäinen")
+    p2, second = await offered_chat(stack, desk, "toinen")
+    jid = stack.patron_jid(second)
+    items = await desk.plugin["xep_0030"].get_items(jid=jid, node="http://jabber.org/protocol/commands")
+    nodes = {i[1] for i in items["disco_items"]["items"]}
+    assert {"accept", "tag", "transfer", "end"} <= nodes
+    res = await desk.command_two_step("accept", to=jid)
+    assert res["first"].get_fields()["session"].get_value() == second
+    assert res["values"]["status"] == "ok", res["values"]
+    await p2.recv_type("state", state="active")
+    res = await desk.command("tag", to=jid, tags=["fees"])  # one step, no session field given
+    assert res["values"]["tags"] == ["fees"]
+    assert await stack.bridge.store.tags(first) == []

@@ -126,7 +126,7 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         msg["chat_state"] = state
         msg.send()
 
-    async def command(self, node: str, **fields: Any) -> dict[str, Any]:
+    async def command(self, node: str, *, to: str | None = None, **fields: Any) -> dict[str, Any]:
         """Run an ad-hoc command in one step; returns {'values', 'items', 'notes'}."""
         payload = None
         if fields:
@@ -135,7 +135,7 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
             for var, value in fields.items():
                 form.add_field(var=var, value=value)
             payload = form
-        iq = await self.plugin["xep_0050"].send_command(self.component, node, payload=payload)
+        iq = await self.plugin["xep_0050"].send_command(to or self.component, node, payload=payload)
         cmd = iq["command"]
         form = cmd["form"]
         values = form.get_values()
@@ -145,16 +145,21 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
                 "notes": cmd["notes"], "status": cmd["status"], "actions": cmd["actions"],
                 "sessionid": cmd["sessionid"], "fields": list(form.get_fields())}
 
-    async def command_two_step(self, node: str, **fields: Any) -> dict[str, Any]:
+    async def command_two_step(self, node: str, *, to: str | None = None, **fields: Any) -> dict[str, Any]:
         """Run a command the ordinary way: execute, read the form, submit it."""
         adhoc = self.plugin["xep_0050"]
-        first = await adhoc.send_command(self.component, node)
+        target = to or self.component
+        first = await adhoc.send_command(target, node)
         sessionid = first["command"]["sessionid"]
         form = Form()
         form["type"] = "submit"
-        for var, value in fields.items():
-            form.add_field(var=var, value=value)
-        iq = await adhoc.send_command(self.component, node, action="complete",
+        # like a client: the form's preselected values, changed where the user chose otherwise
+        values = {var: f.get_value() for var, f in first["command"]["form"].get_fields().items()}
+        values.update(fields)
+        for var, value in values.items():
+            if value not in (None, "", []):
+                form.add_field(var=var, value=value)
+        iq = await adhoc.send_command(target, node, action="complete",
                                       sessionid=sessionid, payload=form)
         return {"first": first["command"]["form"], "values": iq["command"]["form"].get_values(),
                 "notes": iq["command"]["notes"]}
