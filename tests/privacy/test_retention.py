@@ -6,12 +6,13 @@ import asyncio
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
 
 from bridge.privacy.errors import DatabaseError
-from bridge.privacy.retention import apply_retention
+from bridge.privacy.retention import RetentionResult, apply_retention
 from bridge.store import Store
 from tags.db import load_conversations
 from tests.privacy import data
@@ -40,8 +41,8 @@ def dump(path: Path) -> list[str]:
         return list(db.iterdump())
 
 
-async def run(path: Path, **kw: object) -> object:
-    return await apply_retention(path, now=NOW, retention_days=365, **kw)  # type: ignore[arg-type]
+async def run(path: Path, **kw: Any) -> RetentionResult:
+    return await apply_retention(path, now=NOW, retention_days=365, **kw)
 
 
 async def test_ended_chat_is_redacted_in_every_line(db_path: Path) -> None:
@@ -55,7 +56,7 @@ async def test_ended_chat_is_redacted_in_every_line(db_path: Path) -> None:
         "Kiitos! Soitan tarvittaessa numerosta 040 123 4567.",
     ]
     assert texts(db_path, "p-s8v1x4")[0] == "Mitt lånekort är [kort] och pinkoden är [PIN]."
-    assert result.redacted_lines == 4  # type: ignore[attr-defined]
+    assert result.redacted_lines == 4
 
 
 async def test_live_and_waiting_chats_keep_their_text(db_path: Path) -> None:
@@ -68,7 +69,7 @@ async def test_live_and_waiting_chats_keep_their_text(db_path: Path) -> None:
 async def test_answered_left_message_is_redacted_but_keeps_its_contact(db_path: Path) -> None:
     result = await run(db_path)
     assert left(db_path, "p-left03") == [("Kortin [kortti] PIN-koodi [PIN] ei toimi", "+358 40 123 4567")]
-    assert result.redacted_left_messages == 1  # type: ignore[attr-defined]
+    assert result.redacted_left_messages == 1
 
 
 async def test_old_chats_lose_text_contact_page_and_token_but_keep_what_reports_count(
@@ -76,7 +77,7 @@ async def test_old_chats_lose_text_contact_page_and_token_but_keep_what_reports_
 ) -> None:
     before = load_conversations(db_path)
     result = await run(db_path)
-    assert result.anonymised_chats == 2  # type: ignore[attr-defined]
+    assert result.anonymised_chats == 2
     assert texts(db_path, "p-old001") == ["", ""]
     assert left(db_path, "p-old002") == [("", None)]
     with sqlite3.connect(db_path) as db:
@@ -96,8 +97,8 @@ async def test_a_second_run_changes_nothing(db_path: Path) -> None:
     await run(db_path)
     first = dump(db_path)
     again = await run(db_path)
-    assert (again.redacted_chats, again.redacted_lines, again.anonymised_chats,  # type: ignore[attr-defined]
-            again.redacted_left_messages) == (0, 0, 0, 0)  # type: ignore[attr-defined]
+    assert (again.redacted_chats, again.redacted_lines, again.anonymised_chats,
+            again.redacted_left_messages) == (0, 0, 0, 0)
     assert dump(db_path) == first
 
 
@@ -109,12 +110,12 @@ async def test_lines_written_after_the_end_are_redacted_on_the_next_run(db_path:
                    (f"jälkikirjaus: hetu {HETU}",))
     result = await run(db_path)
     assert texts(db_path, "p-k7q2m9")[-1] == "jälkikirjaus: hetu [hetu]"
-    assert (result.redacted_chats, result.redacted_lines) == (1, 1)  # type: ignore[attr-defined]
+    assert (result.redacted_chats, result.redacted_lines) == (1, 1)
 
 
 async def test_without_redaction_old_chats_are_still_anonymised(db_path: Path) -> None:
     result = await run(db_path, redact_after_end=False)
-    assert (result.redacted_lines, result.anonymised_chats) == (0, 2)  # type: ignore[attr-defined]
+    assert (result.redacted_lines, result.anonymised_chats) == (0, 2)
     assert "2 1234 5678 9012" in texts(db_path, "p-k7q2m9")[0]
 
 
