@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import ClassVar
 
@@ -24,10 +23,10 @@ from console.backend import (
     ChatLine,
     ChatMeta,
     ChatOffered,
+    ChatStateName,
     ConnectionChanged,
     DeskBackend,
     DeskEvent,
-    Line,
     Link,
     Tag,
     Target,
@@ -38,7 +37,8 @@ from console.config import AlertSettings
 from console.duty import Roster
 from console.i18n import Texts
 from console.log import ChatLog
-from console.model import ChatBook, Section
+from console.model import ChatBook, Section, merge_lines
+from console.sync import apply_summaries, my_targets
 from console.text import one_line
 from console.widgets.chat_list import ChatList
 from console.widgets.panels import SidePanel, StatusBar
@@ -108,12 +108,13 @@ class ConsoleApp(ActionsMixin, App[None]):
                 yield Static(id="typing", markup=False)
                 yield ReplyInput(id="reply", placeholder=self.texts("input.placeholder"))
             yield SidePanel(self.texts, id="side")
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         await self.chat_log.open()
         await self.chat_log.prune(self.retention_days)
         self.drafts = await self.chat_log.drafts()
+        await self.restore_today()
         self.backend.set_sink(lambda event: self.post_message(BackendEvent(event)))
         self.set_interval(1.0, self.tick)
         self.set_interval(30.0, self.refresh_desks)
@@ -121,8 +122,24 @@ class ConsoleApp(ActionsMixin, App[None]):
         self.query_one(ReplyInput).focus()
         self.run_worker(self.backend.start(), name="backend-start", exit_on_error=False)
 
+    async def restore_today(self) -> None:
+        """Today's chats from the local log, so a restart keeps the list (the bridge corrects it)."""
+        midnight = datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        for meta, first_seen, last_seen in await self.chat_log.chats_since(midnight):
+            chat = self.book.ensure(meta)
+            chat.first_seen = first_seen
+            if meta.state is ChatStateName.ENDED:
+                chat.ended_at = last_seen
+            for line in await self.chat_log.lines(meta.session):
+                chat.add(line)
+
     async def on_unmount(self) -> None:
         await self.save_draft()
+        # Lines still waiting for the connection become drafts, so quitting loses nothing.
+        for session, text, _ in reversed(self.outbox):
+            draft = self.drafts.get(session, "")
+            self.drafts[session] = text + ("\n" + draft if draft else "")
+            await self.chat_log.set_draft(session, self.drafts[session])
         await self.backend.stop()
         await self.chat_log.close()
 
@@ -193,7 +210,7 @@ class ConsoleApp(ActionsMixin, App[None]):
             chat.history_loaded = False
             return
         stored = await self.chat_log.lines(session)
-        merged = self._merge_lines(stored, lines, chat.lines)
+        merged = merge_lines(stored, lines, chat.lines)
         if len(merged) != len(chat.lines):
             chat.lines[:] = []
             chat._ids.clear()
@@ -203,22 +220,6 @@ class ConsoleApp(ActionsMixin, App[None]):
             if session == self.active:
                 self.query_one(TranscriptView).set_lines(chat.lines)
             self.refresh_list()
-
-    @staticmethod
-    def _merge_lines(*sources: Iterable[Line]) -> list[Line]:
-        """Lines from several sources, once each (by id, else by time, sender and text)."""
-        seen: set[object] = set()
-        out: list[Line] = []
-        for source in sources:
-            for line in source:
-                key: object = line.msg_id or (line.ts.replace(microsecond=0), line.sender, line.text)
-                alt = (line.ts.replace(microsecond=0), line.sender, line.text)
-                if key in seen or alt in seen:
-                    continue
-                seen.update({key, alt})
-                out.append(line)
-        out.sort(key=lambda x: x.ts)
-        return out
 
     async def connection_changed(self, event: ConnectionChanged) -> None:
         self.query_one(StatusBar).set_link(event.link, event.detail, event.retry_in)
@@ -237,21 +238,13 @@ class ConsoleApp(ActionsMixin, App[None]):
         except Exception as exc:
             log.warning("sync after connect: %s", exc)
             return
-        for s in summaries:
-            meta = ChatMeta(
-                s.session,
-                library=s.library,
-                state=s.state,
-                owner=s.owner,
-                waiting_since=s.waiting_since,
-                tags=s.tags,
-                target=s.target,
-                kind="sync",
-            )
-            chat = self.book.ensure(meta)
-            chat.meta = replace(meta, lang=chat.meta.lang, page=chat.meta.page)
-            if not chat.lines and s.first_line:
-                chat.add(Line(s.session, s.waiting_since or datetime.now(UTC), "patron", "", s.first_line))
+        targets = my_targets(self.targets, self.book.me, self.roster.ids_of_desk(self.book.me))
+        for chat in apply_summaries(self.book, summaries, targets):
+            await self.chat_log.save_chat(chat.meta)
+            if chat.section(self.book.me) is Section.MINE:
+                chat.history_loaded = False  # lines may have come while we were away
+                if chat.session == self.active:
+                    self.load_history(chat.session)
         self.refresh_all()
 
     def show_stopped(self, event: ConnectionChanged) -> None:

@@ -47,6 +47,14 @@ class Roster:
         lib = libs.get(lib_id)
         return str(getattr(lib, "phone", "") or "") if lib is not None else ""
 
+    def ids_of_desk(self, jid: str) -> list[str]:
+        """Libraries whose desks include this account, and the pools they belong to."""
+        bare = jid.split("/", 1)[0].lower()
+        libs = getattr(self.roster, "libraries", None) or {}
+        pools = getattr(self.roster, "pools", None) or {}
+        mine = [i for i, lib in libs.items() if bare in (d.lower() for d in lib.desks)]
+        return mine + [p for p, pool in pools.items() if set(mine) & set(pool.members)]
+
     def on_duty_ids(self, at: datetime) -> list[str]:
         """Ids on duty now (first the primary, then the fallback chain), or []."""
         if self.roster is None:

@@ -103,7 +103,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "act.accept": ("Ota tämä", "Accept this chat"),
     "act.canned": ("Valmiit", "Canned"),
     "act.search": ("Haku", "Search"),
-    "act.prev_chat": ("Edellinen", "Previous chat"),
+    "act.prev_chat": ("Edellinen", "Prev chat"),
     "act.next_chat": ("Seuraava", "Next chat"),
     "act.tag": ("Aiheet", "Tag"),
     "act.transfer": ("Siirrä", "Transfer"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from console.backend import ChatMeta, Line
+from console.backend import ChatMeta, ChatStateName, Line
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -166,6 +166,31 @@ class ChatLog:
         ) as cur:
             rows = await cur.fetchall()
         return [Line(session, _dt(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def chats_since(self, since: datetime) -> list[tuple[ChatMeta, datetime, datetime]]:
+        """Chats seen since `since`: (attributes, first seen, last seen)."""
+        async with self.db.execute(
+            "SELECT session, library, lang, page, state, owner, tags, first_seen, last_seen"
+            " FROM chats WHERE last_seen >= ? ORDER BY first_seen",
+            (_iso(since),),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            (
+                ChatMeta(
+                    r[0],
+                    library=r[1],
+                    lang=r[2],
+                    page=r[3],
+                    state=ChatStateName.parse(r[4] or "ended"),
+                    owner=r[5],
+                    tags=tuple(t for t in r[6].split(",") if t),
+                ),
+                _dt(r[7]),
+                _dt(r[8]),
+            )
+            for r in rows
+        ]
 
     async def chat_library(self, session: str) -> str:
         async with self.db.execute("SELECT library FROM chats WHERE session = ?", (session,)) as cur:

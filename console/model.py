@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -82,6 +83,40 @@ class Chat:
             self._ids.add(line.msg_id)
         self.lines.append(line)
         return True
+
+
+SAME_LINE_WINDOW = 120.0  # seconds: the same sender and text this close is the same line
+
+
+def merge_lines(*sources: Iterable[Line]) -> list[Line]:
+    """Lines from several sources (log, bridge transcript, live), each once, in time order.
+
+    Lines with an id match by id. The bridge's transcript has no ids and its times are the
+    store's, not the moment a line reached this seat, so otherwise the same sender and text
+    within SAME_LINE_WINDOW seconds is the same line.
+    """
+    ids: set[str] = set()
+    earlier: dict[tuple[str, str], list[datetime]] = {}  # lines of earlier sources
+    out: list[Line] = []
+    for source in sources:
+        available = {key: list(times) for key, times in earlier.items()}
+        added: list[Line] = []
+        for line in source:
+            if line.msg_id and line.msg_id in ids:
+                continue
+            times = available.get((line.sender, line.text.rstrip("\n")), [])
+            match = next((t for t in times if abs((line.ts - t).total_seconds()) <= SAME_LINE_WINDOW), None)
+            if match is not None:
+                times.remove(match)  # one earlier line stands for one line here, so repeats stay
+                continue
+            added.append(line)
+        for line in added:
+            earlier.setdefault((line.sender, line.text.rstrip("\n")), []).append(line.ts)
+            if line.msg_id:
+                ids.add(line.msg_id)
+        out.extend(added)
+    out.sort(key=lambda x: x.ts)
+    return out
 
 
 def parse_offer_body(session: str, body: str, ts: datetime) -> list[Line]:

@@ -141,7 +141,11 @@ def transcript(session: str, rows: list[Mapping[str, Any]]) -> list[Line]:
     now = datetime.now(UTC)
     return [
         Line(
-            session, parse_time(first(r, "ts")) or now, first(r, "sender"), first(r, "name"), first(r, "text")
+            session,
+            parse_time(first(r, "ts")) or now,
+            first(r, "sender"),
+            first(r, "name"),
+            first(r, "text").rstrip("\n"),
         )
         for r in rows
     ]

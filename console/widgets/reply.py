@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
 NEWLINE_KEYS = {"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"}
 
 
-class ReplyInput(TextArea):
+class ReplyInput(TextArea, inherit_bindings=False):
     """A multi-line input that sends on Enter."""
+
+    # TextArea's own keys, except F6/F7 (select line/all), which switch chats and tag here.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in TextArea.BINDINGS if isinstance(b, Binding) and b.key not in ("f6", "f7")
+    ]
 
     class Submitted(Message):
         """The librarian pressed Enter with this text."""

@@ -150,7 +150,10 @@ async def test_same_seat_twice_stops_with_an_explanation(stack: Stack, tmp_path:
             assert not first.backend.connected
 
 
-async def test_reconnects_and_sends_what_was_typed_offline(stack: Stack, tmp_path: Path) -> None:
+async def test_reconnects_and_sends_what_was_typed_offline(
+    stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("console.xmpp.BACKOFF", (3.0,))  # time to type while disconnected
     app = console_for(stack, tmp_path, "tampere@chat.localhost")
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: app.backend.connected, "connected")
@@ -169,6 +172,8 @@ async def test_reconnects_and_sends_what_was_typed_offline(stack: Stack, tmp_pat
         reply = await patron.recv_type("message")
         assert reply["text"] == "Hetkinen"
         assert "waiting for connection" not in transcript_text(app)
+        text = transcript_text(app)
+        assert text.count("Hei") == 1 and text.count("Hetkinen") == 1
 
 
 async def test_tls_required_refuses_a_server_without_tls(stack: Stack, tmp_path: Path) -> None:

@@ -160,3 +160,45 @@ async def test_usable_at_80x24(make_app, fake):
         await pilot.press("f11")
         await pilot.pause()
         assert app.query_one("#side").display
+
+
+async def test_unsent_lines_become_drafts_when_quitting(make_app, fake, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        fake.set_link(Link.RECONNECTING, "connection lost")
+        await pilot.pause()
+        await pilot.press(*"ei vielä lähetetty", "enter")
+        await pilot.pause()
+    from console.log import ChatLog
+
+    log = await ChatLog(tmp_path / "console.sqlite3").open()
+    try:
+        assert (await log.drafts())["p-aaaa"] == "ei vielä lähetetty"
+    finally:
+        await log.close()
+
+
+async def test_restart_keeps_todays_chats_and_the_bridge_corrects_them(make_app, fake, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Ensimmäinen")
+        fake.offer("p-bbbb", "Toinen")
+        await pilot.press("f2", *"vastaus", "enter")
+        await pilot.pause()
+    from console.app import ConsoleApp
+    from console.fake import FakeDesk
+    from console.log import ChatLog
+
+    fake2 = FakeDesk()  # its bridge lists only p-bbbb as still open
+    fake2.offer("p-bbbb", "Toinen")
+    app2 = ConsoleApp(fake2, ChatLog(tmp_path / "console.sqlite3"))
+    async with app2.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.3)
+        text = list_text(app2)
+        assert "Ended today (1)" in text and "Waiting (1)" in text
+        app2.open_chat("p-aaaa")
+        await pilot.pause()
+        assert "Ensimmäinen" in transcript_text(app2) and "you: vastaus" in transcript_text(app2)

@@ -96,3 +96,61 @@ def test_chat_book_sections() -> None:
 def test_canned_placeholders() -> None:
     c = Canned("k", {"fi": "Otsikko"}, {"fi": "Terveisin {desk} / {library} {unknown}"})
     assert c.render("en", {"desk": "Tampere", "library": "Nokia"}) == "Terveisin Tampere / Nokia {unknown}"
+
+
+def test_merge_lines_across_sources_keeps_repeats() -> None:
+    from datetime import timedelta
+
+    from console.backend import Line
+    from console.model import merge_lines
+
+    t = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    live = [
+        Line("p", t + timedelta(seconds=2), "patron", "P", "ok", "m1"),
+        Line("p", t + timedelta(seconds=9), "librarian", "you", "Hei", "x1"),
+    ]
+    bridge = [
+        Line("p", t, "patron", "P", "ok\n"),
+        Line("p", t + timedelta(seconds=5), "patron", "P", "ok"),
+        Line("p", t + timedelta(seconds=8), "librarian", "Tampere", "Hei"),
+    ]
+    merged = merge_lines(bridge, live, [Line("p", t, "patron", "P", "ok")])
+    assert [(m.sender, m.text.strip()) for m in merged] == [
+        ("patron", "ok"),
+        ("patron", "ok"),
+        ("librarian", "Hei"),
+    ]
+
+
+def test_sync_takes_only_this_desks_chats_and_ends_vanished_ones() -> None:
+    from console.backend import ChatMeta, ChatSummary, Target
+    from console.sync import apply_summaries, my_targets
+
+    book = ChatBook(ME)
+    book.apply(ChatOffered(ChatMeta("p-gone", library="tampere")))
+    book.apply(ChatOffered(ChatMeta("p-moved", library="tampere")))
+    targets = my_targets(
+        [
+            Target("tampere", "library", "Tampere", 1, (ME,)),
+            Target("nokia", "library", "Nokia", 1, ("nokia@chat.example/d",)),
+        ],
+        ME,
+    )
+    assert targets == {"tampere"}
+    apply_summaries(
+        book,
+        [
+            ChatSummary("p-new", ChatStateName.QUEUED, "tampere", "tampere"),
+            ChatSummary("p-other", ChatStateName.QUEUED, "nokia", "nokia"),
+            ChatSummary("p-moved", ChatStateName.QUEUED, "tampere", "nokia"),
+            ChatSummary(
+                "p-seat2", ChatStateName.ACTIVE, "akaa", "pool-1", owner="tampere@chat.example/desk-2"
+            ),
+        ],
+        targets,
+    )
+    assert set(book.chats) == {"p-gone", "p-moved", "p-new", "p-seat2"}
+    assert book.chats["p-gone"].section(ME) is Section.ENDED
+    assert book.chats["p-moved"].transferred_to == "nokia"
+    assert book.chats["p-new"].section(ME) is Section.WAITING
+    assert book.chats["p-seat2"].section(ME) is Section.TAKEN
