@@ -12,8 +12,10 @@ from slixmpp import JID
 from slixmpp.stanza import Message
 
 from bridge.chat import ChatState, LiveChat
+from bridge.closing import check_can_end
 from bridge.desktext import HELP, transcript_lines
 from bridge.errors import CommandError
+from bridge.forward import forward_transcript
 from bridge.service import ChatService
 from bridge.store import utc_now
 from rota.decide import on_duty
@@ -201,6 +203,7 @@ class DeskActions:
         chat = self.chat(session_id)
         if chat.owner and chat.owner != seat:
             raise CommandError(f"{chat.owner} has this chat; only that seat can end it.")
+        check_can_end(self.service.svc.config, self.service.svc.tagset, chat, self._lang(seat))
         async with self.service._locks[chat.id]:
             await self.service._end(chat, seat, by="desk")
         return "The chat has ended."
@@ -317,6 +320,11 @@ class DeskActions:
         if cmd == "transcript":
             history = await self.service.svc.store.history(sid)
             return "\n".join(transcript_lines(history, limit=10_000)) or "(no messages yet)"
+        if cmd == "forward":
+            to, _, note = rest.strip().partition(" ")
+            if not to:
+                raise CommandError("Name a library id or an e-mail address: /forward TO [NOTE]")
+            return await forward_transcript(self.service, seat, sid, to, note.strip())
         raise CommandError(f"Unknown command /{cmd}. Send /help for the list; // sends a literal /.")
 
 

@@ -56,5 +56,6 @@ HELP = """Commands (send them in the chat with the patron; they never reach the 
 /note TEXT         internal note, never shown to the patron
 /canned [KEY]      send a canned answer (without KEY: list them)
 /transcript        the whole chat so far
+/forward TO [NOTE] mail the transcript to a library id or an address
 /help              this list
 Start a line with // to send a literal /."""

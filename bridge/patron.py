@@ -13,6 +13,8 @@ from aiohttp import WSMsgType, web
 
 from bridge.chat import ChatState, LiveChat
 from bridge.errors import StoreError
+from bridge.followup import Followups
+from bridge.ratings import Rating, RatingError, save_rating
 from bridge.service import ChatService
 
 log = logging.getLogger(__name__)
@@ -121,11 +123,11 @@ class PatronSocket:
             return
         handler = {
             "message": self.message, "typing": self.typing, "handoff": self.handoff,
-            "end": self.end, "leave_message": self.leave_message,
+            "end": self.end, "leave_message": self.leave_message, "rating": self.rating,
         }.get(kind)
         if handler is None:
             raise FrameError("bad_request", f"unknown frame type {kind!r}; known: hello, message, "
-                             "typing, handoff, end, leave_message")
+                             "typing, handoff, end, leave_message, rating")
         if self.chat is None:
             raise FrameError("bad_request", "send `hello` first")
         await handler(frame)
@@ -213,3 +215,16 @@ class PatronSocket:
         if contact is not None and len(contact) > MAX_CONTACT:
             raise FrameError("too_long", f"contact details may have at most {MAX_CONTACT} characters")
         await self.service.leave_message(self.chat, text, contact or None)
+        await Followups(self.service).announce(self.chat)
+
+    async def rating(self, frame: dict[str, Any]) -> None:
+        """The patron rates the chat once it has ended (bridge/ratings.py)."""
+        assert self.chat is not None
+        if self.chat.state is not ChatState.ENDED:
+            raise FrameError("not_ended", "a chat can be rated once it has ended")
+        try:
+            rating = Rating.from_frame(frame)
+            await save_rating(self.service.svc.store, self.chat.id, rating)
+        except RatingError as e:
+            raise FrameError(e.code, e.message) from e
+        await self.send({"type": "rated", "score": rating.score})

@@ -61,3 +61,25 @@ CREATE TABLE IF NOT EXISTS left_messages (
     ts          TEXT NOT NULL,
     status      TEXT NOT NULL DEFAULT 'open'   -- open | claimed | answered | closed
 );
+
+-- Follow-ups (docs/followups.md): what desks did with a left message. Its status is
+-- left_messages.status; one row here once a seat has claimed, answered or closed it.
+CREATE TABLE IF NOT EXISTS followups (
+    left_seq     INTEGER PRIMARY KEY REFERENCES left_messages(seq),
+    claimed_by   TEXT,                     -- full JID of the seat that claimed it
+    claimed_at   TEXT,
+    answer       TEXT,                     -- the librarian's answer as written
+    answered_by  TEXT,                     -- full JID of the seat that answered
+    answered_at  TEXT,
+    mailed_to    TEXT,                     -- the patron's address the answer went to; NULL: not mailed
+    closed_by    TEXT,
+    closed_at    TEXT
+);
+
+-- The patron's rating of a chat after it ended: at most one per session.
+CREATE TABLE IF NOT EXISTS ratings (
+    session_id  TEXT PRIMARY KEY REFERENCES sessions(id),
+    score       INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment     TEXT,                      -- optional, at most 1000 characters
+    ts          TEXT NOT NULL
+);

@@ -1,0 +1,267 @@
+"""Follow-ups: messages patrons left, listed for their library, claimed, answered and closed.
+
+A follow-up is a row of `left_messages` (its `status`) plus, once a desk touched it, a row of
+`followups` (who claimed, answered, closed). Its home is the session's library (the page's
+library); a desk sees its own library's and its pool mates' follow-ups, and any desk may
+take one from the whole service's list. docs/followups.md tells the story.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slixmpp import JID
+
+from bridge.errors import CommandError
+from bridge.mail import MailError, MailSender, SmtpMailer, compose, find_address
+from bridge.mailtext import answer_body, answer_subject
+from bridge.store import Store, parse_ts, utc_now
+from rota.decide import route
+
+if TYPE_CHECKING:
+    from bridge.chat import LiveChat
+    from bridge.service import ChatService
+
+log = logging.getLogger(__name__)
+
+
+class Status(enum.StrEnum):
+    """Where a follow-up is (left_messages.status)."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+PENDING = (Status.OPEN, Status.CLAIMED, Status.ANSWERED)
+
+
+@dataclass(frozen=True)
+class Followup:
+    """A left message with what desks have done with it."""
+
+    id: int
+    session_id: str
+    library: str
+    lang: str
+    ts: str
+    text: str
+    contact: str | None
+    status: Status
+    claimed_by: str | None
+    answered_by: str | None
+    answered_at: str | None
+    mailed_to: str | None
+
+    @property
+    def email(self) -> str | None:
+        """The patron's e-mail address, if the contact details hold one."""
+        return find_address(self.contact)
+
+
+_COLS = ("l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
+         " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to")
+_FROM = ("FROM left_messages l JOIN sessions s ON s.id = l.session_id"
+         " LEFT JOIN followups f ON f.left_seq = l.seq")
+
+
+def _row(r: Any) -> Followup:
+    values = list(r)
+    values[7] = Status(values[7])
+    return Followup(*values)
+
+
+class FollowupStore:
+    """The follow-up tables, over the bridge's store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def get(self, followup_id: int) -> Followup | None:
+        rows = await self.store._read(f"SELECT {_COLS} {_FROM} WHERE l.seq = ?", (followup_id,))
+        return _row(rows[0]) if rows else None
+
+    async def latest(self, session_id: str) -> Followup | None:
+        rows = await self.store._read(
+            f"SELECT {_COLS} {_FROM} WHERE l.session_id = ? ORDER BY l.seq DESC LIMIT 1", (session_id,))
+        return _row(rows[0]) if rows else None
+
+    async def listing(self, libraries: set[str] | None, statuses: tuple[Status, ...]) -> list[Followup]:
+        """Follow-ups of `libraries` (None: all) in `statuses`, oldest first."""
+        marks = ", ".join("?" for _ in statuses)
+        rows = await self.store._read(
+            f"SELECT {_COLS} {_FROM} WHERE l.status IN ({marks}) ORDER BY l.seq",
+            tuple(s.value for s in statuses))
+        found = [_row(r) for r in rows]
+        return [f for f in found if libraries is None or f.library in libraries]
+
+    async def _set(self, f: Followup, status: Status, event: str, seat: str,
+                   columns: dict[str, str | None]) -> None:
+        cols = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+        await self.store._write([
+            ("UPDATE left_messages SET status = ? WHERE seq = ?", (status.value, f.id)),
+            (f"INSERT INTO followups (left_seq, {cols}) VALUES (?, {marks})"
+             f" ON CONFLICT (left_seq) DO UPDATE SET {updates}", (f.id, *columns.values())),
+            Store._event_sql(f.session_id, event, seat, JID(seat).bare,
+                             {"followup": f.id, **({"to": columns["mailed_to"]}
+                                                   if columns.get("mailed_to") else {})}),
+        ])
+
+    async def claim(self, f: Followup, seat: str) -> None:
+        await self._set(f, Status.CLAIMED, "followup_claimed", seat,
+                        {"claimed_by": seat, "claimed_at": utc_now()})
+
+    async def answer(self, f: Followup, seat: str, text: str, mailed_to: str | None) -> None:
+        columns = {"answer": text, "answered_by": seat, "answered_at": utc_now(), "mailed_to": mailed_to}
+        if f.claimed_by is None:
+            columns.update(claimed_by=seat, claimed_at=columns["answered_at"])
+        await self._set(f, Status.ANSWERED, "followup_answered", seat, columns)
+
+    async def close(self, f: Followup, seat: str) -> None:
+        await self._set(f, Status.CLOSED, "followup_closed", seat,
+                        {"closed_by": seat, "closed_at": utc_now()})
+
+
+class Followups:
+    """What desks do with follow-ups, and the notice when a patron leaves a message."""
+
+    def __init__(self, service: ChatService, mailer: MailSender | None = None) -> None:
+        self.service = service
+        self.db = FollowupStore(service.svc.store)
+        mail = service.svc.config.mail
+        self.mailer = mailer or (SmtpMailer(mail) if mail else None)
+
+    # the notice
+
+    async def announce(self, chat: LiveChat) -> None:
+        """Tell the home library's online seats (or else the desks on duty) about a left message."""
+        f = await self.db.latest(chat.id)
+        if f is None:
+            return
+        svc = self.service
+        seats = [s for d in svc.roster.desks_of(self.home_target(f.library))
+                 for s in self._online(d)]
+        if not seats:
+            decision = route(svc.roster, svc.svc.clock.now(), svc.seats.available_desks())
+            seats = [s for d in decision.desks for s in svc.seats.offerable_seats(d)]
+        if not seats:
+            log.info("follow-up %s left for %s; nobody online to tell", f.id, f.library)
+            return
+        contact = f"Contact: {f.contact}" if f.contact else "No contact details."
+        body = (f"Follow-up #{f.id} from {chat.nickname} ({svc.library_name(f.library)}), "
+                f"language {f.lang}:\n{f.text}\n{contact}\n"
+                f"Claim it with the followup-claim command (id {f.id}); `followups` lists them all.")
+        svc.notify(chat, seats, "followup", body, {"followup": str(f.id)})
+
+    def _online(self, desk: str) -> list[str]:
+        return [f"{desk}/{r}" for r in sorted(self.service.seats.seats.get(desk, {}))]
+
+    def home_target(self, library: str) -> str:
+        """The library's pool if it has one (pool mates share the work), else the library."""
+        return self.service.roster.pool_of(library) or library
+
+    # the list
+
+    def libraries_of(self, seat: str, scope: str) -> set[str] | None:
+        """Libraries whose follow-ups `seat` sees: its own and its pool mates', or all (None)."""
+        roster = self.service.roster
+        library = roster.library_of_desk(JID(seat).bare)
+        if scope == "service" or library is None:
+            return None
+        return set(roster.members_of(self.home_target(library)))
+
+    async def listing(self, seat: str, scope: str = "", status: str = "") -> list[Followup]:
+        if scope not in ("", "desk", "service"):
+            raise CommandError(f"scope: choose desk or service, not {scope!r}")
+        if status and status != "all" and status not in {s.value for s in Status}:
+            raise CommandError(f"status: choose one of open, claimed, answered, closed, all; not {status!r}")
+        statuses = (tuple(Status) if status == "all" else (Status(status),) if status else PENDING)
+        return await self.db.listing(self.libraries_of(seat, scope or "desk"), statuses)
+
+    # the steps
+
+    async def _get(self, followup_id: str) -> Followup:
+        number = followup_id.strip().lstrip("#")
+        f = await self.db.get(int(number)) if number.isdigit() else None
+        if f is None:
+            raise CommandError(f"No follow-up {followup_id!r}; the `followups` command lists them.")
+        return f
+
+    def _lock(self, followup_id: str) -> Any:
+        return self.service._locks[f"followup-{followup_id.strip().lstrip('#')}"]
+
+    def _may_act(self, f: Followup, seat: str) -> None:
+        """A follow-up claimed by another desk account is that desk's (coordinators excepted)."""
+        if f.status is Status.CLOSED:
+            raise CommandError(f"Follow-up #{f.id} is closed.")
+        if f.claimed_by and JID(f.claimed_by).bare != JID(seat).bare \
+                and JID(seat).bare not in self.service.roster.coordinators:
+            raise CommandError(f"{f.claimed_by} has claimed follow-up #{f.id}.")
+
+    async def claim(self, seat: str, followup_id: str) -> str:
+        async with self._lock(followup_id):
+            f = await self._get(followup_id)
+            self._may_act(f, seat)
+            if f.status is Status.ANSWERED:
+                raise CommandError(f"Follow-up #{f.id} was already answered by {f.answered_by}.")
+            if f.claimed_by and JID(f.claimed_by).bare == JID(seat).bare:
+                return f"Follow-up #{f.id} is already yours."
+            await self.db.claim(f, seat)
+        return f"Follow-up #{f.id} is yours now; answer it with followup-answer."
+
+    async def answer(self, seat: str, followup_id: str, text: str) -> str:
+        if not text.strip():
+            raise CommandError("Write the answer in the `text` field.")
+        async with self._lock(followup_id):
+            f = await self._get(followup_id)
+            self._may_act(f, seat)
+            if f.status is Status.ANSWERED:
+                raise CommandError(f"Follow-up #{f.id} was already answered by {f.answered_by} "
+                                   f"at {f.answered_at}; close it with followup-close.")
+            address = f.email
+            if address is not None:
+                await self._mail_answer(f, address, text)
+            await self.db.answer(f, seat, text, address)
+        if address is not None:
+            return f"Answer to follow-up #{f.id} sent by e-mail to {address}."
+        how = f"Contact: {f.contact}." if f.contact else "The patron left no contact details."
+        return f"No e-mail address to send it to; the answer is recorded. {how}"
+
+    async def _mail_answer(self, f: Followup, address: str, text: str) -> None:
+        svc = self.service
+        mail = svc.svc.config.mail
+        if self.mailer is None or mail is None:
+            raise CommandError("The bridge has no mail server configured (`mail:` in its config); "
+                               f"contact the patron at {address} some other way and close the follow-up.")
+        library = svc.library_name(f.library)
+        left_at = parse_ts(f.ts).astimezone(svc.roster.timezone)
+        message = compose(mail.sender, address, answer_subject(f.lang, library),
+                          answer_body(f.lang, library, text, f.text, left_at),
+                          reply_to=library_address(svc, f.library))
+        try:
+            await self.mailer.send(message)
+        except MailError as e:
+            raise CommandError(f"Not sent: {e}. Nothing was recorded; try again later.") from e
+
+    async def close(self, seat: str, followup_id: str) -> str:
+        async with self._lock(followup_id):
+            f = await self._get(followup_id)
+            self._may_act(f, seat)
+            await self.db.close(f, seat)
+        return f"Follow-up #{f.id} is closed."
+
+
+def library_address(service: ChatService, library_id: str) -> str | None:
+    """A library's e-mail address: the roster's `email` if it has one, else `mail.library_addresses`."""
+    lib = service.roster.libraries.get(library_id)
+    from_roster = getattr(lib, "email", None)
+    if isinstance(from_roster, str) and from_roster:
+        return from_roster
+    mail = service.svc.config.mail
+    return mail.library_addresses.get(library_id) if mail else None
