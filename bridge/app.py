@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -14,6 +15,7 @@ from bridge.clock import Clock
 from bridge.component import Component
 from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
+from bridge.privacy import RetentionResult, apply_retention
 from bridge.service import ChatService, Services
 from bridge.store import Store
 from bridge.web import create_app
@@ -54,6 +56,7 @@ class Bridge:
         self.service.files.prime(loaded_files)
         await self.service.load()
         self.service.start_housekeeping()
+        self.service.spawn(self._retention_loop(), timer=True)
         actions = DeskActions(self.service)
         self.component = Component(cfg.xmpp, actions)
         self.service.desks = self.component
@@ -69,6 +72,23 @@ class Bridge:
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else cfg.web.port
         log.info("bridge listening on http://%s:%s", cfg.web.host, self.port)
+
+    async def apply_privacy(self) -> RetentionResult:
+        """One run of redaction and retention over the store."""
+        privacy = self.config.privacy
+        return await apply_retention(
+            self.config.database, now=datetime.now(UTC), retention_days=privacy.retention_days,
+            redact_after_end=privacy.redact_after_end, card_patterns=privacy.card_patterns)
+
+    async def _retention_loop(self, every: float = 3600.0) -> None:
+        """Redact ended chats and apply `privacy.retention_days`: at start, then hourly."""
+        while True:
+            try:
+                result = await self.apply_privacy()
+                log.info("privacy: %s", result.summary())
+            except Exception:
+                log.exception("privacy: retention run failed; will try again")
+            await asyncio.sleep(every)
 
     async def stop(self) -> None:
         """Close patron sockets, then the component, then the store."""

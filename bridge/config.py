@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from bridge.errors import ConfigError
+from bridge.privacy.config import PrivacyConfig, parse_privacy
 from bridge.mail import MailConfig, parse_mail_config
 
 
@@ -68,6 +69,7 @@ class BridgeConfig:
     release_grace_seconds: float = 60.0  # an owner seat offline this long gives its chats back
     max_chats_per_seat: int = 0  # open chats a seat may hold before routing skips it; 0: no limit
     max_chats_per_desk: int = 0  # the same for a whole desk account
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)  # redaction and retention
     mail: MailConfig | None = None  # SMTP for follow-up answers and forwarded transcripts
     require_tag_to_end: bool = False  # desks must tag a chat before /end (bridge/closing.py)
     source: Path | None = None
@@ -172,6 +174,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         canned=_path(base, top["canned"], "canned") if top.get("canned") else None,
         limits=_limits(_mapping(top.get("limits"), "limits")),
         demo_clock=clock,
+        privacy=parse_privacy(top.get("privacy")),
         interrupted_grace_seconds=_seconds(top, "interrupted_grace_seconds", 120.0),
         release_grace_seconds=_seconds(top, "release_grace_seconds", 60.0),
         receipt_resend_seconds=_seconds(top, "receipt_resend_seconds", 5.0),
