@@ -44,6 +44,18 @@ UNLIMITED = {  # the bench comes from one address (127.0.0.1) and writes faster 
 }
 
 
+class BenchProsody(PrivateProsody):
+    """The private Prosody of demo/prosody.py, optionally with Nagle's algorithm off."""
+
+    nagle: bool = True
+
+    def write_config(self) -> None:
+        super().write_config()
+        if not self.nagle:  # a global option: it must come before the first VirtualHost line
+            text = self.config_path.read_text()
+            self.config_path.write_text("network_settings = { nagle = false }\n" + text)
+
+
 def raise_file_limit() -> tuple[int, int]:
     """Raise this process's (and so its children's) open-file limit to the hard limit."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -101,6 +113,12 @@ def cpu_seconds(pid: int) -> float:
     except psutil.Error:
         return 0.0
     return float(t.user + t.system)
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds used by every process of the machine so far (user, system, irq)."""
+    t = psutil.cpu_times()
+    return float(t.user + t.nice + t.system + t.irq + t.softirq)
 
 
 def rss_mb(pid: int) -> float:
@@ -172,8 +190,8 @@ class Step:
                 and (self.rtt.get("p99") or 0) <= max_p99_ms)
 
     def busiest(self) -> tuple[str, float]:
-        """The process that used the most CPU (percent of one core) during the step."""
-        name = max(self.cpu, key=lambda k: self.cpu[k])
+        """The process of the run that used the most CPU (percent of one core) during the step."""
+        name = max((k for k in self.cpu if k != "other processes"), key=lambda k: self.cpu[k])
         return name, 100 * self.cpu[name] / self.wall_seconds
 
 
@@ -183,7 +201,8 @@ class Bench:
     def __init__(self, args: argparse.Namespace, directory: Path) -> None:
         self.args = args
         self.dir = directory
-        self.prosody = PrivateProsody(directory / "prosody", log_level="warn")
+        self.prosody = BenchProsody(directory / "prosody", log_level="warn")
+        self.prosody.nagle = args.prosody_nagle
         self.bridge: asyncio.subprocess.Process | None = None
         self.desks = Worker("desks")
         self.patrons: list[Worker] = []
@@ -222,10 +241,11 @@ class Bench:
         }
         path = self.dir / "bridge.yaml"
         path.write_text(yaml.safe_dump(config))
-        log = open(self.dir / "bridge.log", "ab")  # noqa: SIM115 - the child keeps it
+        log = open(self.dir / "bridge.log", "ab")
         self.bridge = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bridge", "--config", str(path), "--log-level", "WARNING",
-            cwd=ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=self.args.bridge_root, stdout=log, stderr=log,
+            env={**os.environ, "PYTHONPATH": str(self.args.bridge_root)},
         )
         import aiohttp
 
@@ -319,6 +339,14 @@ class Bench:
     async def measure(self, path: str, rate: float, duration: float) -> Step:
         pids = self.pids(path)
         await self.desks.call({"cmd": "reset"})
+        profiler = None
+        if self.args.profile and path == "bridge":
+            out = self.args.profile.with_suffix(f".{rate:.0f}.txt")
+            profiler = await asyncio.create_subprocess_exec(
+                str(Path(sys.executable).with_name("py-spy")), "record", "-p", str(pids["bridge"]),
+                "-d", str(int(duration)), "-r", "250", "--format", "raw", "-o", str(out),
+                "--nonblocking", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        machine0 = machine_cpu_seconds()
         cpu0 = {k: cpu_seconds(p) for k, p in pids.items()}
         t0 = time.monotonic()
         procs = len(self.patrons)
@@ -328,6 +356,9 @@ class Bench:
             for i, w in enumerate(self.patrons)))
         wall = time.monotonic() - t0
         cpu = {k: cpu_seconds(p) - cpu0[k] for k, p in pids.items()}
+        cpu["other processes"] = max(0.0, machine_cpu_seconds() - machine0 - sum(cpu.values()))
+        if profiler is not None:
+            await profiler.wait()
         desk = await self.desks.call({"cmd": "collect"})
         step = Step(path=path, rate=rate, duration=duration, wall_seconds=wall, cpu=cpu)
         for r in results:
@@ -364,7 +395,8 @@ class Bench:
             await asyncio.sleep(2)
         last = steps[-1]
         saturated, pct = last.busiest()
-        return {"max_rate": best.rate if best else 0, "best": best, "failed_at": None if last is best else last,
+        return {"max_rate": best.rate if best else 0, "best": best,
+                "failed_at": None if last is best else last,
                 "saturated": saturated, "saturated_pct": pct, "steps": steps}
 
 
@@ -397,8 +429,9 @@ def table(steps: list[Step], extra: dict[str, Any]) -> str:
     rows.append(("lines sent / answers received", [f"{s.sent} / {s.replies}" for s in steps]))
     rows.append(("lost patron→desk / desk→patron", [f"{s.lost_p2d} / {s.lost_d2p}" for s in steps]))
     rows.append(("errors", [", ".join(f"{k} {v}" for k, v in s.errors.items()) or "0" for s in steps]))
-    names = sorted({k for s in steps for k in s.cpu}, key=lambda k: ("bridge", "prosody", "desks").index(k)
-                   if k in ("bridge", "prosody", "desks") else 3)
+    order = ("bridge", "prosody", "desks")
+    names = sorted({k for s in steps for k in s.cpu},
+                   key=lambda k: (order.index(k) if k in order else 4 if k == "other processes" else 3, k))
     for name in names:
         rows.append((f"CPU s {name}", [f"{s.cpu[name]:.1f} ({100 * s.cpu[name] / s.wall_seconds:.0f}%)"
                                        if name in s.cpu else "-" for s in steps]))
@@ -476,6 +509,8 @@ async def run(args: argparse.Namespace) -> int:
         await bench.desks.stop()
         await bench.prosody.stop()
     say("")
+    say(f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "(the machine is shared: see 'CPU s other processes')")
     say(f"N = {args.patrons} patrons, M = {args.desks} desk seats, "
         + (f"ramp from {args.ramp_start}/s ×{args.ramp_factor}, {args.ramp_step_seconds:.0f} s a step"
            if args.ramp else f"{args.rate:g} patron lines/s for {args.duration:g} s")
@@ -540,6 +575,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--patron-procs", type=int, default=1, help="patron load-generator processes (1)")
     p.add_argument("--concurrency", type=int, default=50, help="patrons connecting at once (50)")
     p.add_argument("--setup-rate", type=float, default=250, help="new chats per second at set-up (250)")
+    p.add_argument("--prosody-nagle", action="store_true", help="leave Nagle's algorithm on in "
+                   "Prosody (its default); by default the bench sets network_settings = { nagle = false }")
+    p.add_argument("--bridge-root", type=Path, default=ROOT, help="run the bridge from this source "
+                   "tree (e.g. an export of an older commit, for before/after figures)")
+    p.add_argument("--profile", type=Path, help="record the bridge with py-spy during each measured "
+                   "bridge step: collapsed stacks in PROFILE.<rate>.txt (see bench/profile_top.py)")
     p.add_argument("--out", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run's folder (logs, database)")
     args = p.parse_args(argv)

@@ -135,7 +135,7 @@ class WsPatrons:
             await p.ws.send_str(f'{{"type":"message","id":"s{self.ids[n]}","text":"S"}}')
             await asyncio.sleep(max(0.0, t0 + (n + 1) / rate - time.monotonic()))
         deadline = time.monotonic() + timeout
-        while len(self.load.setup_done) < len(self.patrons) and time.monotonic() < deadline:
+        while len(self.load.setup_done) < len(self.patrons) and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.1)
         done = len(self.load.setup_done)
         errors = dict(self.load.errors)
@@ -241,7 +241,7 @@ async def run_load(patrons: WsPatrons | XmppPatrons, rate: float, duration: floa
         await asyncio.sleep(max(0.0, (due / rate) - (time.monotonic() - t0)))
     send_seconds = time.monotonic() - t0
     deadline = time.monotonic() + drain
-    while len(load.replies) < len(load.sent) and time.monotonic() < deadline:
+    while len(load.replies) < len(load.sent) and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     out = load.result()
     out.update(send_seconds=send_seconds, drain_seconds=time.monotonic() - t0 - send_seconds,

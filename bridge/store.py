@@ -2,15 +2,20 @@
 
 Every write is committed before the caller goes on, so an `ack` after a store call is true.
 WAL with synchronous=NORMAL survives a killed process (not a power cut of the last commit).
+
+Writes are group-committed: the writes that arrive while a transaction is being committed
+go into the next one, each in a savepoint of its own (one failing write fails alone), and
+every caller is answered only after its transaction's COMMIT.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +38,7 @@ def utc_now() -> str:
 
 def format_ts(instant: datetime) -> str:
     """An aware datetime as the store's text form."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def parse_ts(text: str) -> datetime:
@@ -91,11 +96,50 @@ def _session(row: Iterable[Any]) -> ChatSession:
     return ChatSession(*values)
 
 
+Statements = list[tuple[str, tuple[Any, ...]]]
+Work = Callable[[sqlite3.Connection], Any]  # one write, run in the database thread
+
+
+def _run_all(statements: Statements) -> Work:
+    """A write of plain statements; its result is each statement's changed-row count."""
+    return lambda conn: [conn.execute(sql, args).rowcount for sql, args in statements]
+
+
+def _commit_group(conn: sqlite3.Connection, writes: list[Work]) -> list[Any]:
+    """In the database thread: the group's writes in one transaction, each in a savepoint.
+
+    A write that fails is rolled back alone and its error is its result; the others commit.
+    """
+    results: list[Any] = []
+    alone = len(writes) == 1
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for work in writes:
+            if alone:
+                results.append(work(conn))  # an error rolls the whole (one-write) group back
+                break
+            conn.execute("SAVEPOINT w")
+            try:
+                results.append(work(conn))
+            except sqlite3.Error as e:
+                conn.execute("ROLLBACK TO w")
+                results.append(e)
+            conn.execute("RELEASE w")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return results
+
+
 class Store:
-    """Async access to the bridge's database; one connection, writes committed at once."""
+    """Async access to the bridge's database; one connection, writes group-committed."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> Store:
@@ -110,30 +154,60 @@ class Store:
         return cls(db)
 
     async def close(self) -> None:
+        if self._committer is not None:
+            await asyncio.gather(self._committer, return_exceptions=True)
         await self._db.close()
 
-    async def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> list[int]:
+    async def _write(self, statements: Statements) -> list[int]:
         """Run statements in one transaction; return each statement's changed-row count."""
-        counts: list[int] = []
-        try:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for sql, args in statements:
-                    cur = await self._db.execute(sql, args)
-                    counts.append(cur.rowcount)
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as e:
-            log.error("database write failed: %s", e)
-            raise StoreError(str(e)) from e
+        counts: list[int] = await self._transact(_run_all(statements))
         return counts
+
+    async def _transact(self, work: Work) -> Any:
+        """Run `work` atomically in the database thread; return its result once committed.
+
+        Writes queued while a group is committing form the next group: one COMMIT for all.
+        """
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append((work, future))
+        if self._committer is None:
+            self._committer = asyncio.create_task(self._commit_queued())
+        return await future
+
+    async def _commit_queued(self) -> None:
+        """Commit what is queued, group by group, until nothing is left."""
+        try:
+            while self._queue:
+                group, self._queue = self._queue, []
+                try:
+                    results = await self._db._execute(
+                        _commit_group, self._db._conn, [work for work, _ in group])
+                except BaseException as e:
+                    log.error("database write failed: %s", e)
+                    for _, future in group:
+                        if not future.done():
+                            future.set_exception(StoreError(str(e)))
+                    if not isinstance(e, Exception):
+                        raise
+                    continue
+                for (_, future), result in zip(group, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, sqlite3.Error):
+                        log.error("database write failed: %s", result)
+                        future.set_exception(StoreError(str(result)))
+                    else:
+                        future.set_result(result)
+        finally:
+            self._committer = None
+            left, self._queue = self._queue, []  # only when cancelled: fail, never hang
+            for _, future in left:
+                if not future.done():
+                    future.set_exception(StoreError("the store is closing"))
 
     async def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
         try:
-            async with self._db.execute(sql, args) as cur:
-                return list(await cur.fetchall())
+            return list(await self._db.execute_fetchall(sql, args))
         except sqlite3.Error as e:
             raise StoreError(str(e)) from e
 
@@ -155,9 +229,9 @@ class Store:
                 (session_id, now, json.dumps({"library": library, "lang": lang})),
             ),
         ])
-        found = await self.session(session_id)
-        assert found is not None
-        return found
+        return ChatSession(id=session_id, library=library, lang=lang, page=page, state=state,
+                           target=None, owner=None, created_at=now, queued_at=None,
+                           answered_at=None, ended_at=None, last_seen_at=now)
 
     async def session(self, session_id: str) -> ChatSession | None:
         rows = await self._read(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,))
@@ -207,21 +281,25 @@ class Store:
     ) -> tuple[ChatMessage, bool]:
         """Store a line; a repeated (session, msg_id) returns the stored one and False."""
         now = utc_now()
-        statements: list[tuple[str, tuple[Any, ...]]] = [(
-            "INSERT OR IGNORE INTO messages (session_id, msg_id, sender, name, seat, text, ts)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, msg_id, sender, name, seat, text, now),
-        )]
-        if touch:
-            statements.append(
-                ("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, session_id))
-            )
-        counts = await self._write(statements)
-        rows = await self._read(
-            f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND msg_id = ?",
-            (session_id, msg_id),
-        )
-        return ChatMessage(*rows[0]), counts[0] == 1
+
+        def work(conn: sqlite3.Connection) -> tuple[ChatMessage, bool]:
+            inserted = conn.execute(
+                "INSERT OR IGNORE INTO messages (session_id, msg_id, sender, name, seat, text, ts)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+                (session_id, msg_id, sender, name, seat, text, now),
+            ).fetchall()
+            if touch:
+                conn.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, session_id))
+            if inserted:
+                return ChatMessage(inserted[0][0], session_id, msg_id, sender, name, seat, text, now), True
+            row = conn.execute(
+                f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND msg_id = ?",
+                (session_id, msg_id),
+            ).fetchone()
+            return ChatMessage(*row), False
+
+        found: tuple[ChatMessage, bool] = await self._transact(work)
+        return found
 
     async def history(self, session_id: str) -> list[ChatMessage]:
         rows = await self._read(
