@@ -6,8 +6,12 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.errors import ConsoleError
+
+if TYPE_CHECKING:
+    from console.app import ConsoleApp
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     return app.return_code or 0
 
 
-def build_app(config_path: Path):  # type: ignore[no-untyped-def]
+def build_app(config_path: Path) -> ConsoleApp:
     """The real app for a config file: XMPP back end, local log, roster, canned answers."""
     from console.app import ConsoleApp
     from console.canned import load_canned

@@ -7,27 +7,53 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from console.backend import CommandResult, Line
+from textual.app import App
+
+from console.backend import CommandResult, DeskBackend, Line, Tag, Target
+from console.canned import Canned
 from console.errors import NotConnected
-from console.model import Section
+from console.i18n import Texts
+from console.log import ChatLog
+from console.model import ChatBook, Section
 from console.widgets.chat_list import ChatList
 from console.widgets.reply import ReplyInput
 from console.widgets.transcript import TranscriptView
 
-if TYPE_CHECKING:
-    from console.app import ConsoleApp
-
 log = logging.getLogger(__name__)
 
 
-class ActionsMixin:
-    """The ConsoleApp's actions; kept apart so app.py stays about layout and state."""
+class DeskActions(App[None]):
+    """The console's actions; ConsoleApp (app.py) adds the layout and the live state."""
+
+    backend: DeskBackend
+    chat_log: ChatLog
+    texts: Texts
+    book: ChatBook
+    active: str | None
+    drafts: dict[str, str]
+    outbox: list[tuple[str, str, int]]
+    tag_list: list[Tag]
+    targets: list[Target]
+    canned: list[Canned]
+    _typing_sent: dict[str, tuple[str, float]]
+
+    def open_chat(self, session: str) -> None:
+        raise NotImplementedError
+
+    def library_name(self, lib_id: str) -> str:
+        raise NotImplementedError
+
+    def refresh_all(self) -> None:
+        raise NotImplementedError
+
+    async def save_draft(self) -> None:
+        raise NotImplementedError
 
     # -- helpers ---------------------------------------------------------------------------
     def _run(
-        self: ConsoleApp,
+        self,
         coro: Awaitable[CommandResult],
         what: str,
         on_ok: Callable[[CommandResult], None] | None = None,
@@ -53,7 +79,7 @@ class ActionsMixin:
 
         self.run_worker(runner(), group="commands", exit_on_error=False)
 
-    def _current(self: ConsoleApp, need_open: bool = True) -> str | None:
+    def _current(self, need_open: bool = True) -> str | None:
         chat = self.book.get(self.active) if self.active else None
         if chat is None:
             self.notify(self.texts("no_chat"), severity="warning")
@@ -64,7 +90,7 @@ class ActionsMixin:
         return chat.session
 
     # -- chats -----------------------------------------------------------------------------
-    def action_accept_next(self: ConsoleApp) -> None:
+    def action_accept_next(self) -> None:
         """Accept the open chat if it waits, else the one waiting longest."""
         chat = self.book.get(self.active) if self.active else None
         if chat is None or chat.section(self.book.me) is not Section.WAITING:
@@ -76,38 +102,38 @@ class ActionsMixin:
         self.query_one(ReplyInput).focus()
         self._run(self.backend.accept(chat.session), self.texts("act.accept"))
 
-    def _step(self: ConsoleApp, delta: int) -> None:
+    def _step(self, delta: int) -> None:
         sessions = self.query_one(ChatList).sessions
         if not sessions:
             return
         index = sessions.index(self.active) if self.active in sessions else -delta
         self.open_chat(sessions[(index + delta) % len(sessions)])
 
-    def action_next_chat(self: ConsoleApp) -> None:
+    def action_next_chat(self) -> None:
         self._step(1)
 
-    def action_prev_chat(self: ConsoleApp) -> None:
+    def action_prev_chat(self) -> None:
         self._step(-1)
 
-    def action_goto_chat(self: ConsoleApp, n: int) -> None:
+    def action_goto_chat(self, n: int) -> None:
         sessions = self.query_one(ChatList).sessions
         if 0 < n <= len(sessions):
             self.open_chat(sessions[n - 1])
             self.query_one(ReplyInput).focus()
 
-    def action_focus_list(self: ConsoleApp) -> None:
+    def action_focus_list(self) -> None:
         self.query_one(ChatList).focus()
 
-    def action_toggle_side(self: ConsoleApp) -> None:
+    def action_toggle_side(self) -> None:
         self.screen.toggle_class("-show-side")
 
-    def action_scroll_transcript(self: ConsoleApp, direction: int) -> None:
+    def action_scroll_transcript(self, direction: int) -> None:
         view = self.query_one(TranscriptView)
         page = max(1, view.scrollable_content_region.height - 1)
         view.scroll_to(y=view.scroll_y + direction * page, animate=False, immediate=True)
 
     # -- replying ----------------------------------------------------------------------------
-    async def on_reply_input_submitted(self: ConsoleApp, event: ReplyInput.Submitted) -> None:
+    async def on_reply_input_submitted(self, event: ReplyInput.Submitted) -> None:
         """Enter in the reply line: send to the patron (queued while disconnected)."""
         text = event.text.strip("\n")
         if not text.strip():
@@ -138,7 +164,7 @@ class ActionsMixin:
         if session == self.active:
             self.query_one(TranscriptView).append(line)
 
-    async def flush_outbox(self: ConsoleApp) -> None:
+    async def flush_outbox(self) -> None:
         """Send lines written while disconnected, in order."""
         while self.outbox and self.backend.connected:
             session, text, index = self.outbox[0]
@@ -155,7 +181,7 @@ class ActionsMixin:
             if session == self.active:
                 self.query_one(TranscriptView).replace_line(index, sent)
 
-    def on_text_area_changed(self: ConsoleApp, event: ReplyInput.Changed) -> None:
+    def on_text_area_changed(self, event: ReplyInput.Changed) -> None:
         """A key press in the reply line: keep the draft, tell the patron we are typing."""
         if not isinstance(event.text_area, ReplyInput):
             return
@@ -178,21 +204,21 @@ class ActionsMixin:
         self.set_timer(TYPING_PAUSE_S, lambda: self._maybe_paused(session))
         self.set_timer(0.5, self._persist_draft)
 
-    def _send_typing(self: ConsoleApp, session: str, state: str) -> None:
+    def _send_typing(self, session: str, state: str) -> None:
         self._typing_sent[session] = (state, time.monotonic())
         if self.backend.connected:
             self.run_worker(self.backend.send_typing(session, state), exit_on_error=False)
 
-    def _maybe_paused(self: ConsoleApp, session: str) -> None:
+    def _maybe_paused(self, session: str) -> None:
         state, at = self._typing_sent.get(session, ("", 0.0))
         if state == "composing" and time.monotonic() - at >= TYPING_PAUSE_S - 0.1:
             self._send_typing(session, "paused")
 
-    async def _persist_draft(self: ConsoleApp) -> None:
+    async def _persist_draft(self) -> None:
         await self.save_draft()
 
     # -- commands with pickers ------------------------------------------------------------
-    async def action_tag(self: ConsoleApp) -> None:
+    async def action_tag(self) -> None:
         from console.screens.pickers import TagPicker
 
         session = self._current()
@@ -222,7 +248,7 @@ class ActionsMixin:
 
         self.push_screen(TagPicker(self.tag_list, current, self.texts), chosen)
 
-    async def action_transfer(self: ConsoleApp) -> None:
+    async def action_transfer(self) -> None:
         from console.screens.pickers import TransferPicker
 
         session = self._current()
@@ -240,7 +266,7 @@ class ActionsMixin:
 
         self.push_screen(TransferPicker(self.targets, self.texts), chosen)
 
-    def action_end_chat(self: ConsoleApp) -> None:
+    def action_end_chat(self) -> None:
         from console.screens.dialogs import ConfirmScreen
 
         session = self._current()
@@ -253,7 +279,7 @@ class ActionsMixin:
 
         self.push_screen(ConfirmScreen(self.texts("end.confirm", session=session)), chosen)
 
-    def action_note(self: ConsoleApp) -> None:
+    def action_note(self) -> None:
         from console.screens.dialogs import NoteScreen
 
         session = self._current(need_open=False)
@@ -266,9 +292,12 @@ class ActionsMixin:
 
         self.push_screen(NoteScreen(self.texts), chosen)
 
-    def action_canned(self: ConsoleApp) -> None:
+    def action_canned(self) -> None:
         from console.screens.pickers import CannedPicker
 
+        if not self.canned:
+            self.notify(self.texts("canned.none"), severity="warning")
+            return
         chat = self.book.get(self.active) if self.active else None
         lang = (chat.meta.lang if chat else "") or self.texts.lang
         fill: dict[str, Any] = {
@@ -284,12 +313,12 @@ class ActionsMixin:
 
         self.push_screen(CannedPicker(self.canned, lang, fill, self.texts), chosen)
 
-    def action_search(self: ConsoleApp) -> None:
+    def action_search(self) -> None:
         from console.screens.search import SearchScreen
 
         self.push_screen(SearchScreen(self.chat_log, self.texts))
 
-    def action_help(self: ConsoleApp) -> None:
+    def action_help(self) -> None:
         from console.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):

@@ -6,10 +6,9 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -17,7 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 
 from console import keys
-from console.actions import ActionsMixin
+from console.actions import DeskActions
 from console.backend import (
     ChatEvent,
     ChatLine,
@@ -58,11 +57,11 @@ class BackendEvent(Message):
         self.event = event
 
 
-class ConsoleApp(ActionsMixin, App[None]):
+class ConsoleApp(DeskActions):
     """A librarian's desk: chat list, transcript, context panel and reply line."""
 
     CSS_PATH = "console.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (typed by App)
 
     def __init__(
         self,
@@ -115,12 +114,15 @@ class ConsoleApp(ActionsMixin, App[None]):
         await self.chat_log.prune(self.retention_days)
         self.drafts = await self.chat_log.drafts()
         await self.restore_today()
-        self.backend.set_sink(lambda event: self.post_message(BackendEvent(event)))
+        self.backend.set_sink(self._deliver)
         self.set_interval(1.0, self.tick)
         self.set_interval(30.0, self.refresh_desks)
         self.refresh_all()
         self.query_one(ReplyInput).focus()
         self.run_worker(self.backend.start(), name="backend-start", exit_on_error=False)
+
+    def _deliver(self, event: DeskEvent) -> None:
+        self.post_message(BackendEvent(event))
 
     async def restore_today(self) -> None:
         """Today's chats from the local log, so a restart keeps the list (the bridge corrects it)."""

@@ -81,6 +81,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Valmiit vastaukset (Enter lisää tekstin muokattavaksi)",
         "Canned answers (Enter inserts the text for editing)",
     ),
+    "canned.none": (
+        "Valmiita vastauksia ei ole asetettu (asetus `canned`, sama tiedosto kuin sillalla).",
+        "No canned answers configured (config `canned`: the same file as the bridge's).",
+    ),
     "search.title": ("Hae vanhoista keskusteluista", "Search past transcripts"),
     "search.none": ("Ei osumia.", "No matches."),
     "note.title": (

@@ -149,11 +149,20 @@ class ChatLog:
         )
 
     async def save_lines(self, lines: list[Line]) -> None:
-        """Store many lines in one transaction."""
+        """Store many lines in one transaction (each once)."""
+        if not lines:
+            return
         await self.db.execute("BEGIN")
         try:
-            for line in lines:
-                await self.save_line(line)
+            await self.db.executemany(
+                "INSERT OR IGNORE INTO chats(session, first_seen, last_seen) VALUES (?, ?, ?)",
+                {(x.session, _iso(x.ts), _iso(x.ts)) for x in lines[:1]},
+            )
+            await self.db.executemany(
+                "INSERT OR IGNORE INTO lines(session, msg_id, ts, sender, name, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(x.session, x.msg_id, _iso(x.ts), x.sender, x.name, x.text) for x in lines],
+            )
         except BaseException:
             await self.db.execute("ROLLBACK")
             raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,7 +83,7 @@ def command_result(values: Mapping[str, Any]) -> CommandResult:
     return CommandResult(first(values, "status") == "ok", first(values, "message"), fields)
 
 
-def targets(rows: list[Mapping[str, Any]]) -> list[Target]:
+def targets(rows: Sequence[Mapping[str, Any]]) -> list[Target]:
     """Rows of the `desks` command."""
     out = []
     for r in rows:
@@ -102,7 +102,7 @@ def targets(rows: list[Mapping[str, Any]]) -> list[Target]:
     return out
 
 
-def tags(rows: list[Mapping[str, Any]]) -> list[Tag]:
+def tags(rows: Sequence[Mapping[str, Any]]) -> list[Tag]:
     """Rows of the `tags` command, in the tag list's order."""
     out = []
     for i, r in enumerate(rows, 1):
@@ -119,7 +119,7 @@ def tags(rows: list[Mapping[str, Any]]) -> list[Tag]:
     return out
 
 
-def summaries(rows: list[Mapping[str, Any]]) -> list[ChatSummary]:
+def summaries(rows: Sequence[Mapping[str, Any]]) -> list[ChatSummary]:
     """Rows of the `chats` command."""
     return [
         ChatSummary(
@@ -136,7 +136,7 @@ def summaries(rows: list[Mapping[str, Any]]) -> list[ChatSummary]:
     ]
 
 
-def transcript(session: str, rows: list[Mapping[str, Any]]) -> list[Line]:
+def transcript(session: str, rows: Sequence[Mapping[str, Any]]) -> list[Line]:
     """Rows of the `transcript` command."""
     now = datetime.now(UTC)
     return [

@@ -164,8 +164,10 @@ class DeskClient:
         """Accept the bridge's subscription request once; refuse anyone else's."""
         assert self._xmpp is not None
         frm = presence["from"]
-        ptype = "subscribed" if frm.domain == self.bridge and not frm.user else "unsubscribed"
-        self._xmpp.send_presence(pto=frm.bare, ptype=ptype)
+        if frm.domain == self.bridge and not frm.user:
+            self._xmpp.send_presence(pto=frm.bare, ptype="subscribed")
+        else:
+            self._xmpp.send_presence(pto=frm.bare, ptype="unsubscribed")
 
     def _stop_for_good(self, detail: str, conflict: bool = False) -> None:
         self._stop_reason = (detail, conflict)

@@ -131,7 +131,7 @@ class TagPicker(Picker[tuple[str, ...]]):
     multi = True
 
     def __init__(self, tags: Sequence[Tag], current: Sequence[str], texts: Texts) -> None:
-        items = [
+        items: list[Item[tuple[str, ...]]] = [
             Item(
                 (t.id,),
                 t.id,

@@ -154,3 +154,33 @@ def test_sync_takes_only_this_desks_chats_and_ends_vanished_ones() -> None:
     assert book.chats["p-moved"].transferred_to == "nokia"
     assert book.chats["p-new"].section(ME) is Section.WAITING
     assert book.chats["p-seat2"].section(ME) is Section.TAKEN
+
+
+def test_duty_lines_list_a_pools_members_with_phones() -> None:
+    from pathlib import Path
+
+    from console.duty import Roster
+
+    roster = Roster.load(Path(__file__).parents[1] / "data" / "rota.yaml")
+    tuesday_noon = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    lines = roster.duty_lines(tuesday_noon, [])
+    assert lines[0].heading and lines[0].name == "Pool 1"
+    assert [(x.name, x.phone) for x in lines[1:]] == [
+        ("Akaa", "040 335 3600"),
+        ("Hämeenkyrö", "050 390 4211"),
+        ("Ikaalinen", ""),
+    ]
+    assert roster.ids_of_desk("akaa@chat.localhost/desk-1") == ["akaa", "pool-1"]
+    assert roster.duty_lines(datetime(2026, 12, 24, 10, 0, tzinfo=UTC), []) == []
+
+
+async def test_canned_key_without_answers_says_where_to_configure(tmp_path) -> None:
+    from console.app import ConsoleApp
+    from console.fake import FakeDesk
+    from console.log import ChatLog
+
+    app = ConsoleApp(FakeDesk(), ChatLog(tmp_path / "l.sqlite3"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "config `canned`" in [n.message for n in app._notifications][-1]
