@@ -80,10 +80,14 @@ async def test_accept_reply_tag_transfer_end(stack: Stack, tmp_path: Path) -> No
         await until(
             pilot, lambda: tampere.book.chats[session].section(tampere.book.me) is Section.MINE, "accepted"
         )
-        await pilot.press(*"Verkkokirjastossa voit uusia.", "enter")
+        await pilot.press(*"Verkkokirjastossa")
+        assert (await patron.recv_type("typing"))["state"] == "composing"
+        await pilot.press(*" voit uusia.", "enter")
         reply = await patron.recv_type("message")
         assert reply["from"] == "librarian" and reply["text"] == "Verkkokirjastossa voit uusia."
 
+        await patron.send_frame({"type": "typing", "state": "composing"})
+        await until(pilot, lambda: "typing" in str(tampere.query_one("#typing").render()), "patron typing")
         await patron.say("Kiitos! Entä varaukset?")
         await until(pilot, lambda: "Entä varaukset?" in transcript_text(tampere), "patron line")
 

@@ -202,3 +202,22 @@ async def test_restart_keeps_todays_chats_and_the_bridge_corrects_them(make_app,
         app2.open_chat("p-aaaa")
         await pilot.pause()
         assert "Ensimmäinen" in transcript_text(app2) and "you: vastaus" in transcript_text(app2)
+
+
+async def test_alert_repeats_while_a_chat_waits(make_app, fake):
+    from datetime import UTC, datetime, timedelta
+
+    from console.config import AlertSettings
+
+    app = make_app(alerts=AlertSettings(repeat_seconds=1))
+    rings = []
+    app.bell = lambda: rings.append(1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei", when=datetime.now(UTC) - timedelta(seconds=5))
+        await pilot.pause(2.3)
+        assert len(rings) >= 2
+        await pilot.press("f2")
+        await pilot.pause(0.1)
+        count = len(rings)
+        await pilot.pause(1.5)
+        assert len(rings) == count  # nothing waits any more
