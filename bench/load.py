@@ -310,7 +310,8 @@ class Bench:
     async def setup_chats(self) -> None:
         procs = len(self.patrons)
         results = await asyncio.gather(*(
-            w.call({"cmd": "setup", "rate": self.args.setup_rate / procs, "timeout": 60})
+            w.call({"cmd": "setup", "rate": self.args.setup_rate / procs, "timeout": 60,
+                    "window": max(1, self.args.setup_window // procs)}, timeout=3600)
             for w in self.patrons))
         active = sum(r["active"] for r in results)
         errors: dict[str, int] = {}
@@ -581,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
                    "tree (e.g. an export of an older commit, for before/after figures)")
     p.add_argument("--profile", type=Path, help="record the bridge with py-spy during each measured "
                    "bridge step: collapsed stacks in PROFILE.<rate>.txt (see bench/profile_top.py)")
+    p.add_argument("--setup-window", type=int, default=16, help="at most this many new chats waiting "
+                   "for their desk at set-up (16)")
     p.add_argument("--out", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run's folder (logs, database)")
     args = p.parse_args(argv)

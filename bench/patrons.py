@@ -68,6 +68,7 @@ class WsPatrons:
         self.patrons: list[Patron] = []
         self.ids: list[int] = []
         self.load = Load()
+        self.next_k = 0
         self.readers: list[asyncio.Task[None]] = []
 
     async def connect(self, first: int, count: int, concurrency: int) -> dict[str, Any]:
@@ -127,14 +128,21 @@ class WsPatrons:
         assert p.ws is not None
         await p.ws.send_str(f'{{"type":"message","id":"{msg_id}","text":"{text}"}}')
 
-    async def setup(self, rate: float, timeout: float) -> dict[str, Any]:
-        """Each patron writes a first line; its desk's answer makes the chat active."""
+    async def setup(self, rate: float, timeout: float, window: int = 16) -> dict[str, Any]:
+        """Each patron writes a first line; its desk's answer makes the chat active.
+
+        At most `window` chats wait for their desk at a time: the bridge tells every waiting
+        patron its queue position on each accept, so a long queue costs it O(queue × chats).
+        """
         t0 = time.monotonic()
+        deadline = t0 + timeout
         for n, p in enumerate(self.patrons):
             assert p.ws is not None
+            while n - len(self.load.setup_done) >= window and time.monotonic() < deadline:  # noqa: ASYNC110
+                await asyncio.sleep(0.005)
             await p.ws.send_str(f'{{"type":"message","id":"s{self.ids[n]}","text":"S"}}')
             await asyncio.sleep(max(0.0, t0 + (n + 1) / rate - time.monotonic()))
-        deadline = time.monotonic() + timeout
+            deadline = time.monotonic() + timeout
         while len(self.load.setup_done) < len(self.patrons) and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.1)
         done = len(self.load.setup_done)
@@ -156,6 +164,7 @@ class XmppPatrons:
         self.clients: list[Any] = []
         self.ids: list[int] = []
         self.load = Load()
+        self.next_k = 0
 
     async def connect(self, first: int, count: int, concurrency: int) -> dict[str, Any]:
         from slixmpp import ClientXMPP
@@ -207,7 +216,7 @@ class XmppPatrons:
         self.load.sent[f"{idx}.{k}"] = int(text.split()[1])
         c.make_message(mto=self.desks[idx % len(self.desks)], mbody=text, mtype="chat").send()
 
-    async def setup(self, rate: float, timeout: float) -> dict[str, Any]:
+    async def setup(self, rate: float, timeout: float, window: int = 16) -> dict[str, Any]:
         return {"ok": True, "active": len(self.clients), "errors": {}, "seconds": 0.0}
 
     async def close(self) -> None:
@@ -221,6 +230,7 @@ async def run_load(patrons: WsPatrons | XmppPatrons, rate: float, duration: floa
     """Send `rate` lines a second in all, round-robin over the patrons, for `duration` s."""
     patrons.load = load = Load()
     count = len(patrons.ids)
+    base = patrons.next_k  # line numbers go on across runs: a repeated id would be deduplicated
     if count == 0:
         return load.result()
     order = list(range(count))
@@ -236,10 +246,11 @@ async def run_load(patrons: WsPatrons | XmppPatrons, rate: float, duration: floa
         if due - sent > rate * 0.05 + 2:
             late_ticks += 1  # the generator fell behind its own schedule by > 50 ms
         while sent < due:
-            await patrons.send(order[sent % count], sent // count)
+            await patrons.send(order[sent % count], base + sent // count)
             sent += 1
         await asyncio.sleep(max(0.0, (due / rate) - (time.monotonic() - t0)))
     send_seconds = time.monotonic() - t0
+    patrons.next_k = base + sent // count + 1
     deadline = time.monotonic() + drain
     while len(load.replies) < len(load.sent) and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
@@ -269,7 +280,7 @@ async def main() -> None:
         if cmd["cmd"] == "connect":
             return await patrons.connect(cmd["first"], cmd["count"], cmd.get("concurrency", 50))
         if cmd["cmd"] == "setup":
-            return await patrons.setup(cmd["rate"], cmd["timeout"])
+            return await patrons.setup(cmd["rate"], cmd["timeout"], cmd.get("window", 16))
         if cmd["cmd"] == "run":
             return await run_load(patrons, cmd["rate"], cmd["duration"], cmd["drain"], cmd["seed"])
         return {"ok": False, "error": f"unknown command {cmd['cmd']}"}
