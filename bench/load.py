@@ -184,10 +184,23 @@ class Step:
         return self.desk_received / self.send_seconds if self.send_seconds else 0.0
 
     def passed(self, max_p99_ms: float) -> bool:
-        """Zero loss, no errors, the generator kept its schedule and the round trip stayed short."""
-        return (self.sent > 0 and self.lost == 0 and not self.errors and self.late_ticks == 0
+        """Zero loss, no errors, the offered rate was sent and the round trip stayed short."""
+        return (self.sent > 0 and self.lost == 0 and not self.errors
+                and self.sent >= 0.98 * self.rate * self.duration
                 and self.send_seconds < self.duration * 1.05
                 and (self.rtt.get("p99") or 0) <= max_p99_ms)
+
+    def why_failed(self, max_p99_ms: float) -> str:
+        reasons = []
+        if self.lost:
+            reasons.append(f"{self.lost} lost")
+        if self.errors:
+            reasons.append(f"errors {self.errors}")
+        if self.sent < 0.98 * self.rate * self.duration or self.send_seconds >= self.duration * 1.05:
+            reasons.append(f"generator sent only {self.sent / self.send_seconds:.0f}/s")
+        if (self.rtt.get("p99") or 0) > max_p99_ms:
+            reasons.append(f"round trip p99 {self.rtt['p99']:.0f} ms > {max_p99_ms:g}")
+        return ", ".join(reasons)
 
     def busiest(self) -> tuple[str, float]:
         """The process of the run that used the most CPU (percent of one core) during the step."""
@@ -387,8 +400,10 @@ class Bench:
             steps.append(step)
             ok = step.passed(a.max_p99)
             name, pct = step.busiest()
+            others = 100 * step.cpu.get("other processes", 0) / step.wall_seconds
             say(f"  ramp {path}: {rate:7.0f}/s  sent {step.sent}  lost {step.lost}  errors {step.errors}"
-                f"  rtt p99 {fmt(step.rtt['p99'])} ms  busiest {name} {pct:.0f}%  {'ok' if ok else 'FAIL'}")
+                f"  rtt p50 {fmt(step.rtt['p50'])} p99 {fmt(step.rtt['p99'])} ms  busiest {name} {pct:.0f}%"
+                f"  (others {others:.0f}%)  " + ("ok" if ok else "FAIL: " + step.why_failed(a.max_p99)))
             if not ok:
                 break
             best = step
@@ -518,9 +533,17 @@ async def run(args: argparse.Namespace) -> int:
         + f", {os.cpu_count()} cores")
     if args.ramp:
         for path, r in ramps.items():
+            failed = r["failed_at"]
+            detail = ""
+            if failed is not None:
+                detail = (f"; at {failed.rate:.0f}/s ({failed.why_failed(args.max_p99)}) CPU: "
+                          + ", ".join(f"{k} {100 * v / failed.wall_seconds:.0f}%"
+                                      for k, v in failed.cpu.items())
+                          + f"; machine {100 * sum(failed.cpu.values()) / failed.wall_seconds:.0f}% "
+                          f"of {100 * (os.cpu_count() or 1)}%")
             say(f"- {path}: highest rate with zero loss and round trip p99 ≤ {args.max_p99:g} ms: "
                 f"{r['max_rate']:.0f} patron lines/s; first saturated: {r['saturated']} "
-                f"({r['saturated_pct']:.0f}% of a core)")
+                f"({r['saturated_pct']:.0f}% of a core){detail}")
         shown = [r["best"] or r["steps"][0] for r in ramps.values()]
         say(table(shown, extra))
         if "bridge" in ramps and "direct" in ramps and ramps["direct"]["max_rate"]:
