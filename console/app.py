@@ -117,9 +117,20 @@ class ConsoleApp(DeskActions):
         self.backend.set_sink(self._deliver)
         self.set_interval(1.0, self.tick)
         self.set_interval(30.0, self.refresh_desks)
+        self.open_first()
         self.refresh_all()
         self.query_one(ReplyInput).focus()
         self.run_worker(self.backend.start(), name="backend-start", exit_on_error=False)
+
+    def open_first(self) -> None:
+        """With no chat open, open one: my own first, else the longest waiting."""
+        if self.active is not None and self.active in self.book.chats:
+            return
+        ordered = dict(self.book.ordered())
+        for section in (Section.MINE, Section.WAITING):
+            if ordered[section]:
+                self.open_chat(ordered[section][0].session)
+                return
 
     def _deliver(self, event: DeskEvent) -> None:
         self.post_message(BackendEvent(event))
@@ -247,6 +258,7 @@ class ConsoleApp(DeskActions):
                 chat.history_loaded = False  # lines may have come while we were away
                 if chat.session == self.active:
                     self.load_history(chat.session)
+        self.open_first()
         self.refresh_all()
 
     def show_stopped(self, event: ConnectionChanged) -> None:

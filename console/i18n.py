@@ -101,6 +101,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "failed": ("Ei onnistunut: {why}", "Failed: {why}"),
     "note.sender": ("muistiinpano", "note"),
     "you": ("sinä", "you"),
+    # longer texts for the help screen
+    "help.accept_next": (
+        "Ota avoin odottava keskustelu, muuten pisimpään odottanut",
+        "Accept the open waiting chat, else the one waiting longest",
+    ),
+    "help.canned": (
+        "Valmiit vastaukset (hae; Enter lisää tekstin muokattavaksi)",
+        "Canned answers (search; Enter inserts the text for editing)",
+    ),
+    "help.search": ("Hae vanhoista keskusteluista", "Search past transcripts"),
+    "help.prev_chat": ("Edellinen keskustelu", "Previous chat"),
+    "help.next_chat": ("Seuraava keskustelu", "Next chat"),
+    "help.tag": (
+        "Aiheet (useita; kirjoita suodattaaksesi, välilyönti valitsee)",
+        "Tag (several; type to filter, Space ticks)",
+    ),
+    "help.transfer": (
+        "Siirrä kirjastolle tai kimpalle (näyttää, kuka on paikalla)",
+        "Transfer to a library or pool (shows who is available)",
+    ),
+    "help.note": ("Sisäinen muistiinpano (ei näy asiakkaalle)", "Internal note (never shown to the patron)"),
+    "help.end": ("Päätä keskustelu (kysyy ensin)", "End the chat (asks first)"),
+    "help.focus_list": (
+        "Keskustelulistaan (nuolet, Enter avaa)",
+        "Go to the chat list (arrows, Enter opens)",
+    ),
+    "help.scroll_up": ("Vieritä keskustelua ylös", "Scroll the transcript up"),
+    "help.scroll_down": ("Vieritä keskustelua alas", "Scroll the transcript down"),
     # actions: titles for the footer, palette and help
     "act.help": ("Ohje", "Help"),
     "act.accept_next": ("Ota seuraava", "Accept next"),

@@ -14,23 +14,32 @@ class KeyAction:
     keys: str
     label: str
     footer: bool = True
+    help: str = ""  # a longer text for the help screen; the label when empty
 
 
 ACTIONS: list[KeyAction] = [
     KeyAction("help", "f1,alt+h", "act.help"),
-    KeyAction("accept_next", "f2,alt+a,ctrl+n", "act.accept_next"),
-    KeyAction("canned", "f3,alt+c", "act.canned"),
-    KeyAction("search", "f4,alt+s", "act.search"),
-    KeyAction("prev_chat", "f5,alt+up,ctrl+up", "act.prev_chat"),
-    KeyAction("next_chat", "f6,alt+down,ctrl+down", "act.next_chat"),
-    KeyAction("tag", "f7,alt+t,ctrl+t", "act.tag"),
-    KeyAction("transfer", "f8,alt+r", "act.transfer"),
-    KeyAction("note", "f9,alt+n", "act.note"),
-    KeyAction("end_chat", "f10,alt+e", "act.end"),
-    KeyAction("focus_list", "f12,alt+l", "act.focus_list", footer=False),
+    KeyAction("accept_next", "f2,alt+a,ctrl+n", "act.accept_next", help="help.accept_next"),
+    KeyAction("canned", "f3,alt+c", "act.canned", help="help.canned"),
+    KeyAction("search", "f4,alt+s", "act.search", help="help.search"),
+    KeyAction("prev_chat", "f5,alt+up,ctrl+up", "act.prev_chat", help="help.prev_chat"),
+    KeyAction("next_chat", "f6,alt+down,ctrl+down", "act.next_chat", help="help.next_chat"),
+    KeyAction("tag", "f7,alt+t,ctrl+t", "act.tag", help="help.tag"),
+    KeyAction("transfer", "f8,alt+r", "act.transfer", help="help.transfer"),
+    KeyAction("note", "f9,alt+n", "act.note", help="help.note"),
+    KeyAction("end_chat", "f10,alt+e", "act.end", help="help.end"),
+    KeyAction("focus_list", "f12,alt+l", "act.focus_list", footer=False, help="help.focus_list"),
     KeyAction("toggle_side", "f11,alt+i", "act.side", footer=False),
-    KeyAction("scroll_transcript(-1)", "shift+pageup,alt+pageup", "act.scroll", footer=False),
-    KeyAction("scroll_transcript(1)", "shift+pagedown,alt+pagedown", "act.scroll", footer=False),
+    KeyAction(
+        "scroll_transcript(-1)", "shift+pageup,alt+pageup", "act.scroll", footer=False, help="help.scroll_up"
+    ),
+    KeyAction(
+        "scroll_transcript(1)",
+        "shift+pagedown,alt+pagedown",
+        "act.scroll",
+        footer=False,
+        help="help.scroll_down",
+    ),
 ]
 
 # Shown in the help screen but handled by widgets, not app bindings.

@@ -17,7 +17,7 @@ from console.keys import ACTIONS, OTHER_KEYS, pretty
 
 def help_rows(texts: Texts) -> list[tuple[str, str]]:
     """(keys, what they do) for the help screen and the docs."""
-    rows = [(pretty(a.keys), texts(a.label)) for a in ACTIONS]
+    rows = [(pretty(a.keys), texts(a.help or a.label)) for a in ACTIONS]
     rows += [(keys, texts(label)) for keys, label in OTHER_KEYS]
     return rows
 

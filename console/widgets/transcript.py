@@ -90,7 +90,7 @@ class TranscriptView(ScrollView, can_focus=True):
             )
         ):
             tail = self.lines[len(old.lines) :]
-            self._texts = old.texts + [clean(line.text) for line in tail]
+            self._texts = old.texts + [clean(line.text).rstrip("\n") for line in tail]
             self._cache.clear()
             self._width = width
             self._heights = old.heights + [self._height(i) for i in range(len(old.lines), len(self.lines))]
@@ -98,7 +98,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self.virtual_size = Size(width, self._offsets[-1])
             self.refresh()
         else:
-            self._texts = [clean(line.text) for line in self.lines]
+            self._texts = [clean(line.text).rstrip("\n") for line in self.lines]
             self._relayout()
         while len(self._layouts) > LAYOUT_CACHE:
             self._layouts.pop(next(iter(self._layouts)))
@@ -108,7 +108,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Add one line at the end; follow it if the view was at the end."""
         at_end = self.scroll_y >= self.max_scroll_y - 1
         self.lines.append(line)
-        self._texts.append(clean(line.text))
+        self._texts.append(clean(line.text).rstrip("\n"))
         if self._width:
             height = self._height(len(self.lines) - 1)
             self._heights.append(height)
@@ -121,7 +121,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def replace_line(self, index: int, line: Line) -> None:
         """Replace a line (e.g. a pending one that was sent) keeping the layout."""
         self.lines[index] = line
-        self._texts[index] = clean(line.text)
+        self._texts[index] = clean(line.text).rstrip("\n")
         self._cache.pop(index, None)
         self._relayout()
 

@@ -241,7 +241,7 @@ async def test_help_screen_lists_keys(make_app):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = static_text(app, "#help-text")
-        assert "F2 / Alt+A / Ctrl+N" in text and "Accept next" in text
+        assert "F2 / Alt+A / Ctrl+N" in text and "Accept the open waiting chat" in text
         assert "Ctrl+J" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
