@@ -221,9 +221,14 @@ class DeskClient:
 
     async def _reconnect_later(self, delay: float) -> None:
         await asyncio.sleep(delay)
-        if not self._stopping and self._stop_reason is None:
-            self._emit(ConnectionChanged(Link.CONNECTING))
-            self._connect()
+        if self._stopping or self._stop_reason is not None or self._xmpp is None:
+            return
+        # slixmpp reconnects by itself after a ping timeout: do not start a second attempt.
+        attempt = getattr(self._xmpp, "_current_connection_attempt", None)
+        if self._xmpp.is_connected() or (attempt is not None and not attempt.done()):
+            return
+        self._emit(ConnectionChanged(Link.CONNECTING))
+        self._connect()
 
     # -- incoming chat traffic -----------------------------------------------------------------
     def _from_bridge(self, msg: Any) -> bool:
