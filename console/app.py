@@ -366,6 +366,8 @@ class ConsoleApp(DeskActions):
         bits = [self.library_name(meta.library), meta.lang, meta.state.value]
         if section is Section.TAKEN:
             bits.append(self.texts("taken_by", who=meta.owner))
+        if meta.from_target:
+            bits.append(self.texts("from_target", target=self.library_name(meta.from_target)))
         if meta.tags:
             bits.append(", ".join(self.tag_name(t) for t in meta.tags))
         header.update(

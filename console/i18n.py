@@ -13,6 +13,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sec.ended": ("Päättyneet tänään", "Ended today"),
     "taken_by": ("otti: {who}", "taken by {who}"),
     "transferred_to": ("siirretty: {target}", "transferred to {target}"),
+    "from_target": ("siirretty: {target} →", "transferred from {target}"),
     "ended": ("päättynyt", "ended"),
     "no_chat": (
         "Ei valittua keskustelua. F2 ottaa seuraavan odottavan.",

@@ -65,7 +65,7 @@ class ChatList(OptionList):
         parts.append((lib, "bold"))
         if meta.lang:
             parts.append(f" {meta.lang}")
-        if chat.unread:
+        if chat.unread and section in (Section.WAITING, Section.MINE):
             parts.append((f" ●{chat.unread}", "bold $accent"))
         if chat.typing:
             parts.append(" ✎")

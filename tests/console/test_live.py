@@ -221,3 +221,15 @@ async def test_alert_repeats_while_a_chat_waits(make_app, fake):
         count = len(rings)
         await pilot.pause(1.5)
         assert len(rings) == count  # nothing waits any more
+
+
+async def test_own_typing_pauses_after_a_quiet_moment(make_app, fake, monkeypatch):
+    monkeypatch.setattr("console.actions.TYPING_PAUSE_S", 0.3)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"hetki")
+        await pilot.pause(0.6)
+        assert fake.typing_sent == [("p-aaaa", "composing"), ("p-aaaa", "paused")]
