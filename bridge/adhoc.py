@@ -101,8 +101,8 @@ class AdhocCommands:
 
     def _result(self, status: str, message: str) -> Form:
         form = self.make_form(ftype="result", title="Tiski")
-        form.add_field(var="status", ftype="text-single", value=status)
-        form.add_field(var="message", ftype="text-multi", value=message)
+        form.add_field(var="status", ftype="text-single", label="Status", value=status)
+        form.add_field(var="message", ftype="text-multi", label="Message", value=message)
         return form
 
     def _input_form(self, node: str, fields: tuple[str, ...], seat: str,
@@ -190,7 +190,9 @@ class AdhocCommands:
         return self._result("ok", await self.actions.canned(seat, _one(v, "session"), _one(v, "key")))
 
     def _table(self, message: str, columns: tuple[str, ...], rows: list[dict[str, str]]) -> Form:
-        form = self._result("ok", message)
+        # The rows also as text in `message`: some clients show no reported tables.
+        lines = [" · ".join(row.get(c, "") for c in columns if row.get(c)) for row in rows]
+        form = self._result("ok", "\n".join([message, *lines]))
         for col in columns:
             form.add_reported(col, ftype="text-single", label=col)
         for row in rows:

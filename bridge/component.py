@@ -252,6 +252,7 @@ class Component(ComponentXMPP):
         if pres["from"].domain == self.domain or not pres["from"].resource:
             return
         if pres["from"].full not in self.receipts.supports:
+            self.receipts.supports[pres["from"].full] = False  # one disco query at a time
             await self.learn_receipts(pres["from"])
         await self.events.on_presence(pres["from"], True, pres["show"] or "available")
 
@@ -267,6 +268,8 @@ class Component(ComponentXMPP):
         to = pres["to"]
         self.send_presence(pto=pres["from"].bare, pfrom=to, ptype="subscribed")
         self.send_presence(pto=pres["from"].bare, pfrom=to)
+        if to.bare == self.domain:  # adding the bridge as a contact also lets it see the desk
+            self.send_presence(pto=pres["from"].bare, pfrom=self.domain, ptype="subscribe")
 
     def _on_probe(self, pres: Presence) -> None:
         self.send_presence(pto=pres["from"], pfrom=pres["to"])
@@ -284,7 +287,8 @@ class Component(ComponentXMPP):
     # outgoing
 
     def patron_jid(self, session_id: str) -> str:
-        return f"{session_id}@{self.domain}"
+        # A full JID: some clients (profanity 0.13) address receipts to a bare JID wrongly.
+        return f"{session_id}@{self.domain}/chat"
 
     def send_to_desk(
         self, seat: str, session_id: str, body: str, chat: Mapping[str, str | None],
@@ -324,10 +328,14 @@ class Component(ComponentXMPP):
         msg.send()
 
     def ask_desks(self, desks: Iterable[str]) -> None:
-        """Ask every desk account for its presence: a subscription request and a probe."""
+        """Ask every desk account for its presence: a probe, then a subscription request.
+
+        The probe goes first: Prosody answers a probe from a contact that is not subscribed
+        yet by refusing on the desk's behalf, which would cancel a request sent just before.
+        """
         for desk in desks:
-            self.send_presence(pto=desk, pfrom=self.domain, ptype="subscribe")
             self.send_presence(pto=desk, pfrom=self.domain, ptype="probe")
+            self.send_presence(pto=desk, pfrom=self.domain, ptype="subscribe")
 
     def add_commands(self, commands: Iterable[tuple[str, str, Callable[..., Any]]]) -> None:
         """Register XEP-0050 commands (node, name, handler) on the component's JID."""

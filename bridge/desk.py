@@ -68,8 +68,9 @@ class DeskActions:
         if not self.service.is_desk(seat):
             raise_component_error(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
             return
-        if body.startswith("/") and not body.startswith("//"):
-            await self.text_command(seat.full, chat, body)
+        stripped = body.lstrip()
+        if stripped.startswith("/") and not stripped.startswith("//"):
+            await self.text_command(seat.full, chat, stripped)
             return
         text = body[1:] if body.startswith("//") else body
         if msg["chat_state"] and not text:
@@ -290,7 +291,8 @@ class DeskActions:
         if cmd == "help":
             return HELP
         if cmd == "accept":
-            return await self.accept(seat, sid)
+            answer = await self.accept(seat, sid)
+            return "" if chat.owner == seat and answer.startswith("You have") else answer
         if cmd in ("tag", "untag"):
             if not rest:
                 raise CommandError(f"Name a tag: /{cmd} NAME (see /tags).")
@@ -310,7 +312,8 @@ class DeskActions:
                 f"{len(r.seats)} available" + (f", phone {r.phone}" if r.phone else "")
                 for r in self.desk_rows())
         if cmd == "end":
-            return await self.end(seat, sid)
+            await self.end(seat, sid)
+            return ""  # the `ended` notice answers it
         if cmd == "note":
             return await self.note(seat, sid, rest)
         if cmd == "canned":

@@ -48,16 +48,10 @@ async def tiski_and_profanity(tmp_path: Path, **stack_options: Any) -> AsyncIter
 
 
 async def allow_the_component(stack: Stack, prof: Profanity) -> None:
-    """The one-time set-up: allow the component to see the desk's presence.
-
-    Today the bridge's own request never reaches the client (see the xfail test below), so the
-    allow is a pre-approval, and the request the bridge sends when it starts again is approved
-    by the server at once. Once that is fixed the restart is harmless.
-    """
+    """The one-time set-up: allow the bridge's subscription request (it waits for the desk)."""
+    await prof.wait_for(rf"Received authorization request from {re.escape(stack.component)}")
     await prof.type(f"/sub allow {stack.component}")
     await prof.wait_for(rf"Accepted subscription for {re.escape(stack.component)}")
-    await stack.stop_bridge()
-    await stack.start_bridge()
 
 
 async def offered_chat(stack: Stack, prof: Profanity) -> str:
@@ -139,10 +133,6 @@ async def test_an_ad_hoc_form_from_profanity(tmp_path: Path) -> None:
         assert store is not None and await store.tags(session) == ["loans"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "bridge: at start-up the component sends <presence type='subscribe'/> and right after it a "
-    "probe; Prosody answers the probe of a contact that is not subscribed yet with 'unsubscribed' "
-    "on the desk's behalf, which also drops the pending request, so no client ever sees it"))
 async def test_profanity_is_asked_once_and_becomes_available(tmp_path: Path) -> None:
     """The documented first-time set-up: the component's request waits for the desk, and allowing
     it once makes the seat available at once (no bridge restart)."""
@@ -155,10 +145,6 @@ async def test_profanity_is_asked_once_and_becomes_available(tmp_path: Path) -> 
         await prof.wait_for(rf"chat message: p-[a-z0-9]+@{component}", timeout=3)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "profanity 0.13 answers a receipt request from a bare JID (the patron's address) with a "
-    "receipt that has no 'to', so it never reaches the bridge, which sends the line again every "
-    "receipt_resend_seconds, up to 5 times: the librarian sees each patron line repeated"))
 async def test_a_patron_line_shows_once_in_profanity(tmp_path: Path) -> None:
     async with tiski_and_profanity(tmp_path, extra={"receipt_resend_seconds": 0.3}) as (stack, prof):
         await allow_the_component(stack, prof)
