@@ -117,6 +117,7 @@ class ConsoleApp(DeskActions):
         self.backend.set_sink(self._deliver)
         self.set_interval(1.0, self.tick)
         self.set_interval(30.0, self.refresh_desks)
+        self.set_interval(3600.0, self.prune_log)
         self.open_first()
         self.refresh_all()
         self.query_one(ReplyInput).focus()
@@ -238,8 +239,8 @@ class ConsoleApp(DeskActions):
         self.query_one(StatusBar).set_link(event.link, event.detail, event.retry_in)
         if event.link is Link.CONNECTED:
             self.run_worker(self.sync_after_connect(), exit_on_error=False)
-        elif event.link is Link.STOPPED and event.conflict:
-            self.show_stopped(event)
+        elif event.link is Link.STOPPED and (event.conflict or event.detail):
+            self.show_stopped(event)  # a stop with a reason: say it, do not retry silently
 
     async def sync_after_connect(self) -> None:
         """After (re)connecting: send what waited, learn tags, desks and open chats."""
@@ -265,21 +266,19 @@ class ConsoleApp(DeskActions):
         from console.screens.dialogs import StoppedScreen
 
         t = self.texts
+        if event.conflict:
+            title = t("conflict.title")
+            text = t("conflict.text", jid=self.backend.jid) + f"\n\n{event.detail}"
+        else:
+            title, text = t("stopped.title"), event.detail
 
         async def chosen(choice: str | None) -> None:
             if choice == "reconnect":
                 self.run_worker(self.backend.start(), exit_on_error=False)
             else:
-                self.exit(message=t("conflict.title"))
+                self.exit(message=f"{title}: {event.detail}")
 
-        self.push_screen(
-            StoppedScreen(
-                t("conflict.title"),
-                t("conflict.text", jid=self.backend.jid) + f"\n\n{event.detail}",
-                t("conflict.keys"),
-            ),
-            chosen,
-        )
+        self.push_screen(StoppedScreen(title, text, t("conflict.keys")), chosen)
 
     def alert(self, meta: ChatMeta) -> None:
         """A new chat: bell and highlight, as configured (once for a burst of offers)."""
@@ -313,6 +312,10 @@ class ConsoleApp(DeskActions):
         ):
             self._last_bell = now
             self.bell()
+
+    async def prune_log(self) -> None:
+        """Retention also applies to a console left running for days."""
+        await self.chat_log.prune(self.retention_days)
 
     async def refresh_desks(self) -> None:
         if self.backend.connected:

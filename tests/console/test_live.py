@@ -233,3 +233,27 @@ async def test_own_typing_pauses_after_a_quiet_moment(make_app, fake, monkeypatc
         await pilot.press(*"hetki")
         await pilot.pause(0.6)
         assert fake.typing_sent == [("p-aaaa", "composing"), ("p-aaaa", "paused")]
+
+
+async def test_other_stops_are_explained_too(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.set_link(Link.STOPPED, "the server refused the password of tampere@chat.localhost")
+        await pilot.pause()
+        assert isinstance(app.screen, StoppedScreen)
+        assert "refused the password" in str(app.screen.query_one("#stopped-text", Static).render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert fake.connected  # R tries again
+
+
+def test_bad_config_is_reported_on_the_command_line(tmp_path, capsys):
+    from console.__main__ import main
+
+    bad = tmp_path / "c.yaml"
+    bad.write_text(
+        "xmpp: {jid: a@example.org/d, password: x, host: chat.example.org, tls: off}\nbridge: p.example.org\n"
+    )
+    assert main(["--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "tls: off" in err and "chat.example.org" in err
