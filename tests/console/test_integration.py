@@ -199,8 +199,10 @@ async def test_tls_required_refuses_a_server_without_tls(stack: Stack, tmp_path:
 
     client.set_sink(sink)
     await client.start()
-    await asyncio.wait_for(stopped_event.wait(), 8)
-    await client.stop()
+    try:
+        await asyncio.wait_for(stopped_event.wait(), 8)
+    finally:
+        await client.stop()
     stopped = [e for e in events if e.link is Link.STOPPED]
     assert stopped and "no TLS" in stopped[0].detail
     assert not client.connected
