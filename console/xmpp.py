@@ -89,10 +89,8 @@ class DeskClient:
         xmpp = self._xmpp
         if xmpp is not None and xmpp.is_connected():
             xmpp.disconnect(wait=1.0)
-            try:
-                await asyncio.wait_for(xmpp.disconnected, 3)
-            except (TimeoutError, asyncio.CancelledError):
-                pass
+            # asyncio.wait, not wait_for: a timeout must not cancel slixmpp's own future.
+            await asyncio.wait({xmpp.disconnected}, timeout=3)
         elif xmpp is not None:
             xmpp.cancel_connection_attempt()
         self._online = False
