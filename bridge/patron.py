@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,17 @@ log = logging.getLogger(__name__)
 LANGS = ("fi", "sv", "en")
 MAX_ID = 128
 MAX_CONTACT = 200
+
+
+# Characters XML 1.0 forbids (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF).
+# One of them in a stanza makes the XMPP server close the component's stream: every chat's
+# lines in flight would be lost. They become U+FFFD before anything is stored or sent.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(frame: dict[str, Any]) -> dict[str, Any]:
+    """The frame with XML-forbidden characters in its text fields replaced by U+FFFD."""
+    return {k: NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for k, v in frame.items()}
 
 
 class FrameError(Exception):
@@ -108,6 +120,7 @@ class PatronSocket:
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self.error("bad_request", "each frame must be a JSON object with a `type`")
             return
+        frame = xml_safe(frame)
         try:
             await self.dispatch(frame)
         except FrameError as e:
