@@ -286,9 +286,22 @@ class DeskActions(App[None]):
         if session is None:
             return
 
+        def noted(result: CommandResult, text: str) -> None:
+            """Show the note at once; the bridge stores it but need not send it back."""
+            chat = self.book.get(session)
+            line = Line(session, datetime.now(UTC), "note", self.texts("you"), text)
+            if chat is not None and chat.add_note(line):
+                self.run_worker(self.chat_log.save_line(line))
+                if session == self.active:
+                    self.query_one(TranscriptView).append(line)
+
         def chosen(text: str | None) -> None:
             if text:
-                self._run(self.backend.note(session, text), self.texts("act.note"))
+                self._run(
+                    self.backend.note(session, text),
+                    self.texts("act.note"),
+                    lambda result: noted(result, text),
+                )
 
         self.push_screen(NoteScreen(self.texts), chosen)
 

@@ -75,6 +75,17 @@ class Chat:
             return Section.TAKEN
         return Section.WAITING
 
+    def add_note(self, line: Line) -> bool:
+        """Add a note unless the same note was just shown (written here, then echoed)."""
+        for old in self.lines[-5:]:
+            if (
+                old.sender == "note"
+                and old.text == line.text
+                and abs((old.ts - line.ts).total_seconds()) <= SAME_LINE_WINDOW
+            ):
+                return False
+        return self.add(line)
+
     def add(self, line: Line) -> bool:
         """Append a line unless its id was seen already; True when it was new."""
         if line.msg_id:
@@ -172,7 +183,7 @@ class ChatBook:
             if event.line.sender == "patron":
                 chat.typing = False
         elif isinstance(event, ChatNote):
-            chat.add(Line(event.session, now(), "note", event.meta.name, event.body))
+            chat.add_note(Line(event.session, now(), "note", event.meta.name, event.body))
         elif isinstance(event, ChatTransferred):
             if event.meta.owner != self.me:
                 chat.transferred_to = event.meta.target or "?"

@@ -96,6 +96,11 @@ async def test_accept_reply_tag_transfer_end(stack: Stack, tmp_path: Path) -> No
         await pilot.press(*"loans", "space", "enter")
         await until(pilot, lambda: tampere.book.chats[session].meta.tags == ("loans",), "tagged")
 
+        await pilot.press("f9")
+        await pilot.pause(0.2)
+        await pilot.press(*"Soita takaisin huomenna", "enter")
+        await until(pilot, lambda: "Soita takaisin huomenna" in transcript_text(tampere), "the note")
+
         await pilot.press("f8")
         await until(pilot, lambda: "TransferPicker" in type(tampere.screen).__name__, "transfer picker")
         await pilot.press(*"nokia", "enter")
@@ -105,6 +110,7 @@ async def test_accept_reply_tag_transfer_end(stack: Stack, tmp_path: Path) -> No
             lambda: (
                 "Entä varaukset?" in transcript_text(nokia)
                 and "Verkkokirjastossa voit uusia." in transcript_text(nokia)
+                and "Soita takaisin huomenna" in transcript_text(nokia)  # notes go to colleagues
             ),
             "the history at nokia",
         )
