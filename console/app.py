@@ -169,7 +169,7 @@ class ConsoleApp(DeskActions):
     def tag_name(self, tag_id: str) -> str:
         for tag in self.tag_list:
             if tag.id == tag_id:
-                return tag.name
+                return tag.label(self.texts.lang)
         return tag_id
 
     # -- events from the back end ----------------------------------------------------------

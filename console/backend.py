@@ -200,6 +200,10 @@ class Tag:
     name_fi: str = ""
     name_en: str = ""
 
+    def label(self, lang: str) -> str:
+        """The name in the UI language when the bridge gave it, else its own `name`."""
+        return (self.name_fi if lang == "fi" else self.name_en) or self.name
+
 
 @dataclass(frozen=True)
 class ChatSummary:

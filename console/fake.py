@@ -38,7 +38,9 @@ DEFAULT_TAGS = [
     Tag(4, "loans", "Loans", "Lainaus – lainat", "Loans"),
     Tag(5, "fees", "Fees and payment", "Maksut ja maksaminen", "Fees and payment"),
     Tag(6, "reservations", "Reservations", "Varaaminen", "Reservations"),
-    Tag(7, "hours", "Opening hours and contacts", "Aukioloajat ja yhteystiedot", "Opening hours"),
+    Tag(
+        7, "hours", "Opening hours and contacts", "Aukioloajat ja yhteystiedot", "Opening hours and contacts"
+    ),
     Tag(8, "other", "Other", "Muu aihe / tiedustelu", "Other"),
     Tag(9, "interrupted", "Interrupted", "Keskeytynyt", "Interrupted"),
 ]

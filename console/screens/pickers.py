@@ -135,7 +135,7 @@ class TagPicker(Picker[tuple[str, ...]]):
             Item(
                 (t.id,),
                 t.id,
-                Content(f"{t.number:>2}. {one_line(t.name, 60)}"),
+                Content(f"{t.number:>2}. {one_line(t.label(texts.lang), 60)}"),
                 fold(f"{t.number} {t.id} {t.name} {t.name_fi} {t.name_en}"),
             )
             for t in tags
