@@ -2,8 +2,8 @@
 
 A follow-up is a row of `left_messages` (its `status`) plus, once a desk touched it, a row of
 `followups` (who claimed, answered, closed). Its home is the session's library (the page's
-library); a desk sees its own library's and its pool mates' follow-ups, and any desk may
-take one from the whole service's list. docs/followups.md tells the story.
+library); a desk sees its own library's and its pool mates' follow-ups, the desk on duty sees
+all, and any desk may take one from the whole service's list. docs/followups.md tells the story.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from bridge.errors import CommandError
 from bridge.mail import MailError, MailSender, SmtpMailer, compose, find_address
 from bridge.mailtext import answer_body, answer_subject
 from bridge.store import Store, parse_ts, utc_now
-from rota.decide import route
+from rota.decide import on_duty, route
 
 if TYPE_CHECKING:
     from bridge.chat import LiveChat
@@ -169,12 +169,18 @@ class Followups:
     # the list
 
     def libraries_of(self, seat: str, scope: str) -> set[str] | None:
-        """Libraries whose follow-ups `seat` sees: its own and its pool mates', or all (None)."""
+        """Libraries whose follow-ups `seat` sees: its own and its pool mates', or all (None).
+
+        The desk on duty serves every library's patrons, so it sees every library's follow-ups.
+        """
         roster = self.service.roster
         library = roster.library_of_desk(JID(seat).bare)
         if scope == "service" or library is None:
             return None
-        return set(roster.members_of(self.home_target(library)))
+        home = self.home_target(library)
+        if on_duty(roster, self.service.svc.clock.now()) in (library, home):
+            return None
+        return set(roster.members_of(home))
 
     async def listing(self, seat: str, scope: str = "", status: str = "") -> list[Followup]:
         if scope not in ("", "desk", "service"):

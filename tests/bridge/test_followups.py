@@ -158,6 +158,10 @@ async def test_followup_without_address_is_recorded_and_pool_mates_see_it(
         assert (await ikaalinen.next_message("followup")).chat["followup"] == notice.chat["followup"]
         fid = notice.chat["followup"]
         assert [r["id"] for r in (await ikaalinen.command("followups"))["items"]] == [fid]
+        on_duty = await s.desk("tampere@chat.localhost")  # Monday: Tampere serves every library
+        assert [r["id"] for r in (await on_duty.command("followups"))["items"]] == [fid]
+        nokia = await s.desk("nokia@chat.localhost")  # neither home nor on duty
+        assert (await nokia.command("followups"))["items"] == []
         res = await akaa.command("followup-answer", id=fid, text="Soitettu 12.10, asia hoidettu.")
         assert res["values"]["status"] == "ok"
         assert "No e-mail address" in res["values"]["message"] and "040 123 4567" in res["values"]["message"]
@@ -261,7 +265,7 @@ async def test_end_refused_without_a_tag_when_required(tmp_path: Path) -> None:
         await p.say("Miten uusin lainat?")
         offer = await desk.next_message("offer")
         desk.say(offer.frm, "/accept")
-        await desk.next_message("info")
+        await desk.next_message("accepted")
 
         desk.say(offer.frm, "/end")
         refusal = (await desk.next_message("info")).body
