@@ -13,6 +13,7 @@ from textual.app import App
 
 from console.backend import CommandResult, DeskBackend, Line, Tag, Target
 from console.canned import Canned
+from console.duty import Roster
 from console.errors import NotConnected
 from console.i18n import Texts
 from console.log import ChatLog
@@ -37,6 +38,7 @@ class DeskActions(App[None]):
     tag_list: list[Tag]
     targets: list[Target]
     canned: list[Canned]
+    roster: Roster
     _typing_sent: dict[str, tuple[str, float]]
 
     def open_chat(self, session: str) -> None:
@@ -49,6 +51,9 @@ class DeskActions(App[None]):
         raise NotImplementedError
 
     async def save_draft(self) -> None:
+        raise NotImplementedError
+
+    def load_history(self, session: str) -> None:
         raise NotImplementedError
 
     # -- helpers ---------------------------------------------------------------------------
@@ -305,18 +310,23 @@ class DeskActions(App[None]):
 
         self.push_screen(NoteScreen(self.texts), chosen)
 
-    def action_canned(self) -> None:
-        from console.screens.pickers import CannedPicker
+    async def action_canned(self) -> None:
+        """Canned answers from the config's file (inserted for editing), else the bridge's."""
+        from console.screens.pickers import BridgeCannedPicker, CannedPicker
 
-        if not self.canned:
-            self.notify(self.texts("canned.none"), severity="warning")
-            return
         chat = self.book.get(self.active) if self.active else None
+        if not self.canned:
+            await self._bridge_canned(chat.session if chat else None, BridgeCannedPicker)
+            return
         lang = (chat.meta.lang if chat else "") or self.texts.lang
+        desk = self.roster.desk_name(self.backend.jid)
         fill: dict[str, Any] = {
-            "desk": self.library_name(self.backend.jid.split("@")[0]),
+            "desk": self.library_name(desk),
             "library": self.library_name(chat.meta.library) if chat else "",
         }
+        hours = self.roster.hours(lang)
+        if hours:
+            fill["hours"] = hours
 
         def chosen(text: str | None) -> None:
             if text:
@@ -325,6 +335,29 @@ class DeskActions(App[None]):
                 reply.focus()
 
         self.push_screen(CannedPicker(self.canned, lang, fill, self.texts), chosen)
+
+    async def _bridge_canned(self, session: str | None, picker: Any) -> None:
+        """Without a canned file the bridge's answers are sent by key (not editable)."""
+        try:
+            answers = await self.backend.canned_keys()
+        except Exception as exc:
+            log.info("canned keys: %s", exc)
+            answers = []
+        if not answers or session is None:
+            self.notify(self.texts("canned.none" if not answers else "no_chat"), severity="warning")
+            return
+
+        def reload(result: CommandResult) -> None:
+            chat = self.book.get(session)
+            if chat is not None:  # the bridge wrote the line: fetch it with the transcript
+                chat.history_loaded = False
+                self.load_history(session)
+
+        def chosen(key: str | None) -> None:
+            if key:
+                self._run(self.backend.canned(session, key), self.texts("act.canned"), reload)
+
+        self.push_screen(picker(answers, self.texts), chosen)
 
     def action_search(self) -> None:
         from console.screens.search import SearchScreen

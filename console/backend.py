@@ -257,6 +257,12 @@ class DeskBackend(Protocol):
 
     async def note(self, session: str, text: str) -> CommandResult: ...
 
+    async def canned_keys(self) -> list[tuple[str, str]]:
+        """The bridge's own canned answers as (key, title), for seats without a canned file."""
+
+    async def canned(self, session: str, key: str) -> CommandResult:
+        """Have the bridge send its canned answer `key` to the patron."""
+
     async def chats(self) -> list[ChatSummary]: ...
 
     async def desks(self) -> list[Target]: ...

@@ -47,6 +47,19 @@ class Roster:
         lib = libs.get(lib_id)
         return str(getattr(lib, "phone", "") or "") if lib is not None else ""
 
+    def hours(self, lang: str) -> str:
+        """The service hours as people read them (for the {hours} placeholder), or ""."""
+        if self.roster is None:
+            return ""
+        from rota.text import hours_text
+
+        return str(hours_text(self.roster, lang))
+
+    def desk_name(self, jid: str) -> str:
+        """The display name of the library this account belongs to (else the account's name)."""
+        ids = self.ids_of_desk(jid)
+        return self.library_name(ids[0]) if ids else jid.split("@", 1)[0]
+
     def ids_of_desk(self, jid: str) -> list[str]:
         """Libraries whose desks include this account, and the pools they belong to."""
         bare = jid.split("/", 1)[0].lower()

@@ -144,6 +144,14 @@ class FakeDesk:
         self.emit(ChatNote(self.metas[session], text))
         return CommandResult(True, "noted")
 
+    async def canned_keys(self) -> list[tuple[str, str]]:
+        return [("new-pin", "Uusi tunnusluku"), ("renew", "Uusiminen")]
+
+    async def canned(self, session: str, key: str) -> CommandResult:
+        self.calls.append(("canned", (session, key)))
+        self._record(session, "librarian", "Tampere", f"[canned {key}]")
+        return CommandResult(True, "sent")
+
     async def chats(self) -> list[ChatSummary]:
         return [
             ChatSummary(m.session, m.state, m.library, m.target, m.owner, m.waiting_since)

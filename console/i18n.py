@@ -82,6 +82,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Valmiit vastaukset (Enter lisää tekstin muokattavaksi)",
         "Canned answers (Enter inserts the text for editing)",
     ),
+    "canned.bridge_title": (
+        "Sillan valmiit vastaukset (Enter lähettää heti)",
+        "The bridge's canned answers (Enter sends at once)",
+    ),
     "canned.none": (
         "Valmiita vastauksia ei ole asetettu (asetus `canned`, sama tiedosto kuin sillalla).",
         "No canned answers configured (config `canned`: the same file as the bridge's).",

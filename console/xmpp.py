@@ -318,6 +318,33 @@ class DeskClient:
     async def note(self, session: str, text: str) -> CommandResult:
         return await self._simple("note", session=session, text=text)
 
+    async def canned_keys(self) -> list[tuple[str, str]]:
+        """Read the `key` options of the `canned` form (execute, read, cancel)."""
+        xmpp = self._client()
+        adhoc = xmpp.plugin["xep_0050"]
+        try:
+            iq = await adhoc.send_command(JID(self.bridge), "canned", timeout=COMMAND_TIMEOUT)
+        except (IqError, IqTimeout) as exc:
+            raise CommandFailed(f"canned: {exc}") from exc
+        command = iq["command"]
+        field = command["form"].get_fields().get("key")
+        options = [(o["value"], o["label"] or o["value"]) for o in field.get_options()] if field else []
+        if command["sessionid"] and command["status"] == "executing":
+            try:
+                await adhoc.send_command(
+                    JID(self.bridge),
+                    "canned",
+                    action="cancel",
+                    sessionid=command["sessionid"],
+                    timeout=COMMAND_TIMEOUT,
+                )
+            except (IqError, IqTimeout):
+                log.info("cancelling the canned form failed")
+        return options
+
+    async def canned(self, session: str, key: str) -> CommandResult:
+        return await self._simple("canned", session=session, key=key)
+
     async def chats(self) -> list[ChatSummary]:
         return stanzas.summaries((await self._command("chats"))[1])
 

@@ -191,6 +191,22 @@ class TransferPicker(Picker[str]):
         super().__init__(texts("transfer.title"), target_items(targets, texts), texts)
 
 
+class BridgeCannedPicker(Picker[str]):
+    """The bridge's canned answers by title; returns the key (the bridge sends the text)."""
+
+    def __init__(self, answers: Sequence[tuple[str, str]], texts: Texts) -> None:
+        items = [
+            Item(
+                key,
+                key,
+                Content.assemble((one_line(title, 50), "bold"), f"  ({key})"),
+                fold(f"{key} {title}"),
+            )
+            for key, title in answers
+        ]
+        super().__init__(texts("canned.bridge_title"), items, texts)
+
+
 class CannedPicker(Picker[str]):
     """Pick a canned answer; returns its text (placeholders filled) for editing."""
 

@@ -270,3 +270,62 @@ async def test_keys_do_nothing_under_a_dialog(make_app, fake):
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
         assert [c[0] for c in fake.calls] == ["accept"]
+
+
+async def test_without_a_canned_file_the_bridge_sends_its_answers(fake, tmp_path):
+    from console.app import ConsoleApp
+    from console.log import ChatLog
+    from console.screens.pickers import BridgeCannedPicker
+
+    app = ConsoleApp(fake, ChatLog(tmp_path / "l.sqlite3"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "PIN?")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, BridgeCannedPicker)
+        await pilot.press(*"tunnus", "enter")
+        await pilot.pause(0.2)
+        assert ("canned", ("p-aaaa", "new-pin")) in fake.calls
+        assert "[canned new-pin]" in transcript_text(app)
+
+
+async def test_no_canned_answers_anywhere_says_where_to_configure(fake, tmp_path):
+    from console.app import ConsoleApp
+    from console.log import ChatLog
+
+    async def none() -> list[tuple[str, str]]:
+        return []
+
+    fake.canned_keys = none
+    app = ConsoleApp(fake, ChatLog(tmp_path / "l.sqlite3"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        fake.offer("p-aaaa", "PIN?")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "config `canned`" in [n.message for n in app._notifications][-1]
+
+
+async def test_piki_canned_file_fills_desk_and_hours(fake, tmp_path):
+    from pathlib import Path
+
+    from console.app import ConsoleApp
+    from console.canned import load_canned
+    from console.duty import Roster
+    from console.log import ChatLog
+
+    piki = Path(__file__).parents[2] / "examples" / "piki"
+    app = ConsoleApp(
+        fake,
+        ChatLog(tmp_path / "l.sqlite3"),
+        canned=load_canned(piki / "canned.yaml"),
+        roster=Roster.load(piki / "rota.yaml"),
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2", "f3", *"tervehdys", "enter")
+        await pilot.pause()
+        assert reply_text(app).startswith(
+            "Hei! Olet yhteydessä PIKI-kirjastojen chattiin, vastaamassa Tampere."
+        )

@@ -212,3 +212,27 @@ async def test_tls_required_refuses_a_server_without_tls(stack: Stack, tmp_path:
     stopped = [e for e in events if e.link is Link.STOPPED]
     assert stopped and "no TLS" in stopped[0].detail
     assert not client.connected
+
+
+async def test_bridge_canned_answer_without_a_canned_file(tmp_path: Path) -> None:
+    from tests.support.stack import PIKI, start_stack
+
+    stack = await start_stack(tmp_path / "stack", canned=PIKI / "canned.yaml")
+    try:
+        app = console_for(stack, tmp_path, "tampere@chat.localhost")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, lambda: app.backend.connected, "connected")
+            await asyncio.sleep(0.2)
+            patron = await stack.patron(library="tampere")
+            await patron.say("Hei")
+            await until(pilot, lambda: "Waiting (1)" in list_text(app), "offer")
+            await pilot.press("f2")
+            await until(pilot, lambda: "Mine (1)" in list_text(app), "accepted")
+            await pilot.press("f3")
+            await until(pilot, lambda: "BridgeCannedPicker" in type(app.screen).__name__, "picker")
+            await pilot.press(*"greeting", "enter")
+            message = await patron.recv_type("message")
+            assert "Olet yhteydessä PIKI-kirjastojen chattiin" in message["text"]
+            await until(pilot, lambda: "Olet yhteydessä" in transcript_text(app), "shown")
+    finally:
+        await stack.close()

@@ -172,37 +172,3 @@ def test_duty_lines_list_a_pools_members_with_phones() -> None:
     ]
     assert roster.ids_of_desk("akaa@chat.localhost/desk-1") == ["akaa", "pool-1"]
     assert roster.duty_lines(datetime(2026, 12, 24, 10, 0, tzinfo=UTC), []) == []
-
-
-async def test_canned_key_without_answers_says_where_to_configure(tmp_path) -> None:
-    from console.app import ConsoleApp
-    from console.fake import FakeDesk
-    from console.log import ChatLog
-
-    app = ConsoleApp(FakeDesk(), ChatLog(tmp_path / "l.sqlite3"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
-        assert "config `canned`" in [n.message for n in app._notifications][-1]
-
-
-async def test_xmpp_client_tls_settings(tmp_path) -> None:
-    import ssl
-
-    from console.config import TlsMode, XmppSettings
-    from console.xmpp import DeskClient
-
-    ca = tmp_path / "ca.pem"
-    ca.write_text("x")
-    required = DeskClient(
-        XmppSettings("a@chat.example/d", "pw", None, 5222, TlsMode.REQUIRED, ca), "patrons.chat.example"
-    )._make_client()
-    assert required.enable_starttls and not required.enable_plaintext
-    assert required.ca_certs == ca
-    assert required.ssl_context.verify_mode is ssl.CERT_REQUIRED and required.ssl_context.check_hostname
-    mechanisms = required.plugin["feature_mechanisms"]
-    assert not mechanisms.unencrypted_plain and not mechanisms.unencrypted_scram
-    off = DeskClient(
-        XmppSettings("a@localhost/d", "pw", "127.0.0.1", 5222, TlsMode.OFF), "patrons.localhost"
-    )._make_client()
-    assert off.enable_plaintext and not off.enable_starttls and not off.enable_direct_tls
