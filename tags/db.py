@@ -26,16 +26,23 @@ WITH
                WHERE kind = 'accepted' GROUP BY session_id)
 SELECT s.id, s.library, s.queued_at, s.answered_at, s.ended_at,
        patron.first_ts, left_msg.first_ts, queued.first_ts,
-       accepted.desk, accepted.seat, COALESCE(lines.n, 0)
+       accepted.desk, accepted.seat, COALESCE(lines.n, 0), {rating}
 FROM sessions s
 LEFT JOIN patron ON patron.session_id = s.id
 LEFT JOIN left_msg ON left_msg.session_id = s.id
 LEFT JOIN queued ON queued.session_id = s.id
 LEFT JOIN accepted ON accepted.session_id = s.id
 LEFT JOIN lines ON lines.session_id = s.id
-WHERE (patron.first_ts IS NOT NULL OR left_msg.first_ts IS NOT NULL)
+{ratings_join}WHERE (patron.first_ts IS NOT NULL OR left_msg.first_ts IS NOT NULL)
   AND (:before IS NULL OR s.created_at < :before)
 """
+# Databases from before ratings (bridge/schema.sql) have no `ratings` table: every rating is NULL.
+_WITH_RATINGS = {
+    "rating": "ratings.score",
+    "ratings_join": "LEFT JOIN ratings ON ratings.session_id = s.id\n",
+}
+_WITHOUT_RATINGS = {"rating": "NULL", "ratings_join": ""}
+_HAS_RATINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ratings'"
 _TAGS = "SELECT session_id, tag_id FROM chat_tags ORDER BY ts, tag_id"
 
 
@@ -43,7 +50,8 @@ def load_conversations(database: str | Path, period: Period | None = None) -> li
     """Conversations whose first patron line (or left message) falls in `period`."""
     with contextlib.closing(_connect(database)) as db:
         try:
-            sessions = db.execute(_SESSIONS, {"before": _before(period)}).fetchall()
+            parts = _WITH_RATINGS if db.execute(_HAS_RATINGS).fetchone() else _WITHOUT_RATINGS
+            sessions = db.execute(_SESSIONS.format(**parts), {"before": _before(period)}).fetchall()
             tags: defaultdict[str, list[str]] = defaultdict(list)
             for session_id, tag_id in db.execute(_TAGS):
                 tags[session_id].append(tag_id)
@@ -64,7 +72,7 @@ def parse_ts(text: str | None) -> datetime | None:
 
 def _conversation(row: tuple, tags: tuple[str, ...]) -> Conversation:
     (sid, library, queued_at, answered_at, ended_at, first_patron, first_left,
-     first_queued, desk, seat, lines) = row  # fmt: skip
+     first_queued, desk, seat, lines, rating) = row  # fmt: skip
     starts = [t for t in (parse_ts(first_patron), parse_ts(first_left)) if t]
     # queued_at is when the chat *last* started waiting; after a transfer the first wait counts.
     waits = [t for t in (parse_ts(queued_at), parse_ts(first_queued)) if t]
@@ -79,6 +87,7 @@ def _conversation(row: tuple, tags: tuple[str, ...]) -> Conversation:
         ended_at=parse_ts(ended_at),
         left_message=first_left is not None,
         lines=lines,
+        rating=rating if isinstance(rating, int) and 1 <= rating <= 5 else None,
     )
 
 

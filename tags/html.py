@@ -8,7 +8,7 @@ from html import escape
 from tags import charts
 from tags.reportdata import ReportData
 from tags.stats import NONE_KEY, WEEKDAYS, Summary
-from tags.textout import percent, summary_rows, tag_name
+from tags.textout import mean_rating, percent, ratings_rows, summary_rows, tag_name
 
 # No network, no scripts: the file works offline and as an e-mail attachment.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -44,6 +44,7 @@ def render_html(data: ReportData) -> str:
         _section_counts(data, "month"),
         _section_counts(data, "desk"),
         _section_counts(data, "library"),
+        _ratings(data),
         _comparison(data),
         "</main></body></html>\n",
     ]
@@ -104,6 +105,42 @@ def _section(data: ReportData, by: str, rows: Sequence[tuple[str, int]], svg: st
     note = "<p>A conversation with several tags counts under each.</p>" if by == "tag" else ""
     return (f'<h2 id="by-{by}">{escape(BREAKDOWN_TITLES[by])}</h2>{figure}{note}'
             f'<table class="by-{by}"><thead>{head}</thead><tbody>{body}</tbody></table>')  # fmt: skip
+
+
+RATING_TITLES = {
+    "desk": "Ratings by desk (the desk that accepted)",
+    "tag": "Ratings by tag",
+    "library": "Ratings by library (the page's library)",
+}
+
+
+def _ratings(data: ReportData) -> str:
+    r = data.ratings
+    if r is None:
+        return ""
+    overall = "".join(f'<tr><th scope="row">{escape(k)}</th><td class="n">{escape(v)}</td></tr>'
+                      for k, v in ratings_rows(r))  # fmt: skip
+    parts = [
+        '<h2 id="ratings">Patrons\' ratings</h2>',
+        "<p>After a chat has ended the widget asks the patron for a score from 1 (poor) to 5 "
+        "(excellent). Means are over the rated conversations only.</p>",
+        f'<table class="ratings">{overall}</table>',
+    ]
+    for by, rows in data.rating_breakdowns.items():
+        named = by == "tag" and data.tagset is not None
+        head = "<tr><th>Key</th>" + ("<th>Name</th>" if named else "")
+        head += '<th class="n">Conversations</th><th class="n">Rated</th><th class="n">Mean</th></tr>'
+        body = ""
+        for row in rows:
+            name = f"<td>{escape(tag_name(row.key, data.tagset, data.lang))}</td>" if named else ""
+            body += (f'<tr><td>{escape(row.key)}</td>{name}<td class="n">{row.conversations}</td>'
+                     f'<td class="n">{row.count}</td>'
+                     f'<td class="n">{escape(mean_rating(row.mean))}</td></tr>')  # fmt: skip
+        note = "<p>A conversation with several tags counts under each.</p>" if by == "tag" else ""
+        parts.append(f'<h3 id="ratings-by-{by}">{escape(RATING_TITLES.get(by, by))}</h3>{note}'
+                     f'<table class="ratings-by-{by}"><thead>{head}</thead>'
+                     f"<tbody>{body}</tbody></table>")  # fmt: skip
+    return "".join(parts)
 
 
 def _heat(data: ReportData) -> str:

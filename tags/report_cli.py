@@ -17,12 +17,14 @@ from tags.model import TagSet
 from tags.period import DEFAULT_TIMEZONE, Period, month_of, month_period, parse_day, timezone
 from tags.period import previous_month as _previous
 from tags.reporting import build_report, comparison
-from tags.stats import BY, count_by, summarize
+from tags.stats import BY, count_by, rate, ratings_by, summarize
 from tags.textout import (
     comparison_csv,
     comparison_table,
     counts_csv,
     counts_table,
+    ratings_csv,
+    ratings_table,
     summary_text,
 )
 
@@ -35,6 +37,11 @@ def add_commands(sub: Any, cmd: Callable[..., argparse.ArgumentParser], langs: t
     rep.add_argument("--to", dest="last", metavar="DATE", help="last day, inclusive")
     rep.add_argument("--by", choices=BY, help="count by this key (default: tag)")
     rep.add_argument("--summary", action="store_true", help="print the headline figures")
+    rep.add_argument(
+        "--ratings",
+        action="store_true",
+        help="patrons' ratings (count, mean) overall and per --by key (default: tag)",
+    )
     rep.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     rep.add_argument("--title", default="Tiski chat report", help="title of the HTML report")
     rep.add_argument("--against", metavar="PERIOD", help="HTML: compare tag shares with YYYY-MM")
@@ -70,8 +77,8 @@ def _report(args: argparse.Namespace) -> None:
         )
         atomic_write(args.html, render_html(data))
         print(f"wrote {args.html}", file=sys.stderr)
-    show_counts = args.by is not None or not (args.summary or args.html)
-    if not (args.summary or show_counts):
+    show_counts = not args.ratings and (args.by is not None or not (args.summary or args.html))
+    if not (args.summary or show_counts or args.ratings):
         return
     convs = load_conversations(args.database, period)
     if args.summary:
@@ -81,6 +88,11 @@ def _report(args: argparse.Namespace) -> None:
     if show_counts:
         rows = count_by(convs, args.by or "tag", tz, tagset=tagset, first=first, last=last)
         out = counts_csv(rows) if args.csv else counts_table(rows, len(convs), tagset, args.lang)
+        print(out, end="")
+    if args.ratings:
+        by = args.by or "tag"
+        rated = ratings_by(convs, by, tz, tagset=tagset, first=first, last=last)
+        out = ratings_csv(rated) if args.csv else ratings_table(rate(convs), rated, by, tagset, args.lang)
         print(out, end="")
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from tags.compare import ComparisonRow
 from tags.model import TagSet
-from tags.stats import Summary
+from tags.stats import RatingRow, Ratings, Summary
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,5 @@ class ReportData:
     lang: str = "fi"
     comparison: Comparison | None = None
     sources: tuple[str, ...] = field(default=())
+    ratings: Ratings | None = None  # the patrons' ratings overall
+    rating_breakdowns: dict[str, tuple[RatingRow, ...]] = field(default_factory=dict)  # by RATED_BY

@@ -10,7 +10,10 @@ from tags.db import load_conversations
 from tags.model import TagSet
 from tags.period import Period
 from tags.reportdata import Comparison, ReportData
-from tags.stats import BY, count_by, summarize, weekday_hour
+from tags.stats import BY, count_by, rate, ratings_by, summarize, weekday_hour
+
+# The breakdowns of the ratings section of the HTML report.
+RATED_BY = ("desk", "tag", "library")
 
 
 def tag_counts(database: str | Path, period: Period) -> dict[str, int]:
@@ -64,6 +67,10 @@ def build_report(
         lang=lang,
         comparison=None if against is None else comparison(database, period, against, tagset),
         sources=(Path(database).name,),
+        ratings=rate(convs),
+        rating_breakdowns={
+            by: ratings_by(convs, by, tz, tagset=tagset, first=first, last=last) for by in RATED_BY
+        },
     )
 
 

@@ -17,6 +17,7 @@ BY = ("tag", "weekday", "hour", "desk", "library", "month")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS = tuple(f"{hour:02d}" for hour in range(24))
 NONE_KEY = "(none)"
+SCORES = (1, 2, 3, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Conversation:
     ended_at: datetime | None = None
     left_message: bool = False
     lines: int = 0
+    rating: int | None = None  # the patron's score 1–5 after the chat ended, if they gave one
 
     @property
     def answered(self) -> bool:
@@ -115,6 +117,68 @@ def summarize(convs: Iterable[Conversation], interrupted_tag: str | None = "inte
         length_p90=percentile(lengths, 90),
         lines_median=median(lines),
     )
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Patrons' ratings of a group of conversations: how many, the mean, and each score's count."""
+
+    conversations: int
+    count: int
+    mean: float | None
+    scores: tuple[tuple[int, int], ...]  # (score, count) for 1 … 5
+
+    @property
+    def share_rated(self) -> float | None:
+        """Rated conversations / conversations."""
+        return _share(self.count, self.conversations)
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    """One key of a ratings breakdown: conversations under it, how many were rated, the mean."""
+
+    key: str
+    conversations: int
+    count: int
+    mean: float | None
+
+
+def rate(convs: Iterable[Conversation]) -> Ratings:
+    """Count and mean of the ratings (unrated conversations are left out of the mean)."""
+    convs = list(convs)
+    scores = [c.rating for c in convs if c.rating is not None]
+    per_score = Counter(scores)
+    return Ratings(
+        conversations=len(convs),
+        count=len(scores),
+        mean=statistics.fmean(scores) if scores else None,
+        scores=tuple((score, per_score[score]) for score in SCORES),
+    )
+
+
+def ratings_by(
+    convs: Iterable[Conversation],
+    by: str,
+    tz: ZoneInfo,
+    *,
+    tagset: TagSet | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> tuple[RatingRow, ...]:
+    """Ratings per key, in the rows and order of `count_by` (a chat counts under each of its tags)."""
+    convs = list(convs)
+    groups: dict[str, list[int]] = {}
+    for conv in convs:
+        for key in keys_of(conv, by, tz):
+            groups.setdefault(key, [])
+            if conv.rating is not None:
+                groups[key].append(conv.rating)
+    return tuple(
+        RatingRow(key, n, len(groups.get(key, ())),
+                  statistics.fmean(groups[key]) if groups.get(key) else None)
+        for key, n in count_by(convs, by, tz, tagset=tagset, first=first, last=last)
+    )  # fmt: skip
 
 
 def keys_of(conv: Conversation, by: str, tz: ZoneInfo) -> tuple[str, ...]:

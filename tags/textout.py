@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from tags.compare import ComparisonRow
 from tags.model import TagSet
-from tags.stats import Summary
+from tags.stats import RatingRow, Ratings, Summary
 
 
 def counts_csv(rows: Sequence[tuple[str, int]]) -> str:
@@ -40,6 +40,48 @@ def counts_table(rows: Sequence[tuple[str, int]], total: int, tagset: TagSet | N
         label = f"  {name:<{name_width}}" if name_width else ""
         lines.append(f"{key:<{width}}{label}  {count:>6}  {share}")
     return "\n".join(lines) + "\n"
+
+
+def ratings_csv(rows: Sequence[RatingRow]) -> str:
+    """`key,conversations,ratings,mean_rating` with a header; the mean is empty when none rated."""
+    return _csv(
+        ["key", "conversations", "ratings", "mean_rating"],
+        [(r.key, r.conversations, r.count, mean_rating(r.mean, "")) for r in rows],
+    )
+
+
+def ratings_rows(r: Ratings) -> list[tuple[str, str]]:
+    """The overall rating figures as (label, value) pairs, shared by the text and HTML reports."""
+    return [
+        ("Rated conversations", f"{r.count} ({percent(r.share_rated)})"),
+        ("Mean rating (1–5)", mean_rating(r.mean)),
+        *((f"Rated {score}", str(n)) for score, n in r.scores),
+    ]
+
+
+def ratings_table(
+    overall: Ratings, rows: Sequence[RatingRow], by: str, tagset: TagSet | None, lang: str
+) -> str:
+    """The overall figures, then aligned columns: key, (tag name,) conversations, ratings, mean."""
+    pairs = ratings_rows(overall)[:2]
+    width = max(len(label) for label, _ in pairs)
+    lines = [f"{label:<{width}}  {value}" for label, value in pairs]
+    named = [(r, tag_name(r.key, tagset, lang) if by == "tag" else "") for r in rows]
+    key_width = max([len(r.key) for r, _ in named] + [len(by)])
+    name_width = max((len(name) for _, name in named), default=0)
+    name_head = f"  {'name':<{name_width}}" if name_width else ""
+    lines.append("")
+    lines.append(f"{by:<{key_width}}{name_head}  {'chats':>6}  {'rated':>6}  {'mean':>5}")
+    for r, name in named:
+        label = f"  {name:<{name_width}}" if name_width else ""
+        lines.append(f"{r.key:<{key_width}}{label}  {r.conversations:>6}  {r.count:>6}  "
+                     f"{mean_rating(r.mean):>5}")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def mean_rating(mean: float | None, none: str = "–") -> str:
+    """A mean score with two decimals ("4.33"); `none` when nothing was rated."""
+    return none if mean is None else f"{mean:.2f}"
 
 
 def summary_rows(s: Summary) -> list[tuple[str, str]]:
