@@ -15,6 +15,7 @@ from bridge.clock import Clock
 from bridge.component import Component
 from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
+from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
 from bridge.service import ChatService, Services
 from bridge.store import Store
@@ -53,6 +54,8 @@ class Bridge:
                             clock=Clock(cfg.demo_clock), faq=faq, canned=tuple(canned or ()))
         self.service = ChatService(services)
         self.service.capacity = Capacity(cfg.max_chats_per_seat, cfg.max_chats_per_desk)
+        if cfg.xa_is_busy:
+            self.service.seats.busy_shows = BUSY_SHOWS | {"xa"}
         self.service.files.prime(loaded_files)
         await self.service.load()
         self.service.start_housekeeping()

@@ -111,7 +111,9 @@ class Component(ComponentXMPP):
             ("session_start", self._on_session_start),
             ("disconnected", self._on_disconnected),
             ("message", self._on_message),
-            ("presence_available", self._on_available),
+            # slixmpp names the event after the show value of an available presence
+            *((f"presence_{show}", self._on_available)
+              for show in ("available", "chat", "away", "xa", "dnd")),
             ("presence_unavailable", self._on_unavailable),
             ("presence_subscribe", self._on_subscribe),
             ("presence_probe", self._on_probe),

@@ -49,6 +49,7 @@ class Limits:
     session_ttl_hours: float = 12.0  # an idle session's token expires after this
     queue_timeout_seconds: float = 300.0  # waiting this long in queue offers leave_message
     heartbeat_seconds: float = 30.0
+    idle_timeout_seconds: float = 1800.0  # a socket with no frame from the patron this long is closed
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class BridgeConfig:
     release_grace_seconds: float = 60.0  # an owner seat offline this long gives its chats back
     max_chats_per_seat: int = 0  # open chats a seat may hold before routing skips it; 0: no limit
     max_chats_per_desk: int = 0  # the same for a whole desk account
+    xa_is_busy: bool = False  # `xa` presence also means "don't offer" (clients go xa when idle)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)  # redaction and retention
     mail: MailConfig | None = None  # SMTP for follow-up answers and forwarded transcripts
     require_tag_to_end: bool = False  # desks must tag a chat before /end (bridge/closing.py)
@@ -175,6 +177,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         limits=_limits(_mapping(top.get("limits"), "limits")),
         demo_clock=clock,
         privacy=parse_privacy(top.get("privacy")),
+        xa_is_busy=bool(top.get("xa_is_busy", False)),
         interrupted_grace_seconds=_seconds(top, "interrupted_grace_seconds", 120.0),
         release_grace_seconds=_seconds(top, "release_grace_seconds", 60.0),
         receipt_resend_seconds=_seconds(top, "receipt_resend_seconds", 5.0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -83,6 +84,7 @@ class PatronSocket:
         self.service = service
         self.ws = ws
         self.allow_session = allow_session
+        self.last_frame = time.monotonic()
         self.chat: LiveChat | None = None
         limits = service.svc.config.limits
         self.bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
@@ -98,9 +100,11 @@ class PatronSocket:
         await self.send(frame)
 
     async def run(self) -> None:
-        """Read frames until the socket closes."""
+        """Read frames until the socket closes (or stays silent for `idle_timeout_seconds`)."""
+        watchdog = asyncio.create_task(self._close_when_idle())
         try:
             async for msg in self.ws:
+                self.last_frame = time.monotonic()
                 if msg.type == WSMsgType.TEXT:
                     await self.handle_text(msg.data)
                 elif msg.type == WSMsgType.BINARY:
@@ -108,8 +112,24 @@ class PatronSocket:
                 elif msg.type == WSMsgType.ERROR:
                     break
         finally:
+            watchdog.cancel()
             if self.chat is not None:
                 self.service.detach(self.chat.id, self)
+
+    async def _close_when_idle(self) -> None:
+        """Close a socket the patron has not used for a while; the chat itself stays resumable.
+
+        WebSocket pings do not count: an abandoned tab answers them forever.
+        """
+        idle = self.service.svc.config.limits.idle_timeout_seconds
+        while not self.ws.closed:
+            left = self.last_frame + idle - time.monotonic()
+            if left <= 0:
+                await self.send({"type": "error", "code": "idle",
+                                 "message": "closed after a long pause; reconnect to continue"})
+                await self.ws.close(code=4000, message=b"idle")
+                return
+            await asyncio.sleep(min(left, 60.0))
 
     async def handle_text(self, data: str) -> None:
         try:

@@ -30,7 +30,7 @@ frames = st.one_of(
         "lang": json_values, "session": json_values, "contact": json_values, "page": json_values,
     }).map(json.dumps),
 )
-DOCUMENTED = {"welcome", "ack", "message", "state", "typing", "error"}
+DOCUMENTED = {"welcome", "ack", "message", "state", "typing", "error", "rated"}
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=list(HealthCheck))
 

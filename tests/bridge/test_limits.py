@@ -80,3 +80,40 @@ async def test_widget_pages_have_strict_csp(stack) -> None:
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
         async with http.get(f"{stack.web_url}/widget/../../bridge/schema.sql") as r:
             assert r.status == 404
+
+
+async def test_idle_socket_is_closed_but_chat_resumes(tmp_path) -> None:
+    s = await start_stack(tmp_path, limits={"idle_timeout_seconds": 0.5, "heartbeat_seconds": 0.2})
+    try:
+        p = await s.patron()
+        await p.say("hei")
+        err = await p.recv_type("error", timeout=5)
+        assert err["code"] == "idle"
+        with pytest.raises(ConnectionError):
+            await p.recv_frame(timeout=5)
+        again = Patron(s.ws_url)
+        s.clients.append(again)
+        await again.connect()
+        welcome = await again.hello(p.token)
+        assert [m["text"] for m in welcome["history"]] == ["hei"]
+    finally:
+        await s.close()
+
+
+async def test_xa_seats_get_offers_unless_configured_busy(tmp_path) -> None:
+    s = await start_stack(tmp_path)
+    try:
+        away = await s.desk("tampere@chat.localhost", show="xa")
+        p = await s.patron()
+        await p.say("hei")
+        assert (await away.next_message("offer")).chat["state"] == "queued"
+    finally:
+        await s.close()
+    s = await start_stack(tmp_path / "busy", extra={"xa_is_busy": True})
+    try:
+        away = await s.desk("tampere@chat.localhost", show="xa")
+        p = await s.patron()
+        await p.say("hei")
+        await away.no_message(0.5, kind="offer")
+    finally:
+        await s.close()

@@ -64,5 +64,19 @@ async def test_dnd_seat_is_not_offered_chats(tmp_path) -> None:
         offer = await free.next_message("offer")
         assert offer.frm.startswith("p-")
         await busy.no_message(0.4, kind="offer")
+        # the bridge knows the seat is there, and that it is busy
+        assert s.bridge.service.seats.seats["tampere@chat.localhost"]["desk-1"] == "dnd"
+    finally:
+        await s.close()
+
+
+async def test_away_seat_still_gets_offers(tmp_path) -> None:
+    s = await start_stack(tmp_path)
+    try:
+        away = await s.desk("tampere@chat.localhost", show="away")
+        p = await s.patron()
+        await p.say("hei")
+        assert (await away.next_message("offer")).chat["library"] == "tampere"
+        assert s.bridge.service.seats.seats["tampere@chat.localhost"] == {"desk-1": "away"}
     finally:
         await s.close()
