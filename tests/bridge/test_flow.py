@@ -100,3 +100,21 @@ async def test_first_responder_owns_and_other_seat_is_told(stack: Stack) -> None
     seat2.say(o2.frm, "Vastaus")
     assert (await p.recv_type("message"))["text"] == "Vastaus"
     assert not [f for f in p.frames if f.get("text") == "Minä vastaan!"]
+
+
+async def test_three_seats_one_owner_others_told_and_kept_out(stack: Stack) -> None:
+    seats = [await stack.desk("tampere@chat.localhost", f"desk-{i}") for i in (1, 2, 3)]
+    p = await stack.patron()
+    await p.say("Kolme paikkaa, yksi vastaaja")
+    offers = [await s.next_message("offer") for s in seats]
+    assert len({o.session for o in offers}) == 1
+    seats[2].say(offers[2].frm, "Desk 3 täällä")
+    for s in seats[:2]:
+        taken = await s.next_message("taken")
+        assert taken.chat["owner"].endswith("/desk-3")
+    await p.say("kiitos desk 3")
+    assert (await seats[2].next_message("line")).body == "kiitos desk 3"
+    for s in seats[:2]:
+        await s.no_message(0.3, kind="line")
+    seats[0].say(offers[0].frm, "/end")  # only the owner may end it
+    assert "desk-3" in (await seats[0].next_message("info")).body
