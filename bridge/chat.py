@@ -42,6 +42,7 @@ class LiveChat:
     offered: set[str] = field(default_factory=set)  # full JIDs the chat is offered to
     transferred_from: str | None = None
     first_line: str | None = None
+    told_position: int | None = None  # the queue place the patron was last told
     step: int = 0  # how far along the routing chain timed rollover has offered it
     offered_at: float | None = None  # monotonic time of the last offer step or reminder
     returned_at: datetime | None = None  # the patron's last reconnect

@@ -224,7 +224,7 @@ class ChatService:
     async def state_frame(self, chat: LiveChat) -> dict[str, Any]:
         frame: dict[str, Any] = {"type": "state", "state": chat.state.value}
         if chat.state in WAITING and chat.queued_at:
-            frame["position"] = self.position(chat)
+            frame["position"] = chat.told_position = self.position(chat)
         if chat.owner:
             frame["desk"] = self.desk_name(chat.owner)
         return frame
@@ -232,10 +232,23 @@ class ChatService:
     async def tell_state(self, chat: LiveChat) -> None:
         await self.send_patron(chat.id, await self.state_frame(chat))
 
+    def positions(self) -> dict[str, int]:
+        """Every waiting chat's 1-based place in its target's queue, in one pass."""
+        queues: dict[str | None, list[LiveChat]] = defaultdict(list)
+        for chat in self.chats.values():
+            if chat.waiting:
+                queues[chat.target].append(chat)
+        places: dict[str, int] = {}
+        for queue in queues.values():
+            queue.sort(key=lambda c: c.queued_at or "")
+            places.update((c.id, i) for i, c in enumerate(queue, 1))
+        return places
+
     async def tell_positions(self) -> None:
-        """Queue positions move when a chat is taken: tell every waiting patron."""
-        for chat in list(self.chats.values()):
-            if chat.waiting and chat.id in self.links:
+        """Queue positions move when a chat is taken: tell the patrons whose place changed."""
+        for chat_id, place in self.positions().items():
+            chat = self.chats[chat_id]
+            if chat.told_position != place and chat_id in self.links:
                 await self.tell_state(chat)
 
     def position(self, chat: LiveChat) -> int:

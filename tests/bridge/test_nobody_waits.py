@@ -80,3 +80,15 @@ async def test_away_seat_still_gets_offers(tmp_path) -> None:
         assert s.bridge.service.seats.seats["tampere@chat.localhost"] == {"desk-1": "away"}
     finally:
         await s.close()
+
+
+async def test_queue_positions_move_up_when_a_chat_is_taken(stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost")
+    p1, p2, p3 = [await stack.patron() for _ in range(3)]
+    for i, p in enumerate((p1, p2, p3), 1):
+        await p.say(f"jonossa {i}")
+        assert (await p.recv_type("state", state="queued"))["position"] == i
+    offers = [await desk.next_message("offer") for _ in range(3)]
+    desk.say(offers[0].frm, "vastaan ensimmäiselle")
+    assert (await p2.recv_type("state", state="queued"))["position"] == 1
+    assert (await p3.recv_type("state", state="queued"))["position"] == 2
