@@ -78,6 +78,31 @@ async def test_no_serious_violations_in_a_chat(
     assert await serious_violations(patron.page) == []  # the page with the panel open
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+async def test_no_serious_violations_in_the_rating(
+    stack: Stack, browser: Browser, viewport: dict[str, int]
+) -> None:
+    """The rating asked after the end: the form, its error, and the thanks."""
+    desk = await stack.desk(DESK)
+    patron = await open_page(browser, stack.web_url + "/demo/", viewport, bypass_csp=True)
+    await patron.open_chat()
+    await patron.send("Kiitos avusta!")
+    offer = await desk.next_message("offer")
+    desk.say(offer.frm, "Ole hyvä!")
+    await expect(patron.messages("librarian")).to_have_count(1)
+    desk.say(offer.frm, "/end")
+    await expect(patron.panel.locator("#rating")).to_be_visible()
+    frame = widget_frame(patron.page)
+    assert await serious_violations(frame) == []
+    await patron.panel.locator("#rating-send").click()  # no score: the error is shown
+    await expect(patron.panel.locator("#rating-error")).to_be_visible()
+    assert await serious_violations(frame) == []
+    await patron.panel.get_by_role("radio", name="3 tyydyttävä").check()
+    await patron.panel.locator("#rating-send").click()
+    await expect(patron.panel.locator("#rating-thanks")).to_be_visible()
+    assert await serious_violations(frame) == []
+
+
 async def test_no_serious_violations_when_closed(closed_stack: Stack, browser: Browser) -> None:
     patron = await open_page(browser, closed_stack.web_url + "/demo/", PHONE, bypass_csp=True)
     await patron.open_chat()

@@ -90,3 +90,19 @@ async def test_links_are_built_not_parsed(page: Page, text: str, links: list[lis
 async def test_patron_lines_get_no_links(page: Page) -> None:
     out = await page.evaluate(LINKIFY, ["https://x.example <i>y</i>", False])
     assert out["links"] == [] and out["text"] == "https://x.example <i>y</i>"
+
+
+async def test_rating_answer_belongs_to_one_chat(page: Page) -> None:
+    """The "rated"/"declined" mark is kept with the token and forgotten with it (a new chat)."""
+    out = await page.evaluate("""async () => {
+      const {ChatStorage} = await import('/widget/storage.js');
+      const s = new ChatStorage('tampere');
+      const seen = [];
+      s.token = 'tok-1'; seen.push(s.rating);
+      s.rating = 'rated'; seen.push(s.rating);
+      s.token = 'tok-1'; seen.push(s.rating);   // the same chat resumed (welcome again)
+      s.token = 'tok-2'; seen.push(s.rating);   // a new chat asks again
+      s.rating = 'declined'; s.token = null; seen.push(s.rating);
+      return seen;
+    }""")
+    assert out == [None, "rated", "rated", None, None]

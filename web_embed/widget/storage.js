@@ -1,5 +1,6 @@
 // What the widget keeps in sessionStorage (this tab only, on the bridge's origin):
-// the session token and the patron's lines the bridge has not acknowledged yet.
+// the session token, the patron's lines the bridge has not acknowledged yet, and whether the
+// patron has answered the rating question of this chat.
 // sessionStorage, not localStorage: a shared library PC must not reopen yesterday's chat,
 // while navigation and reloads within the tab keep it.
 
@@ -54,7 +55,18 @@ export class ChatStorage {
   }
 
   set token(value) {
+    // The rating answer belongs to one chat: a new token (a new chat) asks again.
+    if ((value || null) !== this.token) write(key(this.library, "rating"), null);
     write(key(this.library, "session"), value || null);
+  }
+
+  /** The patron's answer to "rate this chat": "rated", "declined" or null (not asked yet). */
+  get rating() {
+    return read(key(this.library, "rating"));
+  }
+
+  set rating(value) {
+    write(key(this.library, "rating"), value || null);
   }
 
   /** The id of the last message the patron saw in the open panel (for unread counts). */

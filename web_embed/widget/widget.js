@@ -10,6 +10,7 @@ import { LeaveForm } from "./closed.js";
 import { Connection } from "./connection.js";
 import { HostChannel, parentOrigin } from "./host.js";
 import { pickLang, translator } from "./i18n.js";
+import { RatingForm } from "./rating.js";
 import { ChatStorage } from "./storage.js";
 import { downloadTranscript, printTranscript } from "./transcript.js";
 import { Conversation } from "./conversation.js";
@@ -63,6 +64,7 @@ class Widget {
       onStatus: (status) => this.showConnection(status),
     });
     this.leave = new LeaveForm(this.t, this.lang, (frame) => this.conn.send(frame));
+    this.rating = new RatingForm(this.t, this.storage, (frame) => this.conn.send(frame));
     this.applyColours(params);
   }
 
@@ -162,7 +164,7 @@ class Widget {
   focusMain() {
     const target =
       this.state === "closed" ? this.leave.focusTarget()
-      : this.state === "ended" ? $("ended-download")
+      : this.state === "ended" ? this.rating.focusTarget() ?? $("ended-download")
       : $("text");
     target.focus({ preventScroll: true });
   }
@@ -229,6 +231,7 @@ class Widget {
       state: () => this.setState(frame.state, frame),
       typing: () => this.showTyping(frame.state === "composing"),
       error: () => this.onError(frame),
+      rated: () => this.rating.onRated(frame),
     }[frame.type];
     if (handler) handler();
   }
@@ -336,6 +339,7 @@ class Widget {
       }
       return;
     }
+    if (this.rating.onError(frame)) return; // an answer to the rating, shown in its form
     if (code === "closed") {
       this.setState("closed", {});
       return;
@@ -423,6 +427,7 @@ class Widget {
     $("hint").hidden = state !== "bot" || this.log.messages.length > 0;
     $("ended-box").hidden = state !== "ended";
     if (state === "closed") this.leave.show();
+    if (state === "ended") this.rating.show();
     if (!live) this.showTyping(false);
     // Focus must not stay on a control that just disappeared (e.g. the message box when
     // the welcome says the service is closed).
@@ -463,7 +468,7 @@ class Widget {
     this.conn.send({ type: "end" });
     // The bridge answers with state `ended`; show it at once so the tap feels done.
     this.setState("ended", {});
-    $("ended-download").focus();
+    (this.rating.focusTarget() ?? $("ended-download")).focus();
   }
 
   newChat() {
@@ -472,6 +477,7 @@ class Widget {
     this.log.clear();
     this.desk = null;
     this.leave.reset();
+    this.rating.reset();
     $("hint").hidden = false;
     this.setState("bot", {}); // until the new welcome says otherwise
     this.conn.restart();
