@@ -364,6 +364,17 @@ class DeskActions(App[None]):
 
         self.push_screen(SearchScreen(self.chat_log, self.texts))
 
+    def action_stats(self) -> None:
+        """Statistics: the whole service for the roster's coordinators, else this desk's own."""
+        from console.screens.stats import StatsScreen
+
+        scope = "service" if self.roster.is_coordinator(self.backend.jid) else "desk"
+        today = datetime.now().astimezone().date()
+        self.push_screen(StatsScreen(self.backend, self.texts, self.tag_name, today, scope))
+
+    def tag_name(self, tag_id: str) -> str:
+        raise NotImplementedError
+
     def action_help(self) -> None:
         from console.screens.help import HelpScreen
 

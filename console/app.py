@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from textual import on
@@ -16,11 +15,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 
 from console import keys
-from console.actions import DeskActions
+from console.alerting import AlertActions
 from console.backend import (
     ChatEvent,
+    ChatFollowup,
     ChatLine,
-    ChatMeta,
     ChatOffered,
     ChatStateName,
     ConnectionChanged,
@@ -46,8 +45,6 @@ from console.widgets.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
 
-ALERT_GAP = 1.0  # seconds: offers closer together than this share one alert
-
 
 class BackendEvent(Message):
     """A desk event, delivered on the app's message queue."""
@@ -57,7 +54,11 @@ class BackendEvent(Message):
         self.event = event
 
 
-class ConsoleApp(DeskActions):
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConsoleApp(AlertActions):
     """A librarian's desk: chat list, transcript, context panel and reply line."""
 
     CSS_PATH = "console.tcss"
@@ -73,12 +74,14 @@ class ConsoleApp(DeskActions):
         retention_days: int = 365,
         roster: Roster | None = None,
         canned: Sequence[Canned] = (),
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         super().__init__()
         self.backend = backend
         self.chat_log = chat_log
         self.texts = Texts(lang)
-        self.alerts = alerts or AlertSettings()
+        self.init_alerts(alerts or AlertSettings(), clock)
+        self.init_followups()
         self.retention_days = retention_days
         self.roster = roster or Roster(None)
         self.canned = list(canned)
@@ -89,8 +92,6 @@ class ConsoleApp(DeskActions):
         self.tag_list: list[Tag] = []
         self.targets: list[Target] = []
         self._typing_sent: dict[str, tuple[str, float]] = {}
-        self._last_bell = 0.0
-        self._last_alert = 0.0
         self._list_pending = False
         self.title = self.texts("title")
         for key, action, description, show in keys.bindings(self.texts):
@@ -117,9 +118,12 @@ class ConsoleApp(DeskActions):
         self.backend.set_sink(self._deliver)
         self.set_interval(1.0, self.tick)
         self.set_interval(30.0, self.refresh_desks)
+        self.set_interval(60.0, self.reload_followups)
         self.set_interval(3600.0, self.prune_log)
         self.open_first()
         self.refresh_all()
+        if self.quiet:
+            self.query_one(StatusBar).quiet = self.texts("quiet.on")
         self.query_one(ReplyInput).focus()
         self.run_worker(self.backend.start(), name="backend-start", exit_on_error=False)
 
@@ -184,6 +188,8 @@ class ConsoleApp(DeskActions):
                 chat.typing = event.state == "composing"
                 self.refresh_typing()
                 self.refresh_list()
+        elif isinstance(event, ChatFollowup):
+            self.followup_notice(event)  # a left message, not a live chat: not in the chat list
         elif isinstance(event, ChatEvent):
             await self.chat_event(event)
 
@@ -252,6 +258,7 @@ class ConsoleApp(DeskActions):
         except Exception as exc:
             log.warning("sync after connect: %s", exc)
             return
+        self.reload_followups()
         targets = my_targets(self.targets, self.book.me, self.roster.ids_of_desk(self.book.me))
         for chat in apply_summaries(self.book, summaries, targets):
             await self.chat_log.save_chat(chat.meta)
@@ -279,39 +286,6 @@ class ConsoleApp(DeskActions):
                 self.exit(message=f"{title}: {event.detail}")
 
         self.push_screen(StoppedScreen(title, text, t("conflict.keys")), chosen)
-
-    def alert(self, meta: ChatMeta) -> None:
-        """A new chat: bell and highlight, as configured (once for a burst of offers)."""
-        now = time.monotonic()
-        if now - self._last_alert < ALERT_GAP:
-            return
-        self._last_alert = now
-        if self.alerts.bell:
-            self.bell()
-        if self.alerts.highlight:
-            chats = self.query_one(ChatList)
-            chats.add_class("-alert")
-            self.set_timer(3.0, lambda: chats.remove_class("-alert"))
-            self.notify(self.texts("new_chat", library=self.library_name(meta.library)), timeout=4)
-
-    def tick(self) -> None:
-        """Once a second: waiting times, and the repeated alert for a chat left waiting."""
-        waiting = self.book.next_waiting()
-        if waiting is None:
-            return
-        self.refresh_list()
-        if self.active == waiting.session:
-            self.refresh_active_context()
-        repeat = self.alerts.repeat_seconds
-        now = datetime.now(UTC).timestamp()
-        if (
-            repeat
-            and self.alerts.bell
-            and now - waiting.waiting_since.timestamp() >= repeat
-            and now - self._last_bell >= repeat
-        ):
-            self._last_bell = now
-            self.bell()
 
     async def prune_log(self) -> None:
         """Retention also applies to a console left running for days."""
@@ -410,6 +384,11 @@ class ConsoleApp(DeskActions):
             if "(" in a.action:
                 continue
             yield SystemCommand(self.texts(a.label), keys.pretty(a.keys), getattr(self, f"action_{a.action}"))
+        from console.screens.followups import FollowupScreen
+
+        if isinstance(screen, FollowupScreen):
+            for action, label, key in keys.FOLLOWUP_COMMANDS:
+                yield SystemCommand(self.texts(label), key, getattr(self, f"action_{action}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The desk's keys do nothing while a dialog is open (except F1 for help)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +55,7 @@ class ChatMeta:
     msg_id: str = ""
     sender: str = ""
     name: str = ""
+    followup: str = ""  # the follow-up's number (kind followup)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,11 @@ class ChatInfo(ChatEvent):
 
 
 @dataclass(frozen=True)
+class ChatFollowup(ChatEvent):
+    """A patron left a message: follow-up `meta.followup` waits for a desk (not a live chat)."""
+
+
+@dataclass(frozen=True)
 class Typing:
     """The patron's chat state changed (composing, paused, active, inactive, gone)."""
 
@@ -165,6 +172,7 @@ KIND_EVENTS: dict[str, type[ChatEvent]] = {
     "tagged": ChatTagged,
     "note": ChatNote,
     "info": ChatInfo,
+    "followup": ChatFollowup,
 }
 
 
@@ -219,6 +227,60 @@ class ChatSummary:
     tags: tuple[str, ...] = ()
 
 
+class FollowupStatus(Enum):
+    """Where a follow-up is (docs/followups.md)."""
+
+    OPEN = "open"
+    CLAIMED = "claimed"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+    @classmethod
+    def parse(cls, value: str) -> FollowupStatus:
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.OPEN
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass(frozen=True)
+class Followup:
+    """One row of the `followups` command: a message a patron left for a library."""
+
+    id: str
+    library: str
+    ts: datetime | None
+    text: str
+    contact: str = ""
+    status: FollowupStatus = FollowupStatus.OPEN
+    claimed_by: str = ""
+
+    @property
+    def email(self) -> str:
+        """The e-mail address in the contact details (the bridge mails the answer there), or ""."""
+        found = _EMAIL.search(self.contact)
+        return found.group(0) if found else ""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The `stats` command's figures for a desk or the whole service."""
+
+    scope: str  # desk | service
+    conversations: int = 0
+    answered: int = 0
+    unanswered: int = 0
+    left_message: int = 0
+    interrupted: int = 0
+    wait_median: float | None = None  # seconds
+    wait_p90: float | None = None
+    by_tag: tuple[tuple[str, int], ...] = ()
+    by_weekday: tuple[tuple[str, int], ...] = ()  # mon … sun
+
+
 EventSink = Callable[[DeskEvent], None]
 
 
@@ -270,3 +332,20 @@ class DeskBackend(Protocol):
     async def tags(self) -> list[Tag]: ...
 
     async def transcript(self, session: str) -> list[Line]: ...
+
+    async def followups(self) -> list[Followup]:
+        """The follow-ups this seat may see that are not closed, oldest first."""
+
+    async def followup_claim(self, followup_id: str) -> CommandResult: ...
+
+    async def followup_answer(self, followup_id: str, text: str) -> CommandResult:
+        """Answer; the bridge e-mails it when the patron left an address."""
+
+    async def followup_close(self, followup_id: str) -> CommandResult: ...
+
+    async def stats(self, scope: str, first: str = "", last: str = "") -> Stats:
+        """Figures for `scope` (desk or service) between the months or days `first` and `last`.
+
+        Raises CommandFailed with the bridge's reason when it refuses (service scope for a
+        desk that is not a coordinator).
+        """

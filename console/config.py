@@ -54,6 +54,9 @@ class AlertSettings:
     bell: bool = True  # ring the terminal bell
     highlight: bool = True  # flash the chat list and show a notification
     repeat_seconds: int = 0  # ring again while a chat waits this long unanswered (0: never)
+    escalate: bool = True  # each repeat comes sooner (halving) and the highlight grows stronger
+    min_repeat_seconds: int = 15  # the shortest interval escalation comes down to
+    quiet: bool = False  # start in quiet mode: no bell (highlights and counts stay); Alt+M toggles
 
 
 @dataclass(frozen=True)
@@ -156,17 +159,23 @@ def _alerts(raw: Any, where: str) -> AlertSettings:
     if raw is None:
         return AlertSettings()
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: `alerts` must be a mapping (bell, highlight, repeat_seconds)")
-    unknown = set(raw) - {"bell", "highlight", "repeat_seconds"}
+        raise ConfigError(f"{where}: `alerts` must be a mapping (bell, highlight, repeat_seconds, …)")
+    unknown = set(raw) - {"bell", "highlight", "repeat_seconds", "escalate", "min_repeat_seconds", "quiet"}
     if unknown:
         raise ConfigError(f"{where}: unknown alerts option(s): {', '.join(sorted(unknown))}")
     repeat = raw.get("repeat_seconds", 0)
     if not isinstance(repeat, int) or repeat < 0:
         raise ConfigError(f"{where}: alerts.repeat_seconds must be 0 or more seconds")
+    shortest = raw.get("min_repeat_seconds", 15)
+    if not isinstance(shortest, int) or isinstance(shortest, bool) or shortest < 1:
+        raise ConfigError(f"{where}: alerts.min_repeat_seconds must be 1 or more seconds")
     return AlertSettings(
         bell=_bool(raw.get("bell", True), "alerts.bell"),
         highlight=_bool(raw.get("highlight", True), "alerts.highlight"),
         repeat_seconds=repeat,
+        escalate=_bool(raw.get("escalate", True), "alerts.escalate"),
+        min_repeat_seconds=shortest,
+        quiet=_bool(raw.get("quiet", False), "alerts.quiet"),
     )
 
 

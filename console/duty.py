@@ -60,6 +60,11 @@ class Roster:
         ids = self.ids_of_desk(jid)
         return self.library_name(ids[0]) if ids else jid.split("@", 1)[0]
 
+    def is_coordinator(self, jid: str) -> bool:
+        """True when the roster lists this account among its coordinators."""
+        bare = jid.split("/", 1)[0].lower()
+        return bare in (c.lower() for c in getattr(self.roster, "coordinators", None) or ())
+
     def ids_of_desk(self, jid: str) -> list[str]:
         """Libraries whose desks include this account, and the pools they belong to."""
         bare = jid.split("/", 1)[0].lower()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from console.backend import (
     ChatAccepted,
     ChatEnded,
+    ChatFollowup,
     ChatLine,
     ChatMeta,
     ChatNote,
@@ -23,13 +24,16 @@ from console.backend import (
     ConnectionChanged,
     DeskEvent,
     EventSink,
+    Followup,
+    FollowupStatus,
     Line,
     Link,
+    Stats,
     Tag,
     Target,
     Typing,
 )
-from console.errors import NotConnected
+from console.errors import CommandFailed, NotConnected
 
 DEFAULT_TAGS = [
     Tag(1, "login", "Login", "Kirjautumisasiat", "Login"),
@@ -52,6 +56,17 @@ DEFAULT_TARGETS = [
     Target("pool-1", "pool", "Pool 1", 1, ("akaa@chat.localhost/desk-1",), False, ""),
 ]
 
+DEFAULT_STATS = Stats(
+    "desk", 42, 38, 4, 3, 1, 35.0, 140.0,
+    (("loans", 12), ("card", 9), ("login", 7), ("other", 2), ("(none)", 4)),
+    (("mon", 10), ("tue", 8), ("wed", 9), ("thu", 7), ("fri", 6), ("sat", 2), ("sun", 0)),
+)
+SERVICE_STATS = Stats(
+    "service", 310, 280, 30, 21, 9, 48.0, 190.0,
+    (("loans", 90), ("card", 70), ("login", 50), ("hours", 40), ("other", 20)),
+    (("mon", 70), ("tue", 60), ("wed", 62), ("thu", 55), ("fri", 45), ("sat", 10), ("sun", 8)),
+)
+
 
 class FakeDesk:
     """Implements DeskBackend in memory; tests drive the patron side with offer()/patron()."""
@@ -69,6 +84,10 @@ class FakeDesk:
         self.targets = list(DEFAULT_TARGETS)
         self._ids = itertools.count(1)
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.followup_list: dict[str, Followup] = {}
+        self.followup_answers: dict[str, str] = {}
+        self.coordinator = False  # may see the whole service's statistics
+        self.figures: dict[str, Stats] = {"desk": DEFAULT_STATS, "service": SERVICE_STATS}
 
     # -- DeskBackend -------------------------------------------------------------------
     def set_sink(self, sink: EventSink) -> None:
@@ -167,6 +186,57 @@ class FakeDesk:
     async def transcript(self, session: str) -> list[Line]:
         return list(self.history.get(session, []))
 
+    async def followups(self) -> list[Followup]:
+        return [f for f in self.followup_list.values() if f.status is not FollowupStatus.CLOSED]
+
+    def _followup(self, followup_id: str) -> Followup | None:
+        return self.followup_list.get(followup_id.strip().lstrip("#"))
+
+    async def followup_claim(self, followup_id: str) -> CommandResult:
+        self.calls.append(("followup-claim", (followup_id,)))
+        f = self._followup(followup_id)
+        if f is None:
+            return CommandResult(False, f"No follow-up {followup_id!r}")
+        if f.status is not FollowupStatus.OPEN and f.claimed_by != self.jid:
+            who = f.claimed_by or "someone"
+            return CommandResult(False, f"Follow-up #{f.id}: {who} has claimed it ({f.status.value})")
+        self.followup_list[f.id] = replace(f, status=FollowupStatus.CLAIMED, claimed_by=self.jid)
+        return CommandResult(True, f"Follow-up #{f.id} is yours now; answer it with followup-answer.")
+
+    async def followup_answer(self, followup_id: str, text: str) -> CommandResult:
+        self.calls.append(("followup-answer", (followup_id, text)))
+        f = self._followup(followup_id)
+        if f is None:
+            return CommandResult(False, f"No follow-up {followup_id!r}")
+        if f.status in (FollowupStatus.ANSWERED, FollowupStatus.CLOSED):
+            return CommandResult(False, f"Follow-up #{f.id} is already answered; close it.")
+        if f.claimed_by and f.claimed_by.split("/")[0] != self.jid.split("/")[0]:
+            return CommandResult(False, f"{f.claimed_by} has claimed follow-up #{f.id}")
+        self.followup_answers[f.id] = text
+        self.followup_list[f.id] = replace(
+            f, status=FollowupStatus.ANSWERED, claimed_by=f.claimed_by or self.jid
+        )
+        if f.email:
+            return CommandResult(True, f"Answer to follow-up #{f.id} sent to {f.email}.")
+        return CommandResult(True, f"No e-mail address: the answer is recorded. Contact: {f.contact or '–'}")
+
+    async def followup_close(self, followup_id: str) -> CommandResult:
+        self.calls.append(("followup-close", (followup_id,)))
+        f = self._followup(followup_id)
+        if f is None:
+            return CommandResult(False, f"No follow-up {followup_id!r}")
+        self.followup_list[f.id] = replace(f, status=FollowupStatus.CLOSED)
+        return CommandResult(True, f"Follow-up #{f.id} closed.")
+
+    async def stats(self, scope: str, first: str = "", last: str = "") -> Stats:
+        self.calls.append(("stats", (scope, first, last)))
+        if scope == "service" and not self.coordinator:
+            raise CommandFailed(
+                "Only the roster's coordinators may see service-wide figures; "
+                "choose scope 'desk' for your own desk's chats."
+            )
+        return self.figures[scope]
+
     # -- test drivers ------------------------------------------------------------------
     def emit(self, event: DeskEvent) -> None:
         if self.sink is not None:
@@ -210,6 +280,27 @@ class FakeDesk:
 
     def patron_typing(self, session: str, state: str = "composing") -> None:
         self.emit(Typing(session, state))
+
+    def leave_message(
+        self,
+        text: str,
+        contact: str = "",
+        library: str = "tampere",
+        session: str = "",
+        notify: bool = True,
+    ) -> Followup:
+        """A patron leaves a message: a new follow-up, and its notice to this seat."""
+        number = str(len(self.followup_list) + 1)
+        session = session or f"p-left{number}"
+        f = Followup(number, library, self.clock(), text, contact)
+        self.followup_list[number] = f
+        if notify:
+            meta = ChatMeta(
+                session, library, "fi", ChatStateName.CLOSED, kind="followup", followup=number
+            )
+            contact_line = f"Contact: {contact}" if contact else "No contact details."
+            self.emit(ChatFollowup(meta, f"Follow-up #{number}:\n{text}\n{contact_line}"))
+        return f
 
     def taken_elsewhere(self, session: str, owner: str) -> None:
         self._update(session, owner=owner, state=ChatStateName.ACTIVE, kind="taken")

@@ -30,6 +30,9 @@ ACTIONS: list[KeyAction] = [
     KeyAction("end_chat", "f10,alt+e", "act.end", help="help.end"),
     KeyAction("focus_list", "f12,alt+l", "act.focus_list", footer=False, help="help.focus_list"),
     KeyAction("toggle_side", "f11,alt+i", "act.side", footer=False),
+    KeyAction("followups", "alt+f,ctrl+f", "act.followups", footer=False, help="help.followups"),
+    KeyAction("stats", "alt+g,ctrl+g", "act.stats", footer=False, help="help.stats"),
+    KeyAction("toggle_quiet", "alt+m", "act.quiet", footer=False, help="help.quiet"),
     KeyAction(
         "scroll_transcript(-1)", "shift+pageup,alt+pageup", "act.scroll", footer=False, help="help.scroll_up"
     ),
@@ -49,6 +52,24 @@ OTHER_KEYS: list[tuple[str, str]] = [
     ("Ctrl+J / Shift+Enter / Alt+Enter", "act.newline"),
     ("Ctrl+P", "act.palette"),
     ("Ctrl+Q", "act.quit"),
+]
+
+# Keys of the follow-up and statistics screens (their own bindings), for the help screen.
+SCREEN_KEYS: list[tuple[str, str]] = [
+    ("C", "help.fu_claim"),
+    ("A / Enter", "help.fu_answer"),
+    ("Ctrl+S", "help.fu_send"),
+    ("X", "help.fu_close"),
+    ("R", "help.reload"),
+    ("D / S", "help.stats_scope"),
+    ("M / L / A", "help.stats_period"),
+]
+
+# Follow-up actions offered in the command palette while the follow-up list is open.
+FOLLOWUP_COMMANDS: list[tuple[str, str, str]] = [
+    ("followup_claim", "act.fu_claim", "C"),
+    ("followup_answer", "act.fu_answer", "A"),
+    ("followup_close", "act.fu_close", "X"),
 ]
 
 

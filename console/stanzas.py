@@ -15,7 +15,10 @@ from console.backend import (
     ChatStateName,
     ChatSummary,
     CommandResult,
+    Followup,
+    FollowupStatus,
     Line,
+    Stats,
     Tag,
     Target,
 )
@@ -54,6 +57,7 @@ def parse_meta(attrs: Mapping[str, str]) -> ChatMeta:
         msg_id=attrs.get("msg_id", ""),
         sender=attrs.get("sender", ""),
         name=attrs.get("name", ""),
+        followup=attrs.get("followup", "").lstrip("#"),
     )
 
 
@@ -149,3 +153,51 @@ def transcript(session: str, rows: Sequence[Mapping[str, Any]]) -> list[Line]:
         )
         for r in rows
     ]
+
+
+def followups(rows: Sequence[Mapping[str, Any]]) -> list[Followup]:
+    """Rows of the `followups` command."""
+    return [
+        Followup(
+            first(r, "id").lstrip("#"),
+            first(r, "library"),
+            parse_time(first(r, "ts")),
+            first(r, "text"),
+            first(r, "contact"),
+            FollowupStatus.parse(first(r, "status")),
+            first(r, "claimed_by"),
+        )
+        for r in rows
+    ]
+
+
+def _int(values: Mapping[str, Any], key: str) -> int:
+    value = first(values, key)
+    return int(value) if value.isdigit() else 0
+
+
+def _seconds(values: Mapping[str, Any], key: str) -> float | None:
+    try:
+        return float(first(values, key))
+    except ValueError:
+        return None
+
+
+def stats(values: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> Stats:
+    """The `stats` command's result fields and its (group, key, count) table."""
+
+    def group(name: str) -> tuple[tuple[str, int], ...]:
+        return tuple((first(r, "key"), _int(r, "count")) for r in rows if first(r, "group") == name)
+
+    return Stats(
+        scope=first(values, "scope"),
+        conversations=_int(values, "conversations"),
+        answered=_int(values, "answered"),
+        unanswered=_int(values, "unanswered"),
+        left_message=_int(values, "left_message"),
+        interrupted=_int(values, "interrupted"),
+        wait_median=_seconds(values, "wait_median"),
+        wait_p90=_seconds(values, "wait_p90"),
+        by_tag=group("tag"),
+        by_weekday=group("weekday"),
+    )

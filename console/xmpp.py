@@ -21,7 +21,9 @@ from console.backend import (
     DeskEvent,
     EventSink,
     Line,
+    Followup,
     Link,
+    Stats,
     Tag,
     Target,
     Typing,
@@ -356,6 +358,27 @@ class DeskClient:
 
     async def transcript(self, session: str) -> list[Line]:
         return stanzas.transcript(session, (await self._command("transcript", session=session))[1])
+
+    async def followups(self) -> list[Followup]:
+        return stanzas.followups((await self._command("followups"))[1])
+
+    async def followup_claim(self, followup_id: str) -> CommandResult:
+        return await self._simple("followup-claim", id=followup_id)
+
+    async def followup_answer(self, followup_id: str, text: str) -> CommandResult:
+        # text-multi: one <value> per line
+        return await self._simple("followup-answer", id=followup_id, text=text.split("\n"))
+
+    async def followup_close(self, followup_id: str) -> CommandResult:
+        return await self._simple("followup-close", id=followup_id)
+
+    async def stats(self, scope: str, first: str = "", last: str = "") -> Stats:
+        fields = {"scope": scope, **({"from": first} if first else {}), **({"to": last} if last else {})}
+        values, rows = await self._command("stats", **fields)
+        result = stanzas.command_result(values)
+        if not result.ok:
+            raise CommandFailed(result.message or "stats: refused")
+        return stanzas.stats(values, rows)
 
 
 def now() -> datetime:

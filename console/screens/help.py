@@ -12,13 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from console.i18n import Texts
-from console.keys import ACTIONS, OTHER_KEYS, pretty
+from console.keys import ACTIONS, OTHER_KEYS, SCREEN_KEYS, pretty
 
 
 def help_rows(texts: Texts) -> list[tuple[str, str]]:
     """(keys, what they do) for the help screen and the docs."""
     rows = [(pretty(a.keys), texts(a.help or a.label)) for a in ACTIONS]
     rows += [(keys, texts(label)) for keys, label in OTHER_KEYS]
+    rows += [(keys, texts(label)) for keys, label in SCREEN_KEYS]
     return rows
 
 

@@ -74,6 +74,8 @@ class StatusBar(Static):
         self.detail = ""
         self.retry_in: float | None = None
         self.counts = ""
+        self.followups = ""  # "Follow-ups 2 ●1" when there are any
+        self.quiet = ""  # shown in quiet mode
 
     def set_link(self, link: Link, detail: str = "", retry_in: float | None = None) -> None:
         self.link, self.detail, self.retry_in = link, detail, retry_in
@@ -90,6 +92,10 @@ class StatusBar(Static):
             state = t(f"link.{self.link.value}")
         if self.detail and self.link is not Link.CONNECTED:
             state += f" ({self.detail})"
-        self.update(
-            Content.assemble(("● ", "bold"), one_line(state, 120), "  ", (self.jid, "dim"), "  ", self.counts)
-        )
+        parts: list[str | tuple[str, str]] = [("● ", "bold"), one_line(state, 120), "  ", (self.jid, "dim")]
+        parts += ["  ", self.counts]
+        if self.followups:
+            parts += [" · ", (self.followups, "bold")]
+        if self.quiet:
+            parts += ["  ", (self.quiet, "reverse")]
+        self.update(Content.assemble(*parts))
