@@ -66,7 +66,10 @@ class AlertActions(FollowupActions):
         ]
         if self.book.next_waiting() is not None:
             self.refresh_list()
-            if self.active is not None and self.book.chats[self.active].section(self.book.me) is Section.WAITING:
+            if (
+                self.active is not None
+                and self.book.chats[self.active].section(self.book.me) is Section.WAITING
+            ):
                 self.refresh_active_context()
         now = self.clock()
         due_any, top = False, 0

@@ -57,12 +57,26 @@ DEFAULT_TARGETS = [
 ]
 
 DEFAULT_STATS = Stats(
-    "desk", 42, 38, 4, 3, 1, 35.0, 140.0,
+    "desk",
+    42,
+    38,
+    4,
+    3,
+    1,
+    35.0,
+    140.0,
     (("loans", 12), ("card", 9), ("login", 7), ("other", 2), ("(none)", 4)),
     (("mon", 10), ("tue", 8), ("wed", 9), ("thu", 7), ("fri", 6), ("sat", 2), ("sun", 0)),
 )
 SERVICE_STATS = Stats(
-    "service", 310, 280, 30, 21, 9, 48.0, 190.0,
+    "service",
+    310,
+    280,
+    30,
+    21,
+    9,
+    48.0,
+    190.0,
     (("loans", 90), ("card", 70), ("login", 50), ("hours", 40), ("other", 20)),
     (("mon", 70), ("tue", 60), ("wed", 62), ("thu", 55), ("fri", 45), ("sat", 10), ("sun", 8)),
 )
@@ -295,9 +309,7 @@ class FakeDesk:
         f = Followup(number, library, self.clock(), text, contact)
         self.followup_list[number] = f
         if notify:
-            meta = ChatMeta(
-                session, library, "fi", ChatStateName.CLOSED, kind="followup", followup=number
-            )
+            meta = ChatMeta(session, library, "fi", ChatStateName.CLOSED, kind="followup", followup=number)
             contact_line = f"Contact: {contact}" if contact else "No contact details."
             self.emit(ChatFollowup(meta, f"Follow-up #{number}:\n{text}\n{contact_line}"))
         return f

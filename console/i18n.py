@@ -113,7 +113,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "C claim · A/Enter answer · X close · R reload · Esc back",
     ),
     "fu.none": ("Ei avoimia jätettyjä viestejä.", "No follow-ups waiting."),
-    "fu.none_selected": ("Valitse ensin viesti (Alt+F avaa listan).", "Choose a follow-up first (Alt+F opens the list)."),
+    "fu.none_selected": (
+        "Valitse ensin viesti (Alt+F avaa listan).",
+        "Choose a follow-up first (Alt+F opens the list).",
+    ),
     "fu.new": ("uusi", "new"),
     "fu.by": ("({who})", "({who})"),
     "fu.status.open": ("avoin", "open"),
@@ -176,7 +179,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # alerts
     "still_waiting": ("Asiakas odottaa yhä: {library}", "A patron is still waiting: {library}"),
     "quiet.on": ("hiljainen", "quiet"),
-    "quiet.now_on": ("Hiljainen tila: ei äänimerkkiä (Alt+M palauttaa).", "Quiet: no bell (Alt+M turns it back on)."),
+    "quiet.now_on": (
+        "Hiljainen tila: ei äänimerkkiä (Alt+M palauttaa).",
+        "Quiet: no bell (Alt+M turns it back on).",
+    ),
     "quiet.now_off": ("Äänimerkki käytössä.", "The bell is on."),
     # longer texts for the help screen
     "help.accept_next": (
@@ -223,7 +229,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.fu_send": ("Vastauksessa: lähetä", "In the answer: send it"),
     "help.fu_close": ("Viestilistassa: sulje viesti", "In follow-ups: close the highlighted one"),
     "help.reload": ("Viestilistassa ja tilastoissa: päivitä", "In follow-ups and statistics: reload"),
-    "help.stats_scope": ("Tilastoissa: oma päivystys / koko palvelu", "In statistics: my desk / whole service"),
+    "help.stats_scope": (
+        "Tilastoissa: oma päivystys / koko palvelu",
+        "In statistics: my desk / whole service",
+    ),
     "help.stats_period": (
         "Tilastoissa: tämä kuu / viime kuu / kaikki",
         "In statistics: this month / last month / all time",

@@ -132,8 +132,12 @@ class AnswerScreen(ModalScreen[str | None]):
         f, t = self.followup, self.texts
         with Vertical(classes="dialog wide", id="answer-box"):
             yield Label(t("fu.answer_title", id=f.id), classes="dialog-title")
-            yield Static(Content.assemble(("> " + one_line(f.text, 300), "italic"), "\n",
-                                          (delivery(f, t), "bold $accent")), id="answer-about")
+            yield Static(
+                Content.assemble(
+                    ("> " + one_line(f.text, 300), "italic"), "\n", (delivery(f, t), "bold $accent")
+                ),
+                id="answer-about",
+            )
             yield TextArea(self.draft, id="answer-text", soft_wrap=True, show_line_numbers=False)
             yield Static(t("fu.answer_keys"), markup=False, classes="dialog-keys")
 

@@ -52,8 +52,11 @@ def chart(title: str, rows: list[tuple[str, int]], bar_width: int = BAR_WIDTH) -
     if not rows:
         return [*parts, ("–\n", "dim")]
     for label, bar_text, count in chart_rows(rows, bar_width):
-        parts += ["  " + one_line(label, LABEL_WIDTH).ljust(LABEL_WIDTH) + " ", (bar_text, "$accent"),
-                  f" {count}\n"]
+        parts += [
+            "  " + one_line(label, LABEL_WIDTH).ljust(LABEL_WIDTH) + " ",
+            (bar_text, "$accent"),
+            f" {count}\n",
+        ]
     return parts
 
 
@@ -61,7 +64,7 @@ def stats_content(stats: Stats, texts: Texts, tag_name: Callable[[str], str]) ->
     """The whole body of the statistics screen."""
     tags = [(texts("stats.no_tag") if k == "(none)" else tag_name(k), n) for k, n in stats.by_tag]
     days = [(texts(f"wd.{k}"), n) for k, n in stats.by_weekday]
-    parts = headline(stats, texts) + ["\n"] + chart(texts("stats.tags"), tags)
+    parts = [*headline(stats, texts), "\n", *chart(texts("stats.tags"), tags)]
     parts += ["\n", *chart(texts("stats.weekdays"), days)]
     return Content.assemble(*parts)
 
@@ -119,8 +122,9 @@ class StatsScreen(ModalScreen[None]):
         t = self.texts
         first, _ = period_bounds(self.period, self.today)
         period = t(f"stats.period.{self.period}") + (f" ({first})" if first else "")
-        return Content.assemble(t("stats.title"), " – ", (t(f"stats.scope.{self.scope}"), "bold $accent"),
-                                " · ", (period, "bold"))
+        return Content.assemble(
+            t("stats.title"), " – ", (t(f"stats.scope.{self.scope}"), "bold $accent"), " · ", (period, "bold")
+        )
 
     @work(exclusive=True, group="stats")
     async def load(self) -> None:
@@ -141,5 +145,11 @@ class StatsScreen(ModalScreen[None]):
             body.update(stats_content(self.stats, self.texts, self.tag_name))
             return
         hint = self.texts("stats.refused_hint") if self.scope == "service" else ""
-        body.update(Content.assemble((self.texts("stats.refused") + "\n", "bold $error"),
-                                     (clean(self.refusal), "$error"), "\n\n", (hint, "dim")))
+        body.update(
+            Content.assemble(
+                (self.texts("stats.refused") + "\n", "bold $error"),
+                (clean(self.refusal), "$error"),
+                "\n\n",
+                (hint, "dim"),
+            )
+        )

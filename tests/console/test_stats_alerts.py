@@ -36,7 +36,16 @@ def test_repeats_escalate_down_to_the_shortest_interval() -> None:
     s = AlertSettings(repeat_seconds=60, min_repeat_seconds=15)
     # rings at 60, 90 (+30), 105 (+15), 120, 135, …
     assert [rings_due(t, s) for t in (0, 59, 60, 89, 90, 104, 105, 119, 120, 135)] == [
-        0, 0, 1, 1, 2, 2, 3, 3, 4, 5
+        0,
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        5,
     ]
     steady = AlertSettings(repeat_seconds=60, escalate=False)
     assert [rings_due(t, steady) for t in (59, 60, 119, 120, 300)] == [0, 1, 1, 2, 5]
@@ -71,8 +80,18 @@ async def test_stats_shows_headline_and_charts_for_the_desk(make_app, fake):
         title = static_text(app, "#stats-title")
         assert "my desk" in title and f"this month ({month})" in title
         body = static_text(app, "#stats-body")
-        for expected in ("Conversations", "42", "Answered", "38  (90 %)", "Left a message", "Interrupted",
-                         "Wait, median", "35 s", "Wait, 90th percentile", "2 min 20 s"):
+        for expected in (
+            "Conversations",
+            "42",
+            "Answered",
+            "38  (90 %)",
+            "Left a message",
+            "Interrupted",
+            "Wait, median",
+            "35 s",
+            "Wait, 90th percentile",
+            "2 min 20 s",
+        ):
             assert expected in body
         loans = next(line for line in body.splitlines() if "Loans" in line)
         assert loans.rstrip().endswith("█ 12") and "(no tag)" in body
