@@ -189,7 +189,11 @@ class ConsoleApp(AlertActions):
                 self.refresh_typing()
                 self.refresh_list()
         elif isinstance(event, ChatFollowup):
-            self.followup_notice(event)  # a left message, not a live chat: not in the chat list
+            # A left message is not a live chat: it joins the list only if the chat is there already.
+            if self.book.get(event.session) is not None:
+                self.book.apply(event, self.active)
+                self.refresh_all()
+            self.followup_notice(event)
         elif isinstance(event, ChatEvent):
             await self.chat_event(event)
 

@@ -159,3 +159,49 @@ async def test_help_lists_the_new_keys(make_app):
         for expected in ("Alt+F / Ctrl+F", "Follow-ups", "Alt+G / Ctrl+G", "Statistics", "Alt+M", "Quiet"):
             assert expected in text
         assert "claim the highlighted one" in text and "e-mailed when the patron left an address" in text
+
+
+async def test_notice_for_a_waiting_chat_updates_it_and_stops_its_repeats(make_app, fake):
+    from console.backend import ChatStateName
+
+    app = make_app()
+    app.bell = lambda: None
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei, onko ketään?")
+        await pilot.pause()
+        fake.leave_message("Soittakaa", "040 1", session="p-aaaa")
+        await pilot.pause()
+        assert app.book.chats["p-aaaa"].meta.state is ChatStateName.CLOSED
+        assert "Hei, onko ketään?" in list_text(app)
+
+
+def test_followup_and_stats_rows_are_parsed() -> None:
+    from console import stanzas
+
+    [f] = stanzas.followups(
+        [
+            {
+                "id": "12",
+                "library": "tampere",
+                "ts": "2026-11-23T10:15:00Z",
+                "text": "Kysymys",
+                "contact": "Matti, matti@example.org",
+                "status": "claimed",
+                "claimed_by": "tampere@chat.localhost/desk-1",
+            }
+        ]
+    )
+    assert f.id == "12" and f.status is FollowupStatus.CLAIMED and f.email == "matti@example.org"
+    assert f.ts is not None and f.ts.hour == 10
+    values = {"status": "ok", "scope": "desk", "conversations": "2", "answered": "2", "wait_median": "35.5"}
+    rows = [
+        {"group": "tag", "key": "loans", "count": "2"},
+        {"group": "weekday", "key": "mon", "count": "2"},
+    ]
+    s = stanzas.stats(values, rows)
+    assert (s.conversations, s.answered, s.wait_median, s.wait_p90) == (2, 2, 35.5, None)
+    assert s.by_tag == (("loans", 2),) and s.by_weekday == (("mon", 2),)
+    meta = stanzas.parse_meta({"session": "p-1", "kind": "followup", "followup": "#12"})
+    assert meta.followup == "12"
+    event = stanzas.chat_event({"session": "p-1", "kind": "followup", "followup": "12"}, "Follow-up #12")
+    assert type(event).__name__ == "ChatFollowup"
