@@ -40,6 +40,7 @@ class DeskActions(App[None]):
     canned: list[Canned]
     roster: Roster
     _typing_sent: dict[str, tuple[str, float]]
+    clock: Callable[[], datetime]
 
     def open_chat(self, session: str) -> None:
         raise NotImplementedError
@@ -369,7 +370,7 @@ class DeskActions(App[None]):
         from console.screens.stats import StatsScreen
 
         scope = "service" if self.roster.is_coordinator(self.backend.jid) else "desk"
-        today = datetime.now().astimezone().date()
+        today = self.clock().astimezone().date()
         self.push_screen(StatsScreen(self.backend, self.texts, self.tag_name, today, scope))
 
     def tag_name(self, tag_id: str) -> str:

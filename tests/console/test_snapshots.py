@@ -75,3 +75,26 @@ def test_help_screen(snap_compare, app) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 36), run_before=run)
+
+
+def test_followup_list(snap_compare, app) -> None:
+    async def run(pilot) -> None:
+        fake: FakeDesk = pilot.app.fake
+        fake.leave_message("Onko Seitsemän veljestä hyllyssä?\nTai äänikirjana?", "Matti, matti@example.org")
+        fake.leave_message("Soittakaa minulle", "040 123 4567", library="nokia", notify=False)
+        await pilot.pause()
+        await pilot.press("alt+f")
+        await pilot.pause(0.3)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run)
+
+
+def test_stats_screen(snap_compare, app) -> None:
+    async def run(pilot) -> None:
+        pilot.app.clock = lambda: T0
+        await pilot.press("alt+g")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run)
