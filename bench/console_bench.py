@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from console.app import ConsoleApp
 from console.backend import ChatLine, Line
+from console.config import AlertSettings
 from console.fake import FakeDesk
 from console.log import ChatLog
 
@@ -181,6 +182,28 @@ async def run(chats: int, lines: int, repeat: int) -> None:
             f"list redraw with {chats + 1} chats (each second): "
             f"{stats(await timed(pilot, _async(app.refresh_list), repeat))}"
         )
+        app.alerts = AlertSettings(repeat_seconds=60)
+        ticks = []
+        for _ in range(repeat):
+            t4 = time.perf_counter()
+            app.tick()  # the work of the once-a-second tick: waiting times and repeat alerts
+            ticks.append(time.perf_counter() - t4)
+        print(f"alert tick, {chats + 1} chats waiting (CPU only):  {stats(ticks)}")
+
+        for n in range(chats):
+            fake.leave_message(sentence(n), f"patron{n}@example.org", notify=False)
+        await app._reload_followups()
+
+        async def followup_list() -> None:
+            await pilot.press("alt+f")
+
+        opened = []
+        for _ in range(repeat // 3 or 1):
+            opened += await timed(pilot, followup_list, 1)
+            await pilot.press("escape")
+            await pilot.pause()
+        print(f"Alt+F follow-up list with {chats} follow-ups:  {stats(opened)}")
+
         await pilot.press("f4", *"kirjastokortti")
         await pilot.pause(0.3)
         t3 = time.perf_counter()
