@@ -16,7 +16,7 @@ from aiohttp import WSMsgType, web
 from bridge.chat import ChatState, LiveChat
 from bridge.errors import StoreError
 from bridge.followup import Followups
-from bridge.ratings import Rating, RatingError, save_rating
+from bridge.ratings import Rating, RatingError, rating_of, save_rating
 from bridge.service import ChatService
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,8 @@ class PatronSocket:
             "open": facts["open"], "hours": facts["hours"], "next_opening": facts["next_opening"],
             "history": await svc.history_frames(chat.id),
             "library_name": svc.library_name(chat.library),
+            "rated": chat.state is ChatState.ENDED
+            and await rating_of(svc.svc.store, chat.id) is not None,
         })
         if chat.state is not ChatState.BOT:
             await self.send(await svc.state_frame(chat))

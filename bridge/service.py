@@ -277,13 +277,18 @@ class ChatService:
         return chat, token
 
     async def resume_session(self, token: str) -> LiveChat | None:
-        """The live chat for a token, or None if unknown, ended or expired."""
+        """The chat for a token, or None if unknown or expired.
+
+        An ended chat resumes too (until its token expires), read-only but for the rating.
+        """
         s = await self.svc.store.session_by_token(token)
-        if s is None or s.state is ChatState.ENDED:
+        if s is None:
             return None
         ttl = timedelta(hours=self.svc.config.limits.session_ttl_hours)
         if parse_ts(s.last_seen_at) + ttl < datetime.now(UTC):
             return None
+        if s.state is ChatState.ENDED:
+            return self._live(s)
         chat = self.chats.get(s.id)
         if chat is None:
             chat = self._live(s)

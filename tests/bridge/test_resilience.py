@@ -210,3 +210,27 @@ def test_secret_file_readable_by_others_is_refused(tmp_path) -> None:
         load_config(cfg)
     secret.chmod(0o600)
     assert load_config(cfg).xmpp.secret == "s3cret"
+
+
+async def test_ended_chat_resumes_read_only_and_can_still_be_rated(stack: Stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost")
+    p = await stack.patron()
+    await p.say("hei")
+    offer = await desk.next_message("offer")
+    desk.say(offer.frm, "/end")
+    await p.recv_type("state", state="ended")
+    await p.close()
+    again = Patron(stack.ws_url)
+    stack.clients.append(again)
+    await again.connect()
+    welcome = await again.hello(p.token)
+    assert welcome["session"] == p.token and welcome["state"] == "ended"
+    assert welcome["rated"] is False and [m["text"] for m in welcome["history"]] == ["hei"]
+    err = await again.say("vielä yksi kysymys")
+    assert err["type"] == "error" and err["code"] == "closed"
+    await again.send_frame({"type": "rating", "score": 5})
+    assert (await again.recv_type("rated"))["score"] == 5
+    third = Patron(stack.ws_url)
+    stack.clients.append(third)
+    await third.connect()
+    assert (await third.hello(p.token))["rated"] is True
