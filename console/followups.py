@@ -39,7 +39,7 @@ class FollowupActions(DeskActions):
         self.reload_followups()
 
     def reload_followups(self) -> None:
-        self.run_worker(self._reload_followups(), group="followups", exclusive=True, exit_on_error=False)
+        self.run_worker(self._reload_followups, group="followups", exclusive=True, exit_on_error=False)
 
     async def _reload_followups(self) -> None:
         if not self.backend.connected:
