@@ -39,7 +39,9 @@ class FollowupActions(DeskActions):
         self.reload_followups()
 
     def reload_followups(self) -> None:
-        self.run_worker(self._reload_followups, group="followups", exclusive=True, exit_on_error=False)
+        # A callable, not a coroutine: an exclusive worker replaced before it starts is never awaited.
+        worker = self._reload_followups
+        self.run_worker(worker, group="followups", exclusive=True, exit_on_error=False)  # type: ignore[arg-type]
 
     async def _reload_followups(self) -> None:
         if not self.backend.connected:
