@@ -96,7 +96,10 @@ class Bridge:
     async def stop(self) -> None:
         """Close patron sockets, then the component, then the store."""
         if self.runner is not None:
-            await self.runner.cleanup()
+            try:
+                await asyncio.wait_for(self.runner.cleanup(), 15)
+            except TimeoutError:
+                log.warning("the web server took over 15 s to stop; going on")
         if self.service is not None:
             await self.service.stop()
         if self.component is not None:

@@ -154,8 +154,12 @@ class Store:
         return cls(db)
 
     async def close(self) -> None:
+        """Finish queued writes (up to 10 s), then close the connection."""
         if self._committer is not None:
-            await asyncio.gather(self._committer, return_exceptions=True)
+            done, _ = await asyncio.wait([self._committer], timeout=10)
+            if not done:
+                log.error("queued writes did not finish in 10 s; closing anyway")
+                self._committer.cancel()
         await self._db.close()
 
     async def _write(self, statements: Statements) -> list[int]:

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiosqlite.core
 import pytest
 
 from tests.support.stack import Stack, start_stack
+
+
+class _DaemonThread(threading.Thread):
+    """aiosqlite's worker thread, as a daemon in the tests.
+
+    A connection a test forgets to close would otherwise keep the interpreter from exiting
+    after the last test, and the whole run would hang instead of finishing.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["daemon"] = True
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+aiosqlite.core.Thread = _DaemonThread  # type: ignore[misc]
 
 
 @pytest.fixture

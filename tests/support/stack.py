@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import warnings
 import signal
 import sys
 from dataclasses import dataclass, field
@@ -121,13 +122,20 @@ class Stack:
         return p
 
     async def close(self) -> None:
+        """Tear everything down; each step is bounded so a stuck one cannot hang the run."""
         for c in reversed(self.clients):
-            try:
-                await c.close()
-            except Exception:
-                pass
-        await self.stop_bridge()
+            await _bounded(c.close(), 10, f"closing {c!r}")
+        await _bounded(self.stop_bridge(), 30, "stopping the bridge")
         await self.prosody.stop()
+
+
+async def _bounded(step: Any, seconds: float, what: str) -> None:
+    try:
+        await asyncio.wait_for(step, seconds)
+    except TimeoutError:
+        warnings.warn(f"teardown: {what} took over {seconds} s; went on", stacklevel=2)
+    except Exception:  # best effort: the next steps must still run
+        pass
 
 
 def desk_accounts(rota_path: Path) -> dict[str, str]:
