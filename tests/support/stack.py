@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import warnings
 import signal
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
