@@ -85,7 +85,9 @@ class AdhocCommands:
         if not self.actions.service.is_desk(seat) and seat.bare not in roster.coordinators:
             raise XMPPError("forbidden", text="Only desk accounts of the roster can use these commands.")
 
-    async def _complete(self, seat: str, run: Runner, values: Fields, session: dict[str, Any]) -> dict[str, Any]:
+    async def _complete(
+        self, seat: str, run: Runner, values: Fields, session: dict[str, Any]
+    ) -> dict[str, Any]:
         try:
             form = await run(seat, values)
             session["notes"] = [("info", _first(form, "message") or "Done.")]

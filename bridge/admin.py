@@ -10,15 +10,15 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from slixmpp import JID
+
+from bridge.errors import CommandError
 from tags import Tag, TagError
 from tags.db import load_conversations
-from tags.editing import make_id, move_tag, remove_tag, rename_tag
 from tags.editing import add_tag as add_tag_text
+from tags.editing import make_id, move_tag, remove_tag, rename_tag
 from tags.files import edit_tags_file
 from tags.period import Period, parse_day
 from tags.stats import count_by, summarize
-
-from bridge.errors import CommandError
 
 if TYPE_CHECKING:
     from slixmpp.plugins.xep_0004 import Form

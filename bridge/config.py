@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 
 from bridge.errors import ConfigError
-from bridge.privacy.config import PrivacyConfig, parse_privacy
 from bridge.mail import MailConfig, parse_mail_config
+from bridge.privacy.config import PrivacyConfig, parse_privacy
 
 
 @dataclass(frozen=True)

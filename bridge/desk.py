@@ -157,7 +157,8 @@ class DeskActions:
             except TagError as e:
                 raise CommandError(str(e)) from e
             if tag.id not in chat.tags:
-                raise CommandError(f"The chat has no tag {tag.id!r}; it has: {', '.join(chat.tags) or 'none'}.")
+                has = ", ".join(chat.tags) or "none"
+                raise CommandError(f"The chat has no tag {tag.id!r}; it has: {has}.")
             gone.append(tag.id)
         await self.service.svc.store.remove_tags(chat.id, gone, seat)
         chat.tags[:] = [t for t in chat.tags if t not in gone]

@@ -16,11 +16,11 @@ from typing import Any, Protocol
 
 from slixmpp import JID
 
+from bridge.capacity import Capacity
 from bridge.chat import WAITING, ChatState, LiveChat
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.desktext import offer_body
-from bridge.capacity import Capacity
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
 from bridge.store import ChatMessage, ChatSession, Store, parse_ts, utc_now

@@ -104,7 +104,8 @@ async def start_process(args: list[str], log_path: Path) -> asyncio.subprocess.P
 async def wait_port(port: int, proc: asyncio.subprocess.Process, log: Path) -> None:
     for _ in range(300):
         if proc.returncode is not None:
-            raise SystemExit(f"the bridge stopped; see {log}:\n{log.read_text()[-2000:]}")
+            tail = await asyncio.to_thread(log.read_text)
+            raise SystemExit(f"the bridge stopped; see {log}:\n{tail[-2000:]}")
         try:
             _, w = await asyncio.open_connection("127.0.0.1", port)
             w.close()

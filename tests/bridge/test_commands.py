@@ -7,7 +7,9 @@ from tests.support.patron import Patron
 from tests.support.stack import Stack
 
 
-async def offered_chat(stack: Stack, desk: DeskClient, text: str = "Hei, kysymys lainoista") -> tuple[Patron, str]:
+async def offered_chat(
+    stack: Stack, desk: DeskClient, text: str = "Hei, kysymys lainoista"
+) -> tuple[Patron, str]:
     p = await stack.patron()
     await p.say(text)
     offer = await desk.next_message("offer")
@@ -149,7 +151,7 @@ async def test_adhoc_commands_one_step(stack: Stack) -> None:
 
 async def test_adhoc_two_step_form_preselects_chat(stack: Stack) -> None:
     desk = await stack.desk("tampere@chat.localhost")
-    p, sid = await offered_chat(stack, desk)
+    _p, sid = await offered_chat(stack, desk)
     res = await desk.command_two_step("tag", session=sid, tags=["fees"])
     fields = res["first"].get_fields()
     assert fields["session"].get_value() == sid
