@@ -9,7 +9,7 @@ import asyncio
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -624,5 +624,3 @@ class ChatService:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-
-TimerFn = Callable[[], Coroutine[Any, Any, None]]
