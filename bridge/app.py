@@ -17,7 +17,7 @@ from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
 from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
-from bridge.service import ChatService, Services
+from bridge.service import ChatService, Services, raise_if_cancelling
 from bridge.store import Store
 from bridge.web import create_app
 from rota import load_roster
@@ -67,7 +67,8 @@ class Bridge:
         self.component.add_commands(adhoc.handlers())
         await self.component.start()
         app = create_app(self.service, cfg.web)
-        self.runner = web.AppRunner(app, handle_signals=False)
+        # Patron sockets are closed by the app's on_shutdown; don't wait a minute for stragglers.
+        self.runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
         await self.runner.setup()
         site = web.TCPSite(self.runner, cfg.web.host, cfg.web.port)
         await site.start()
@@ -90,6 +91,7 @@ class Bridge:
                 result = await self.apply_privacy()
                 log.info("privacy: %s", result.summary())
             except Exception:
+                raise_if_cancelling()
                 log.exception("privacy: retention run failed; will try again")
             await asyncio.sleep(every)
 

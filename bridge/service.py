@@ -52,6 +52,16 @@ class DeskSender(Protocol):
     def ask_desks(self, desks: Any) -> None: ...
 
 
+def raise_if_cancelling() -> None:
+    """Re-raise a cancellation that library code turned into an ordinary exception.
+
+    A loop that logs and goes on after `except Exception` would otherwise outlive its stop.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 def new_session_id() -> str:
     return "p-" + "".join(secrets.choice(SESSION_ALPHABET) for _ in range(10))
 
@@ -565,6 +575,7 @@ class ChatService:
                     self.desks.resend_unconfirmed(self.svc.config.receipt_resend_seconds)
                 self.files.reload(self.svc)
             except Exception:
+                raise_if_cancelling()
                 log.exception("housekeeping failed")
 
     async def _rollovers(self) -> None:

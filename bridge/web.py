@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -127,8 +128,10 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def _close_sockets(app: web.Application) -> None:
-    for ws in list(app[SOCKETS_KEY]):
-        await ws.close(code=1001, message=b"server shutting down")
+    """Close every patron socket at once; a client that does not answer is not waited for."""
+    closing = [ws.close(code=1001, message=b"server shutting down") for ws in list(app[SOCKETS_KEY])]
+    if closing:
+        await asyncio.wait([asyncio.ensure_future(c) for c in closing], timeout=3)
 
 
 def create_app(service: ChatService, config: WebConfig) -> web.Application:
