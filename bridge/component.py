@@ -62,6 +62,16 @@ class ReceiptBook:
         return out
 
 
+def error_reply(msg: Message, condition: str, text: str) -> None:
+    """Answer a stanza with an XMPP error, from the address it was sent to (not a crash)."""
+    reply = msg.reply()
+    reply["type"] = "error"
+    reply["error"]["type"] = "cancel"
+    reply["error"]["condition"] = condition
+    reply["error"]["text"] = text
+    reply.send()
+
+
 class DeskEvents(Protocol):
     """What the component reports to the chat service."""
 
@@ -211,7 +221,7 @@ class Component(ComponentXMPP):
         session_id = self._session_of(msg["to"])
         if session_id is None:
             if msg["type"] == "chat" or msg["type"] == "normal":
-                self.reply_error(msg, "service-unavailable", "Write to a patron's chat address.")
+                error_reply(msg, "service-unavailable", "Write to a patron's chat address.")
             return
         await self.events.on_desk_message(msg["from"], session_id, msg["body"], msg)
         if msg["request_receipt"] and msg["id"]:
@@ -275,16 +285,6 @@ class Component(ComponentXMPP):
 
     def _on_probe(self, pres: Presence) -> None:
         self.send_presence(pto=pres["from"], pfrom=pres["to"])
-
-    def reply_error(self, msg: Message, condition: str, text: str) -> None:
-        """Answer a stanza with an XMPP error from the address it was sent to."""
-        reply = self.make_message(mto=msg["from"], mfrom=msg["to"], mtype="error")
-        if msg["id"]:
-            reply["id"] = msg["id"]
-        reply["error"]["type"] = "cancel"
-        reply["error"]["condition"] = condition
-        reply["error"]["text"] = text
-        reply.send()
 
     # outgoing
 

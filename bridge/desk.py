@@ -13,6 +13,7 @@ from slixmpp.stanza import Message
 
 from bridge.chat import ChatState, LiveChat
 from bridge.closing import check_can_end
+from bridge.component import error_reply
 from bridge.desktext import HELP, transcript_lines
 from bridge.errors import CommandError
 from bridge.forward import forward_transcript
@@ -20,6 +21,7 @@ from bridge.service import ChatService
 from bridge.store import utc_now
 from rota.decide import on_duty
 from tags import TagError
+from tags.matching import fold
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +65,10 @@ class DeskActions:
             stored = await self.service.svc.store.session(session_id)
             text = ("That chat has ended." if stored is not None
                     else f"No chat {session_id} exists.")
-            raise_component_error(msg, "item-not-found", text)
+            error_reply(msg, "item-not-found", text)
             return
         if not self.service.is_desk(seat):
-            raise_component_error(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
+            error_reply(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
             return
         stripped = body.lstrip()
         if stripped.startswith("/") and not stripped.startswith("//"):
@@ -330,22 +332,3 @@ class DeskActions:
                 raise CommandError("Name a library id or an e-mail address: /forward TO [NOTE]")
             return await forward_transcript(self.service, seat, sid, to, note.strip())
         raise CommandError(f"Unknown command /{cmd}. Send /help for the list; // sends a literal /.")
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a name."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
-def raise_component_error(msg: Message, condition: str, text: str) -> None:
-    """Answer a desk's stanza with an XMPP error (not a crash)."""
-    reply = msg.reply()
-    reply["type"] = "error"
-    reply["error"]["type"] = "cancel"
-    reply["error"]["condition"] = condition
-    reply["error"]["text"] = text
-    reply.send()
-

@@ -23,21 +23,14 @@ SOCKETS_KEY: web.AppKey[set[web.WebSocketResponse]] = web.AppKey("sockets", set)
 ADDRESS_KEY = web.AppKey("address_limits", AddressLimits)
 
 
-def request_origin(request: web.Request) -> str:
-    """The bridge's own origin as the browser sees it."""
-    return f"{request.scheme}://{request.host}"
-
-
 def origin_allowed(request: web.Request, config: WebConfig) -> bool:
     """A browser's Origin must be the bridge's own or one of `web.allowed_origins`."""
     origin = request.headers.get("Origin")
     if origin is None:
         return True  # not a browser: no cross-site risk to guard against
     origin = origin.rstrip("/")
-    if origin == request_origin(request):
-        return True
-    own = urlsplit(origin)
-    if own.netloc == request.host:
+    # Same host and port as the bridge, whatever the scheme (TLS may end at a reverse proxy).
+    if urlsplit(origin).netloc == request.host:
         return True
     return origin in config.allowed_origins
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,7 +174,3 @@ def _items(form: Form) -> list[dict[str, Any]]:
     for item in form["items"]:
         rows.append({var: getattr(v, "get_value", lambda v=v: v)() for var, v in item.items()})
     return rows
-
-
-def xml_of(msg: Any) -> str:
-    return ET.tostring(msg.xml, encoding="unicode")

@@ -26,11 +26,6 @@ class Patron:
         self.token: str | None = None
         self.welcome: dict[str, Any] = {}
 
-    @property
-    def jid_local(self) -> str:
-        """The chat's public id is not in the protocol; desks learn it from offers."""
-        raise AttributeError
-
     async def connect(self) -> Patron:
         self.http = aiohttp.ClientSession()
         headers = {"Origin": self.origin} if self.origin else {}
