@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,14 +17,25 @@ class Capacity:
     per_seat: int = 0
     per_desk: int = 0
 
-    @staticmethod
-    def owned(service: Any) -> list[str]:
-        return [c.owner for c in service.chats.values() if c.owner]
+    def room(self, chats: Iterable[Any]) -> Room:
+        """Who has room now: owned chats counted once, for a whole routing decision."""
+        seats = Counter(c.owner for c in chats if c.owner)
+        desks: Counter[str] = Counter()
+        for seat, n in seats.items():
+            desks[JID(seat).bare] += n
+        return Room(self, seats, desks)
 
-    def seat_has_room(self, seat: str, service: Any) -> bool:
-        return not self.per_seat or self.owned(service).count(seat) < self.per_seat
 
-    def desk_has_room(self, desk: str, service: Any) -> bool:
-        if not self.per_desk:
-            return True
-        return sum(1 for o in self.owned(service) if JID(o).bare == desk) < self.per_desk
+@dataclass(frozen=True)
+class Room:
+    """Open chats per seat and per desk at one moment, against the limits."""
+
+    limits: Capacity
+    seats: Counter[str]
+    desks: Counter[str]
+
+    def seat_has_room(self, seat: str) -> bool:
+        return not self.limits.per_seat or self.seats[seat] < self.limits.per_seat
+
+    def desk_has_room(self, desk: str) -> bool:
+        return not self.limits.per_desk or self.desks[desk] < self.limits.per_desk

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from slixmpp import JID
 
-from bridge.capacity import Capacity
+from bridge.capacity import Capacity, Room
 from bridge.chat import WAITING, ChatState, LiveChat
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
@@ -414,7 +414,8 @@ class ChatService:
         Routing gives the chain's steps that have someone available; the chat is offered to
         steps up to `chat.step`, which timed rollover advances.
         """
-        available = self.desks_with_room()
+        room = self.capacity.room(self.chats.values())
+        available = self.desks_with_room(room)
         if chat.transferred_from is None or chat.target is None:
             decision = route(self.roster, self.svc.clock.now(), available)
             steps = decision.steps[: chat.step + 1]
@@ -426,8 +427,8 @@ class ChatService:
         if target != chat.target:
             chat.target = target
             await self.svc.store.update_session(chat.id, target=target)
-        seats = [s for d in desks if self.capacity.desk_has_room(d, self)
-                 for s in self.seats.offerable_seats(d) if self.capacity.seat_has_room(s, self)]
+        seats = [s for d in desks if room.desk_has_room(d)
+                 for s in self.seats.offerable_seats(d) if room.seat_has_room(s)]
         fresh = [s for s in seats if s not in chat.offered]
         if not fresh:
             return
@@ -473,18 +474,19 @@ class ChatService:
         for seat in seats:
             self.desks.send_to_desk(seat, chat.id, body, attrs)
 
-    def desks_with_room(self) -> set[str]:
+    def desks_with_room(self, room: Room) -> set[str]:
         """Desks with a seat that is available and below its capacity."""
         return {
             d for d in self.seats.available_desks()
-            if self.capacity.desk_has_room(d, self)
-            and any(self.capacity.seat_has_room(s, self) for s in self.seats.offerable_seats(d))
+            if room.desk_has_room(d) and any(room.seat_has_room(s) for s in self.seats.offerable_seats(d))
         }
 
     async def reoffer_waiting(self) -> None:
         """Offer waiting chats to seats that became available; re-route stranded ones."""
+        if not self.is_open():
+            return
         for chat in sorted(self.chats.values(), key=lambda c: c.queued_at or ""):
-            if not chat.waiting or not self.is_open():
+            if not chat.waiting:
                 continue
             async with self._locks[chat.id]:
                 had_offers = bool(chat.offered)
@@ -582,8 +584,10 @@ class ChatService:
         """Unclaimed for `rollover_seconds`: remind the seats and offer to the next step too."""
         wait = self.roster.rollover_seconds
         now = Clock.monotonic()
+        if not self.is_open():
+            return
         for chat in list(self.chats.values()):
-            if not chat.waiting or chat.owner or not self.is_open():
+            if not chat.waiting or chat.owner:
                 continue
             if chat.offered_at is None or now - chat.offered_at < wait:
                 continue
