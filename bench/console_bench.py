@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from textual.widgets import TextArea
+
 from console.app import ConsoleApp
 from console.backend import ChatLine, Line
 from console.config import AlertSettings
@@ -49,7 +51,7 @@ def watch_display(app: ConsoleApp) -> None:
     """Record the moment each screen update is ready to be written to the terminal."""
     original = app._display
 
-    def display(screen, renderable):  # type: ignore[no-untyped-def]
+    def display(screen, renderable):
         if renderable is not None:
             UPDATES.append(time.perf_counter())
         original(screen, renderable)
@@ -135,7 +137,7 @@ async def run(chats: int, lines: int, repeat: int) -> None:
         t2 = time.perf_counter()
         await bulk_transcript(app, fake, big, lines)
         print(f"{lines} lines stored in the local log:       {(time.perf_counter() - t2) * 1000:7.1f} ms")
-        reply = app.query_one("#reply")
+        reply = app.query_one("#reply", TextArea)
         reply.cursor_blink = False  # its blinking would count as screen updates
         reply.focus()
 
@@ -214,7 +216,7 @@ async def run(chats: int, lines: int, repeat: int) -> None:
         )
 
 
-def _event(event):  # type: ignore[no-untyped-def]
+def _event(event):
     from console.app import BackendEvent
 
     return BackendEvent(event)

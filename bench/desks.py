@@ -36,8 +36,14 @@ class DeskLoad:
         self.kinds: Counter[str] = Counter()
 
     def result(self) -> dict[str, Any]:
-        return {"ok": True, "received": len(self.lines), "dups": self.dups, "replied": self.replied,
-                "p2d_ms": self.p2d_ms, "kinds": dict(self.kinds)}
+        return {
+            "ok": True,
+            "received": len(self.lines),
+            "dups": self.dups,
+            "replied": self.replied,
+            "p2d_ms": self.p2d_ms,
+            "kinds": dict(self.kinds),
+        }
 
 
 class BenchDesk(DeskClient):
@@ -62,8 +68,7 @@ class BenchDesk(DeskClient):
                 return
             load.lines.add(key)
             load.p2d_ms.append((t - int(sent)) / 1e6)
-            self.make_message(mto=msg["from"], mbody=f"R {sent} {patron} {k} {now_ns()}",
-                              mtype="chat").send()
+            self.make_message(mto=msg["from"], mbody=f"R {sent} {patron} {k} {now_ns()}", mtype="chat").send()
             load.replied += 1
             return
         el = msg.xml.find(DESK_NS)
@@ -83,8 +88,9 @@ class Desks:
     async def connect(self, jids: list[str], password: str, port: int, component: str) -> dict[str, Any]:
         t0 = time.monotonic()
         for i, jid in enumerate(jids):
-            c = BenchDesk(i, len(jids), self, f"{jid}/desk-1", password.format(user=jid.split("@")[0]),
-                          port, component)
+            c = BenchDesk(
+                i, len(jids), self, f"{jid}/desk-1", password.format(user=jid.split("@")[0]), port, component
+            )
             await c.start()
             self.clients.append(c)
         return {"ok": True, "connected": len(self.clients), "seconds": time.monotonic() - t0}

@@ -39,8 +39,11 @@ ROTA = ROOT / "bench" / "rota.yaml"
 CLOCK = "2026-11-23T12:00:00+02:00"  # a Monday noon: bench/rota.yaml is open all week anyway
 DESK_PASSWORD = "pw-{user}"
 UNLIMITED = {  # the bench comes from one address (127.0.0.1) and writes faster than a person
-    "messages_per_second": 1000, "message_burst": 1000, "sockets_per_address": 1_000_000,
-    "sessions_per_minute_per_address": 1_000_000, "max_sessions": 1_000_000,
+    "messages_per_second": 1000,
+    "message_burst": 1000,
+    "sockets_per_address": 1_000_000,
+    "sessions_per_minute_per_address": 1_000_000,
+    "max_sessions": 1_000_000,
 }
 
 
@@ -73,8 +76,14 @@ class Worker:
 
     async def start(self, module: str, *args: str) -> Worker:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", module, *args, cwd=ROOT, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, limit=1 << 26,
+            sys.executable,
+            "-m",
+            module,
+            *args,
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=1 << 26,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         return self
@@ -185,10 +194,14 @@ class Step:
 
     def passed(self, max_p99_ms: float) -> bool:
         """Zero loss, no errors, the offered rate was sent and the round trip stayed short."""
-        return (self.sent > 0 and self.lost == 0 and not self.errors
-                and self.sent >= 0.98 * self.rate * self.duration
-                and self.send_seconds < self.duration * 1.05
-                and (self.rtt.get("p99") or 0) <= max_p99_ms)
+        return (
+            self.sent > 0
+            and self.lost == 0
+            and not self.errors
+            and self.sent >= 0.98 * self.rate * self.duration
+            and self.send_seconds < self.duration * 1.05
+            and (self.rtt.get("p99") or 0) <= max_p99_ms
+        )
 
     def why_failed(self, max_p99_ms: float) -> str:
         reasons = []
@@ -244,8 +257,12 @@ class Bench:
 
     async def start_bridge(self) -> None:
         config = {
-            "xmpp": {"host": "127.0.0.1", "port": self.prosody.component_port,
-                     "component": self.prosody.component, "secret": self.prosody.secret},
+            "xmpp": {
+                "host": "127.0.0.1",
+                "port": self.prosody.component_port,
+                "component": self.prosody.component,
+                "secret": self.prosody.secret,
+            },
             "web": {"host": "127.0.0.1", "port": self.web_port},
             "database": str(self.dir / "tiski.sqlite3"),
             "rota": str(ROTA),
@@ -256,8 +273,16 @@ class Bench:
         path.write_text(yaml.safe_dump(config))
         log = open(self.dir / "bridge.log", "ab")
         self.bridge = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bridge", "--config", str(path), "--log-level", "WARNING",
-            cwd=self.args.bridge_root, stdout=log, stderr=log,
+            sys.executable,
+            "-m",
+            "bridge",
+            "--config",
+            str(path),
+            "--log-level",
+            "WARNING",
+            cwd=self.args.bridge_root,
+            stdout=log,
+            stderr=log,
             env={**os.environ, "PYTHONPATH": str(self.args.bridge_root)},
         )
         import aiohttp
@@ -287,8 +312,15 @@ class Bench:
 
     async def start_desks(self) -> None:
         await self.desks.start("bench.desks")
-        r = await self.desks.call({"cmd": "connect", "jids": self.desk_jids(), "password": DESK_PASSWORD,
-                                   "port": self.prosody.c2s_port, "component": self.prosody.component})
+        r = await self.desks.call(
+            {
+                "cmd": "connect",
+                "jids": self.desk_jids(),
+                "password": DESK_PASSWORD,
+                "port": self.prosody.c2s_port,
+                "component": self.prosody.component,
+            }
+        )
         say(f"  {r['connected']} desk seats connected in {r['seconds']:.1f} s")
         await asyncio.sleep(1.0)  # let the bridge see their presence
 
@@ -300,39 +332,65 @@ class Bench:
             if mode == "ws":
                 args += ["--url", f"ws://127.0.0.1:{self.web_port}/ws"]
             else:
-                args += ["--port", str(self.prosody.c2s_port), "--domain", self.prosody.domain,
-                         "--desks", ",".join(f"{j}/desk-1" for j in self.desk_jids())]
+                args += [
+                    "--port",
+                    str(self.prosody.c2s_port),
+                    "--domain",
+                    self.prosody.domain,
+                    "--desks",
+                    ",".join(f"{j}/desk-1" for j in self.desk_jids()),
+                ]
             self.patrons.append(await Worker(f"patrons-{i + 1}").start("bench.patrons", *args))
         share = [n // procs + (1 if i < n % procs else 0) for i in range(procs)]
         firsts = [sum(share[:i]) for i in range(procs)]
-        results = await asyncio.gather(*(
-            w.call({"cmd": "connect", "first": f, "count": c, "concurrency": self.args.concurrency})
-            for w, f, c in zip(self.patrons, firsts, share, strict=True)))
+        results = await asyncio.gather(
+            *(
+                w.call({"cmd": "connect", "first": f, "count": c, "concurrency": self.args.concurrency})
+                for w, f, c in zip(self.patrons, firsts, share, strict=True)
+            )
+        )
         connected = sum(r["connected"] for r in results)
         failed: dict[str, int] = {}
         for r in results:
             for k, v in r["failed"].items():
                 failed[k] = failed.get(k, 0) + v
         secs = max(r["seconds"] for r in results)
-        say(f"  {connected}/{n} patrons connected ({mode}) in {secs:.1f} s"
-            + (f"; failed: {failed}" if failed else ""))
-        self.report.setdefault("connect", {})[mode] = {"connected": connected, "failed": failed,
-                                                        "seconds": secs}
+        say(
+            f"  {connected}/{n} patrons connected ({mode}) in {secs:.1f} s"
+            + (f"; failed: {failed}" if failed else "")
+        )
+        self.report.setdefault("connect", {})[mode] = {
+            "connected": connected,
+            "failed": failed,
+            "seconds": secs,
+        }
         return connected
 
     async def setup_chats(self) -> None:
         procs = len(self.patrons)
-        results = await asyncio.gather(*(
-            w.call({"cmd": "setup", "rate": self.args.setup_rate / procs, "timeout": 60,
-                    "window": max(1, self.args.setup_window // procs)}, timeout=3600)
-            for w in self.patrons))
+        results = await asyncio.gather(
+            *(
+                w.call(
+                    {
+                        "cmd": "setup",
+                        "rate": self.args.setup_rate / procs,
+                        "timeout": 60,
+                        "window": max(1, self.args.setup_window // procs),
+                    },
+                    timeout=3600,
+                )
+                for w in self.patrons
+            )
+        )
         active = sum(r["active"] for r in results)
         errors: dict[str, int] = {}
         for r in results:
             for k, v in r["errors"].items():
                 errors[k] = errors.get(k, 0) + v
-        say(f"  {active} chats active (accepted by their desk) in "
-            f"{max(r['seconds'] for r in results):.1f} s" + (f"; errors: {errors}" if errors else ""))
+        say(
+            f"  {active} chats active (accepted by their desk) in "
+            f"{max(r['seconds'] for r in results):.1f} s" + (f"; errors: {errors}" if errors else "")
+        )
         self.report["setup"] = {"active": active, "errors": errors}
 
     async def stop_patrons(self) -> None:
@@ -342,8 +400,7 @@ class Bench:
     # measuring
 
     def pids(self, path: str) -> dict[str, int]:
-        pids = {"prosody": self.prosody._process.pid if self.prosody._process else 0,
-                "desks": self.desks.pid}
+        pids = {"prosody": self.prosody._process.pid if self.prosody._process else 0, "desks": self.desks.pid}
         if path == "bridge" and self.bridge is not None:
             pids["bridge"] = self.bridge.pid
         for w in self.patrons:
@@ -357,17 +414,41 @@ class Bench:
         if self.args.profile and path == "bridge":
             out = self.args.profile.with_suffix(f".{rate:.0f}.txt")
             profiler = await asyncio.create_subprocess_exec(
-                str(Path(sys.executable).with_name("py-spy")), "record", "-p", str(pids["bridge"]),
-                "-d", str(int(duration)), "-r", "250", "--format", "raw", "-o", str(out),
-                "--nonblocking", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                str(Path(sys.executable).with_name("py-spy")),
+                "record",
+                "-p",
+                str(pids["bridge"]),
+                "-d",
+                str(int(duration)),
+                "-r",
+                "250",
+                "--format",
+                "raw",
+                "-o",
+                str(out),
+                "--nonblocking",
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
         machine0 = machine_cpu_seconds()
         cpu0 = {k: cpu_seconds(p) for k, p in pids.items()}
         t0 = time.monotonic()
         procs = len(self.patrons)
-        results = await asyncio.gather(*(
-            w.call({"cmd": "run", "rate": rate / procs, "duration": duration,
-                    "drain": self.args.drain, "seed": i}, timeout=duration + self.args.drain + 120)
-            for i, w in enumerate(self.patrons)))
+        results = await asyncio.gather(
+            *(
+                w.call(
+                    {
+                        "cmd": "run",
+                        "rate": rate / procs,
+                        "duration": duration,
+                        "drain": self.args.drain,
+                        "seed": i,
+                    },
+                    timeout=duration + self.args.drain + 120,
+                )
+                for i, w in enumerate(self.patrons)
+            )
+        )
         wall = time.monotonic() - t0
         cpu = {k: cpu_seconds(p) - cpu0[k] for k, p in pids.items()}
         cpu["other processes"] = max(0.0, machine_cpu_seconds() - machine0 - sum(cpu.values()))
@@ -401,9 +482,11 @@ class Bench:
             ok = step.passed(a.max_p99)
             name, pct = step.busiest()
             others = 100 * step.cpu.get("other processes", 0) / step.wall_seconds
-            say(f"  ramp {path}: {rate:7.0f}/s  sent {step.sent}  lost {step.lost}  errors {step.errors}"
+            say(
+                f"  ramp {path}: {rate:7.0f}/s  sent {step.sent}  lost {step.lost}  errors {step.errors}"
                 f"  rtt p50 {fmt(step.rtt['p50'])} p99 {fmt(step.rtt['p99'])} ms  busiest {name} {pct:.0f}%"
-                f"  (others {others:.0f}%)  " + ("ok" if ok else "FAIL: " + step.why_failed(a.max_p99)))
+                f"  (others {others:.0f}%)  " + ("ok" if ok else "FAIL: " + step.why_failed(a.max_p99))
+            )
             if not ok:
                 break
             best = step
@@ -411,9 +494,14 @@ class Bench:
             await asyncio.sleep(2)
         last = steps[-1]
         saturated, pct = last.busiest()
-        return {"max_rate": best.rate if best else 0, "best": best,
-                "failed_at": None if last is best else last,
-                "saturated": saturated, "saturated_pct": pct, "steps": steps}
+        return {
+            "max_rate": best.rate if best else 0,
+            "best": best,
+            "failed_at": None if last is best else last,
+            "saturated": saturated,
+            "saturated_pct": pct,
+            "steps": steps,
+        }
 
 
 def say(text: str) -> None:
@@ -446,16 +534,27 @@ def table(steps: list[Step], extra: dict[str, Any]) -> str:
     rows.append(("lost patron→desk / desk→patron", [f"{s.lost_p2d} / {s.lost_d2p}" for s in steps]))
     rows.append(("errors", [", ".join(f"{k} {v}" for k, v in s.errors.items()) or "0" for s in steps]))
     order = ("bridge", "prosody", "desks")
-    names = sorted({k for s in steps for k in s.cpu},
-                   key=lambda k: (order.index(k) if k in order else 4 if k == "other processes" else 3, k))
+    names = sorted(
+        {k for s in steps for k in s.cpu},
+        key=lambda k: (order.index(k) if k in order else 4 if k == "other processes" else 3, k),
+    )
     for name in names:
-        rows.append((f"CPU s {name}", [f"{s.cpu[name]:.1f} ({100 * s.cpu[name] / s.wall_seconds:.0f}%)"
-                                       if name in s.cpu else "-" for s in steps]))
+        rows.append(
+            (
+                f"CPU s {name}",
+                [
+                    f"{s.cpu[name]:.1f} ({100 * s.cpu[name] / s.wall_seconds:.0f}%)" if name in s.cpu else "-"
+                    for s in steps
+                ],
+            )
+        )
     for label, value in extra.items():
         rows.append((label, [value if s.path == "bridge" else "-" for s in steps]))
     width = max(len(r[0]) for r in rows)
-    out = [f"| {'':{width}} | " + " | ".join(cols) + " |",
-           f"|{'-' * (width + 2)}|" + "|".join("-" * (len(c) + 2) for c in cols) + "|"]
+    out = [
+        f"| {'':{width}} | " + " | ".join(cols) + " |",
+        f"|{'-' * (width + 2)}|" + "|".join("-" * (len(c) + 2) for c in cols) + "|",
+    ]
     out += [f"| {label:{width}} | " + " | ".join(vals) + " |" for label, vals in rows]
     return "\n".join(out)
 
@@ -472,8 +571,10 @@ async def run(args: argparse.Namespace) -> int:
     soft, hard = raise_file_limit()
     say(f"open-file limit: {soft} → {hard} (RLIMIT_NOFILE, inherited by every process of the run)")
     if args.patrons + 200 > hard:
-        say(f"warning: {args.patrons} patrons need more open files than the hard limit {hard}; "
-            "raise it (ulimit -Hn, /etc/security/limits.conf) first")
+        say(
+            f"warning: {args.patrons} patrons need more open files than the hard limit {hard}; "
+            "raise it (ulimit -Hn, /etc/security/limits.conf) first"
+        )
     directory = Path(tempfile.mkdtemp(prefix="tiski-bench-"))
     bench = Bench(args, directory)
     steps: list[Step] = []
@@ -493,8 +594,10 @@ async def run(args: argparse.Namespace) -> int:
             await asyncio.sleep(3.0)
             rss_idle = rss_mb(bpid)
             per = (rss_idle - rss0) * 1024 / connected if connected else 0.0
-            say(f"  bridge RSS {rss0:.0f} MB before patrons, {rss_idle:.0f} MB with {connected} idle "
-                f"sessions: {per:.1f} KB per idle patron session")
+            say(
+                f"  bridge RSS {rss0:.0f} MB before patrons, {rss_idle:.0f} MB with {connected} idle "
+                f"sessions: {per:.1f} KB per idle patron session"
+            )
             await bench.setup_chats()
             rss_active = rss_mb(bpid)
             if args.ramp:
@@ -502,13 +605,21 @@ async def run(args: argparse.Namespace) -> int:
             else:
                 steps.append(await bench.measure("bridge", args.rate, args.duration))
             peak = peak_rss_mb(bpid)
-            extra = {"bridge RSS: start / N idle / N active (MB)":
-                     f"{rss0:.0f} / {rss_idle:.0f} / {rss_active:.0f}",
-                     "bridge peak RSS (MB)": f"{peak:.0f}",
-                     "bridge RSS per idle patron session (KB)": f"{per:.1f}"}
-            bench.report["memory"] = {"rss_start_mb": rss0, "rss_idle_mb": rss_idle,
-                                      "rss_active_mb": rss_active, "peak_rss_mb": peak,
-                                      "kb_per_idle_session": per, "sessions": connected}
+            extra = {
+                "bridge RSS: start / N idle / N active (MB)": (
+                    f"{rss0:.0f} / {rss_idle:.0f} / {rss_active:.0f}"
+                ),
+                "bridge peak RSS (MB)": f"{peak:.0f}",
+                "bridge RSS per idle patron session (KB)": f"{per:.1f}",
+            }
+            bench.report["memory"] = {
+                "rss_start_mb": rss0,
+                "rss_idle_mb": rss_idle,
+                "rss_active_mb": rss_active,
+                "peak_rss_mb": peak,
+                "kb_per_idle_session": per,
+                "sessions": connected,
+            }
             await bench.stop_patrons()
             await bench.stop_bridge()
         if not args.no_direct:
@@ -525,42 +636,66 @@ async def run(args: argparse.Namespace) -> int:
         await bench.desks.stop()
         await bench.prosody.stop()
     say("")
-    say(f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
-        "(the machine is shared: see 'CPU s other processes')")
-    say(f"N = {args.patrons} patrons, M = {args.desks} desk seats, "
-        + (f"ramp from {args.ramp_start}/s ×{args.ramp_factor}, {args.ramp_step_seconds:.0f} s a step"
-           if args.ramp else f"{args.rate:g} patron lines/s for {args.duration:g} s")
-        + f", {os.cpu_count()} cores")
+    say(
+        f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "(the machine is shared: see 'CPU s other processes')"
+    )
+    say(
+        f"N = {args.patrons} patrons, M = {args.desks} desk seats, "
+        + (
+            f"ramp from {args.ramp_start}/s ×{args.ramp_factor}, {args.ramp_step_seconds:.0f} s a step"
+            if args.ramp
+            else f"{args.rate:g} patron lines/s for {args.duration:g} s"
+        )
+        + f", {os.cpu_count()} cores"
+    )
     if args.ramp:
         for path, r in ramps.items():
             failed = r["failed_at"]
             detail = ""
             if failed is not None:
-                detail = (f"; at {failed.rate:.0f}/s ({failed.why_failed(args.max_p99)}) CPU: "
-                          + ", ".join(f"{k} {100 * v / failed.wall_seconds:.0f}%"
-                                      for k, v in failed.cpu.items())
-                          + f"; machine {100 * sum(failed.cpu.values()) / failed.wall_seconds:.0f}% "
-                          f"of {100 * (os.cpu_count() or 1)}%")
-            say(f"- {path}: highest rate with zero loss and round trip p99 ≤ {args.max_p99:g} ms: "
+                detail = (
+                    f"; at {failed.rate:.0f}/s ({failed.why_failed(args.max_p99)}) CPU: "
+                    + ", ".join(f"{k} {100 * v / failed.wall_seconds:.0f}%" for k, v in failed.cpu.items())
+                    + f"; machine {100 * sum(failed.cpu.values()) / failed.wall_seconds:.0f}% "
+                    f"of {100 * (os.cpu_count() or 1)}%"
+                )
+            say(
+                f"- {path}: highest rate with zero loss and round trip p99 ≤ {args.max_p99:g} ms: "
                 f"{r['max_rate']:.0f} patron lines/s; first saturated: {r['saturated']} "
-                f"({r['saturated_pct']:.0f}% of a core){detail}")
+                f"({r['saturated_pct']:.0f}% of a core){detail}"
+            )
         shown = [r["best"] or r["steps"][0] for r in ramps.values()]
         say(table(shown, extra))
         if "bridge" in ramps and "direct" in ramps and ramps["direct"]["max_rate"]:
-            say(f"throughput ratio bridge/direct: "
-                f"{ramps['bridge']['max_rate'] / ramps['direct']['max_rate']:.2f}")
-        bench.report["ramp"] = {p: {**r, "best": step_json(r["best"]), "failed_at": step_json(r["failed_at"]),
-                                    "steps": [step_json(s) for s in r["steps"]]} for p, r in ramps.items()}
+            say(
+                f"throughput ratio bridge/direct: "
+                f"{ramps['bridge']['max_rate'] / ramps['direct']['max_rate']:.2f}"
+            )
+        bench.report["ramp"] = {
+            p: {
+                **r,
+                "best": step_json(r["best"]),
+                "failed_at": step_json(r["failed_at"]),
+                "steps": [step_json(s) for s in r["steps"]],
+            }
+            for p, r in ramps.items()
+        }
     else:
         say(table(steps, extra))
         by = {s.path: s for s in steps}
         if "bridge" in by and "direct" in by:
             b, d = by["bridge"], by["direct"]
-            ratios = {q: (b.rtt[q] / d.rtt[q]) if b.rtt.get(q) and d.rtt.get(q) else None
-                      for q in ("p50", "p95", "p99")}
+            ratios = {
+                q: (b.rtt[q] / d.rtt[q]) if b.rtt.get(q) and d.rtt.get(q) else None
+                for q in ("p50", "p95", "p99")
+            }
             tput = b.msgs_per_second / d.msgs_per_second if d.msgs_per_second else None
-            say("ratio bridge/direct: round trip " + ", ".join(f"{q} {fmt(v, 2)}×" for q, v in ratios.items())
-                + f"; delivered messages/s {fmt(tput, 2)}×")
+            say(
+                "ratio bridge/direct: round trip "
+                + ", ".join(f"{q} {fmt(v, 2)}×" for q, v in ratios.items())
+                + f"; delivered messages/s {fmt(tput, 2)}×"
+            )
             bench.report["ratio"] = {"rtt": ratios, "throughput": tput}
         bench.report["steps"] = [step_json(s) for s in steps]
     for s in [*steps, *(x for r in ramps.values() for x in r["steps"])]:
@@ -578,17 +713,31 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--patrons", "-n", type=int, default=100, help="N simulated patrons (default 100)")
     p.add_argument("--desks", "-m", type=int, default=4, help="M desk seats, at most 32 (default 4)")
-    p.add_argument("--rate", type=float, help="patron lines per second in all (default N/10: "
-                   "each patron writes every 10 s); every line is answered by its desk")
+    p.add_argument(
+        "--rate",
+        type=float,
+        help="patron lines per second in all (default N/10: "
+        "each patron writes every 10 s); every line is answered by its desk",
+    )
     p.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
-    p.add_argument("--drain", type=float, default=10, help="seconds to wait for answers after the "
-                   "load stops; a line unanswered by then counts as lost (default 10)")
-    p.add_argument("--ramp", action="store_true", help="raise the rate step by step until a step "
-                   "loses a message, errs or misses --max-p99; report the last good rate")
+    p.add_argument(
+        "--drain",
+        type=float,
+        default=10,
+        help="seconds to wait for answers after the "
+        "load stops; a line unanswered by then counts as lost (default 10)",
+    )
+    p.add_argument(
+        "--ramp",
+        action="store_true",
+        help="raise the rate step by step until a step "
+        "loses a message, errs or misses --max-p99; report the last good rate",
+    )
     p.add_argument("--ramp-start", type=float, default=250)
     p.add_argument("--ramp-factor", type=float, default=1.25)
     p.add_argument("--ramp-max", type=float, default=20000)
@@ -599,14 +748,31 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--patron-procs", type=int, default=1, help="patron load-generator processes (1)")
     p.add_argument("--concurrency", type=int, default=50, help="patrons connecting at once (50)")
     p.add_argument("--setup-rate", type=float, default=250, help="new chats per second at set-up (250)")
-    p.add_argument("--prosody-nagle", action="store_true", help="leave Nagle's algorithm on in "
-                   "Prosody (its default); by default the bench sets network_settings = { nagle = false }")
-    p.add_argument("--bridge-root", type=Path, default=ROOT, help="run the bridge from this source "
-                   "tree (e.g. an export of an older commit, for before/after figures)")
-    p.add_argument("--profile", type=Path, help="record the bridge with py-spy during each measured "
-                   "bridge step: collapsed stacks in PROFILE.<rate>.txt (see bench/profile_top.py)")
-    p.add_argument("--setup-window", type=int, default=16, help="at most this many new chats waiting "
-                   "for their desk at set-up (16)")
+    p.add_argument(
+        "--prosody-nagle",
+        action="store_true",
+        help="leave Nagle's algorithm on in "
+        "Prosody (its default); by default the bench sets network_settings = { nagle = false }",
+    )
+    p.add_argument(
+        "--bridge-root",
+        type=Path,
+        default=ROOT,
+        help="run the bridge from this source "
+        "tree (e.g. an export of an older commit, for before/after figures)",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        help="record the bridge with py-spy during each measured "
+        "bridge step: collapsed stacks in PROFILE.<rate>.txt (see bench/profile_top.py)",
+    )
+    p.add_argument(
+        "--setup-window",
+        type=int,
+        default=16,
+        help="at most this many new chats waiting for their desk at set-up (16)",
+    )
     p.add_argument("--out", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run's folder (logs, database)")
     args = p.parse_args(argv)

@@ -55,9 +55,17 @@ class Load:
         self.rtt_ms.append((t - int(sent)) / 1e6)
 
     def result(self) -> dict[str, Any]:
-        return {"ok": True, "sent": len(self.sent), "acked": self.acked, "errors": dict(self.errors),
-                "replies": len(self.replies), "dup_replies": self.dup_replies,
-                "ack_ms": self.ack_ms, "d2p_ms": self.d2p_ms, "rtt_ms": self.rtt_ms}
+        return {
+            "ok": True,
+            "sent": len(self.sent),
+            "acked": self.acked,
+            "errors": dict(self.errors),
+            "replies": len(self.replies),
+            "dup_replies": self.dup_replies,
+            "ack_ms": self.ack_ms,
+            "d2p_ms": self.d2p_ms,
+            "rtt_ms": self.rtt_ms,
+        }
 
 
 class WsPatrons:
@@ -93,8 +101,12 @@ class WsPatrons:
         await asyncio.gather(*(one(i) for i in range(first, first + count)))
         for idx, p in zip(self.ids, self.patrons, strict=True):
             self.readers.append(asyncio.create_task(self.read(idx, p)))
-        return {"ok": True, "connected": len(self.patrons), "failed": dict(failures),
-                "seconds": time.monotonic() - t0}
+        return {
+            "ok": True,
+            "connected": len(self.patrons),
+            "failed": dict(failures),
+            "seconds": time.monotonic() - t0,
+        }
 
     async def read(self, idx: int, p: Patron) -> None:
         assert p.ws is not None
@@ -173,10 +185,11 @@ class XmppPatrons:
         failures: Counter[str] = Counter()
         owner = self
 
-        class XmppPatron(ClientXMPP):  # type: ignore[misc]
+        class XmppPatron(ClientXMPP):
             def __init__(self, jid: str, password: str) -> None:
-                super().__init__(jid, password,
-                                 plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
+                super().__init__(
+                    jid, password, plugin_config={"feature_mechanisms": {"unencrypted_plain": True}}
+                )
                 self.enable_plaintext, self.enable_direct_tls, self.enable_starttls = True, False, False
                 self.ready = asyncio.Event()
                 self.add_event_handler("session_start", self._start)
@@ -207,8 +220,12 @@ class XmppPatrons:
 
         t0 = time.monotonic()
         await asyncio.gather(*(one(i) for i in range(first, first + count)))
-        return {"ok": True, "connected": len(self.clients), "failed": dict(failures),
-                "seconds": time.monotonic() - t0}
+        return {
+            "ok": True,
+            "connected": len(self.clients),
+            "failed": dict(failures),
+            "seconds": time.monotonic() - t0,
+        }
 
     async def send(self, n: int, k: int) -> None:
         c, idx = self.clients[n], self.ids[n]
@@ -225,8 +242,9 @@ class XmppPatrons:
         await asyncio.sleep(0.5)
 
 
-async def run_load(patrons: WsPatrons | XmppPatrons, rate: float, duration: float,
-                   drain: float, seed: int) -> dict[str, Any]:
+async def run_load(
+    patrons: WsPatrons | XmppPatrons, rate: float, duration: float, drain: float, seed: int
+) -> dict[str, Any]:
     """Send `rate` lines a second in all, round-robin over the patrons, for `duration` s."""
     patrons.load = load = Load()
     count = len(patrons.ids)
@@ -255,8 +273,9 @@ async def run_load(patrons: WsPatrons | XmppPatrons, rate: float, duration: floa
     while len(load.replies) < len(load.sent) and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     out = load.result()
-    out.update(send_seconds=send_seconds, drain_seconds=time.monotonic() - t0 - send_seconds,
-               late_ticks=late_ticks)
+    out.update(
+        send_seconds=send_seconds, drain_seconds=time.monotonic() - t0 - send_seconds, late_ticks=late_ticks
+    )
     return out
 
 

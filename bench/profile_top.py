@@ -27,8 +27,10 @@ def main() -> None:
         if not stack or (args.match and args.match not in stack):
             continue
         n = int(count)
-        frames = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].split("/")[-1] + ")"
-                  if " (" in f else f for f in stack.split(";")]
+        frames = [
+            f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].split("/")[-1] + ")" if " (" in f else f
+            for f in stack.split(";")
+        ]
         samples += n
         own[frames[-1]] += n
         for f in set(frames):

@@ -36,15 +36,18 @@ async def run(lines: int, concurrency: int) -> None:
                 nonlocal failed
                 for k in range(w, lines, width):
                     try:
-                        await store.add_message(sessions[k % len(sessions)], f"{label}-{k}", "patron",
-                                                f"line {k}", touch=True)
+                        await store.add_message(
+                            sessions[k % len(sessions)], f"{label}-{k}", "patron", f"line {k}", touch=True
+                        )
                     except StoreError:
                         failed += 1
 
             await asyncio.gather(*(writer(w) for w in range(width)))
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-            print(f"{label:>16}: {lines / wall:8.0f} lines/s, {1e6 * cpu / lines:6.0f} µs CPU a line, "
-                  f"{failed} failed")
+            print(
+                f"{label:>16}: {lines / wall:8.0f} lines/s, {1e6 * cpu / lines:6.0f} µs CPU a line, "
+                f"{failed} failed"
+            )
         await store.close()
 
 

@@ -24,8 +24,10 @@ async def run(config_path: Path) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await bridge.start()
-    print(f"Tiski bridge running on http://{config.web.host}:{bridge.port} "
-          f"(component {config.xmpp.component})", flush=True)
+    print(
+        f"Tiski bridge running on http://{config.web.host}:{bridge.port} (component {config.xmpp.component})",
+        flush=True,
+    )
     await stop.wait()
     log.info("shutting down")
     await bridge.stop()
@@ -37,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", required=True, type=Path, help="the bridge's YAML config file")
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         return asyncio.run(run(args.config))
     except BridgeError as e:

@@ -52,8 +52,7 @@ class AdhocCommands:
         self.table += self.followups.table()
 
     def handlers(self) -> list[tuple[str, str, Callable[[Iq, dict[str, Any]], Awaitable[dict[str, Any]]]]]:
-        return [(node, name, self._handler(node, fields, run))
-                for node, name, fields, run in self.table]
+        return [(node, name, self._handler(node, fields, run)) for node, name, fields, run in self.table]
 
     def _handler(self, node: str, fields: tuple[str, ...], run: Runner) -> Callable[..., Any]:
         async def start(iq: Iq, session: dict[str, Any]) -> dict[str, Any]:
@@ -107,8 +106,7 @@ class AdhocCommands:
         form.add_field(var="message", ftype="text-multi", label="Message", value=message)
         return form
 
-    def _input_form(self, node: str, fields: tuple[str, ...], seat: str,
-                    chat_id: str | None = None) -> Form:
+    def _input_form(self, node: str, fields: tuple[str, ...], seat: str, chat_id: str | None = None) -> Form:
         actions = self.actions
         form = self.make_form(ftype="form", title=f"Tiski: {node}")
         chats = actions.open_chats()
@@ -119,45 +117,82 @@ class AdhocCommands:
             if chat_id in {c.id for c in chats}:
                 default = chat_id
             form.add_field(
-                var="session", ftype="list-single", label="Chat", required=True, value=default,
-                options=[{"value": c.id, "label": f"{c.nickname} · {c.state.value} · "
-                          f"{(c.first_line or '')[:40]}"} for c in chats],
+                var="session",
+                ftype="list-single",
+                label="Chat",
+                required=True,
+                value=default,
+                options=[
+                    {"value": c.id, "label": f"{c.nickname} · {c.state.value} · {(c.first_line or '')[:40]}"}
+                    for c in chats
+                ],
             )
         if "tags" in fields:
             form.add_field(
-                var="tags", ftype="list-multi", label="Tags", required=True,
-                options=[{"value": t.id, "label": f"{i}. {t.name('fi')}"}
-                         for i, t in enumerate(actions.service.svc.tagset.visible, 1)],
+                var="tags",
+                ftype="list-multi",
+                label="Tags",
+                required=True,
+                options=[
+                    {"value": t.id, "label": f"{i}. {t.name('fi')}"}
+                    for i, t in enumerate(actions.service.svc.tagset.visible, 1)
+                ],
             )
         if "target" in fields:
             form.add_field(
-                var="target", ftype="list-single", label="Library or pool", required=True,
-                options=[{"value": r.id, "label": f"{r.name} ({len(r.seats)} available)"}
-                         for r in actions.desk_rows()],
+                var="target",
+                ftype="list-single",
+                label="Library or pool",
+                required=True,
+                options=[
+                    {"value": r.id, "label": f"{r.name} ({len(r.seats)} available)"}
+                    for r in actions.desk_rows()
+                ],
             )
         if "text" in fields:
             form.add_field(var="text", ftype="text-multi", label="Note", required=True)
         if "tag" in fields:
             form.add_field(
-                var="tag", ftype="list-single", label="Tag", required=True,
-                options=[{"value": t.id, "label": f"{i}. {t.name('fi')}"}
-                         for i, t in enumerate(actions.service.svc.tagset.visible, 1)],
+                var="tag",
+                ftype="list-single",
+                label="Tag",
+                required=True,
+                options=[
+                    {"value": t.id, "label": f"{i}. {t.name('fi')}"}
+                    for i, t in enumerate(actions.service.svc.tagset.visible, 1)
+                ],
             )
         if "direction" in fields:
-            form.add_field(var="direction", ftype="list-single", label="Direction", value="up",
-                           options=[{"value": "up", "label": "up"}, {"value": "down", "label": "down"}])
+            form.add_field(
+                var="direction",
+                ftype="list-single",
+                label="Direction",
+                value="up",
+                options=[{"value": "up", "label": "up"}, {"value": "down", "label": "down"}],
+            )
         if "scope" in fields:
-            form.add_field(var="scope", ftype="list-single", label="Whose chats", value="desk",
-                           options=[{"value": "desk", "label": "my desk"},
-                                    {"value": "service", "label": "the whole service (coordinators)"}])
+            form.add_field(
+                var="scope",
+                ftype="list-single",
+                label="Whose chats",
+                value="desk",
+                options=[
+                    {"value": "desk", "label": "my desk"},
+                    {"value": "service", "label": "the whole service (coordinators)"},
+                ],
+            )
         for var in fields:
             if var.startswith("name_") or var in ("from", "to"):
                 form.add_field(var=var, ftype="text-single", label=var)
         if "key" in fields:
             form.add_field(
-                var="key", ftype="list-single", label="Canned answer", required=True,
-                options=[{"value": a.key, "label": a.title.get("fi") or a.key}
-                         for a in actions.service.svc.canned],
+                var="key",
+                ftype="list-single",
+                label="Canned answer",
+                required=True,
+                options=[
+                    {"value": a.key, "label": a.title.get("fi") or a.key} for a in actions.service.svc.canned
+                ],
             )
         self.followups.add_fields(form, node, fields)
         return form
@@ -203,24 +238,49 @@ class AdhocCommands:
 
     async def _chats(self, seat: str, v: Fields) -> Form:
         chats = self.actions.open_chats()
-        rows = [{"session": c.id, "state": c.state.value, "library": c.library,
-                 "target": c.target or "", "owner": c.owner or "",
-                 "waiting_since": c.queued_at or "", "first_line": c.first_line or "",
-                 "tags": ",".join(c.tags)} for c in chats]
+        rows = [
+            {
+                "session": c.id,
+                "state": c.state.value,
+                "library": c.library,
+                "target": c.target or "",
+                "owner": c.owner or "",
+                "waiting_since": c.queued_at or "",
+                "first_line": c.first_line or "",
+                "tags": ",".join(c.tags),
+            }
+            for c in chats
+        ]
         cols = ("session", "state", "library", "target", "owner", "waiting_since", "first_line", "tags")
         return self._table(f"{len(rows)} open chat(s)", cols, rows)
 
     async def _desks(self, seat: str, v: Fields) -> Form:
-        rows = [{"id": r.id, "kind": r.kind, "name": r.name, "available": str(len(r.seats)),
-                 "seats": ",".join(r.seats), "on_duty": "1" if r.on_duty else "0", "phone": r.phone}
-                for r in self.actions.desk_rows()]
+        rows = [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "name": r.name,
+                "available": str(len(r.seats)),
+                "seats": ",".join(r.seats),
+                "on_duty": "1" if r.on_duty else "0",
+                "phone": r.phone,
+            }
+            for r in self.actions.desk_rows()
+        ]
         cols = ("id", "kind", "name", "available", "seats", "on_duty", "phone")
         return self._table(f"{len(rows)} libraries and pools", cols, rows)
 
     async def _tags(self, seat: str, v: Fields) -> Form:
-        rows = [{"number": str(i), "id": t.id, "name": t.name("fi"), "name_fi": t.name("fi"),
-                 "name_en": t.name("en")}
-                for i, t in enumerate(self.actions.service.svc.tagset.visible, 1)]
+        rows = [
+            {
+                "number": str(i),
+                "id": t.id,
+                "name": t.name("fi"),
+                "name_fi": t.name("fi"),
+                "name_en": t.name("en"),
+            }
+            for i, t in enumerate(self.actions.service.svc.tagset.visible, 1)
+        ]
         return self._table(f"{len(rows)} tags", ("number", "id", "name", "name_fi", "name_en"), rows)
 
     async def _transcript(self, seat: str, v: Fields) -> Form:
@@ -230,8 +290,10 @@ class AdhocCommands:
         if stored is None:
             raise CommandError(f"No chat {sid!r}.")
         history = await store.history(sid)
-        rows = [{"ts": m.ts, "sender": m.sender, "name": m.name or SENDER_LABEL.get(m.sender, ""),
-                 "text": m.text} for m in history]
+        rows = [
+            {"ts": m.ts, "sender": m.sender, "name": m.name or SENDER_LABEL.get(m.sender, ""), "text": m.text}
+            for m in history
+        ]
         form = self._table(f"{len(rows)} line(s)", ("ts", "sender", "name", "text"), rows)
         form.add_field(var="session", ftype="text-single", value=sid)
         form.add_field(var="state", ftype="text-single", value=stored.state.value)

@@ -39,8 +39,12 @@ class AdminCommands:
         return [
             ("stats", "Statistics", ("scope", "from", "to"), self.stats),
             ("tag-add", "Add a tag (coordinators)", ("name_fi", "name_sv", "name_en"), self.tag_add),
-            ("tag-rename", "Rename a tag (coordinators)", ("tag", "name_fi", "name_sv", "name_en"),
-             self.tag_rename),
+            (
+                "tag-rename",
+                "Rename a tag (coordinators)",
+                ("tag", "name_fi", "name_sv", "name_en"),
+                self.tag_rename,
+            ),
             ("tag-remove", "Remove a tag (coordinators)", ("tag",), self.tag_remove),
             ("tag-move", "Move a tag up or down (coordinators)", ("tag", "direction"), self.tag_move),
         ]
@@ -59,8 +63,10 @@ class AdminCommands:
         if scope not in ("desk", "service"):
             raise CommandError("scope: choose desk or service")
         if scope == "service" and not self.is_coordinator(seat):
-            raise CommandError("Only the roster's coordinators may see service-wide figures; "
-                               "choose scope 'desk' for your own desk's chats.")
+            raise CommandError(
+                "Only the roster's coordinators may see service-wide figures; "
+                "choose scope 'desk' for your own desk's chats."
+            )
         tz = self.service.roster.timezone
         try:
             first = parse_day(_opt(v, "from")) if _opt(v, "from") else None
@@ -77,18 +83,30 @@ class AdminCommands:
         by_tag = count_by(convs, "tag", tz, tagset=self.service.svc.tagset)
         by_weekday = count_by(convs, "weekday", tz)
         wait = f"{s.wait_median:.0f} s" if s.wait_median is not None else "–"
-        message = (f"{'Your desk' if scope == 'desk' else 'The whole service'}: "
-                   f"{s.conversations} conversations, {s.answered} answered, "
-                   f"{s.left_message} left a message, {s.interrupted} interrupted; "
-                   f"median wait {wait}")
-        form = self.adhoc._table(message, ("group", "key", "count"), [
-            *({"group": "tag", "key": k, "count": str(n)} for k, n in by_tag),
-            *({"group": "weekday", "key": k, "count": str(n)} for k, n in by_weekday),
-        ])
-        for var, value in (("scope", scope), ("conversations", s.conversations),
-                           ("answered", s.answered), ("unanswered", s.unanswered),
-                           ("left_message", s.left_message), ("interrupted", s.interrupted),
-                           ("wait_median", s.wait_median), ("wait_p90", s.wait_p90)):
+        message = (
+            f"{'Your desk' if scope == 'desk' else 'The whole service'}: "
+            f"{s.conversations} conversations, {s.answered} answered, "
+            f"{s.left_message} left a message, {s.interrupted} interrupted; "
+            f"median wait {wait}"
+        )
+        form = self.adhoc._table(
+            message,
+            ("group", "key", "count"),
+            [
+                *({"group": "tag", "key": k, "count": str(n)} for k, n in by_tag),
+                *({"group": "weekday", "key": k, "count": str(n)} for k, n in by_weekday),
+            ],
+        )
+        for var, value in (
+            ("scope", scope),
+            ("conversations", s.conversations),
+            ("answered", s.answered),
+            ("unanswered", s.unanswered),
+            ("left_message", s.left_message),
+            ("interrupted", s.interrupted),
+            ("wait_median", s.wait_median),
+            ("wait_p90", s.wait_p90),
+        ):
             form.add_field(var=var, ftype="text-single", value="" if value is None else str(value))
         return form
 
@@ -129,20 +147,27 @@ class AdminCommands:
             raise CommandError("Give at least the Finnish name (name_fi).")
         tagset = self.service.svc.tagset
         tag = Tag(make_id(names, {t.id for t in tagset.tags}), names, None, False)
-        return await self._edit(seat, lambda text, src: add_tag_text(text, tag, source=src),
-                                f"Added the tag {tag.id!r}.")
+        return await self._edit(
+            seat, lambda text, src: add_tag_text(text, tag, source=src), f"Added the tag {tag.id!r}."
+        )
 
     async def tag_rename(self, seat: str, v: dict[str, Any]) -> Form:
         tag_id, names = self._tag_id(v), self._names(v)
         if not names:
             raise CommandError("Give at least one new name (name_fi, name_sv or name_en).")
-        return await self._edit(seat, lambda text, src: rename_tag(text, tag_id, names, source=src),
-                                f"Renamed {tag_id!r}; its id and history stay.")
+        return await self._edit(
+            seat,
+            lambda text, src: rename_tag(text, tag_id, names, source=src),
+            f"Renamed {tag_id!r}; its id and history stay.",
+        )
 
     async def tag_remove(self, seat: str, v: dict[str, Any]) -> Form:
         tag_id = self._tag_id(v)
-        return await self._edit(seat, lambda text, src: remove_tag(text, tag_id, source=src),
-                                f"Removed {tag_id!r} from the pickers; past chats keep it.")
+        return await self._edit(
+            seat,
+            lambda text, src: remove_tag(text, tag_id, source=src),
+            f"Removed {tag_id!r} from the pickers; past chats keep it.",
+        )
 
     async def tag_move(self, seat: str, v: dict[str, Any]) -> Form:
         tag_id = self._tag_id(v)
@@ -150,8 +175,9 @@ class AdminCommands:
         if direction not in ("up", "down"):
             raise CommandError("direction: choose up or down")
         step = -1 if direction == "up" else 1
-        return await self._edit(seat, lambda text, src: move_tag(text, tag_id, step, source=src),
-                                f"Moved {tag_id!r} {direction}.")
+        return await self._edit(
+            seat, lambda text, src: move_tag(text, tag_id, step, source=src), f"Moved {tag_id!r} {direction}."
+        )
 
 
 def _opt(values: dict[str, Any], key: str) -> str:

@@ -50,8 +50,15 @@ class Bridge:
             canned = load_canned(cfg.canned) if cfg.canned else None
         self.store = await Store.open(cfg.database)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
-        services = Services(config=cfg, store=self.store, roster=roster, tagset=tagset,
-                            clock=Clock(cfg.demo_clock), faq=faq, canned=tuple(canned or ()))
+        services = Services(
+            config=cfg,
+            store=self.store,
+            roster=roster,
+            tagset=tagset,
+            clock=Clock(cfg.demo_clock),
+            faq=faq,
+            canned=tuple(canned or ()),
+        )
         self.service = ChatService(services)
         self.service.capacity = Capacity(cfg.max_chats_per_seat, cfg.max_chats_per_desk)
         if cfg.xa_is_busy:
@@ -81,8 +88,12 @@ class Bridge:
         """One run of redaction and retention over the store."""
         privacy = self.config.privacy
         return await apply_retention(
-            self.config.database, now=datetime.now(UTC), retention_days=privacy.retention_days,
-            redact_after_end=privacy.redact_after_end, card_patterns=privacy.card_patterns)
+            self.config.database,
+            now=datetime.now(UTC),
+            retention_days=privacy.retention_days,
+            redact_after_end=privacy.redact_after_end,
+            card_patterns=privacy.card_patterns,
+        )
 
     async def _retention_loop(self, every: float = 3600.0) -> None:
         """Redact ended chats and apply `privacy.retention_days`: at start, then hourly."""

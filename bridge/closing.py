@@ -16,5 +16,7 @@ def tag_list(tagset: TagSet, lang: str) -> str:
 def check_can_end(config: BridgeConfig, tagset: TagSet, chat: LiveChat, lang: str) -> None:
     """Refuse to end an untagged chat when the config asks for a tag; the error lists the tags."""
     if config.require_tag_to_end and not chat.tags:
-        raise CommandError("Tag the chat before ending it (/tag NAME or number, or the `tag` "
-                           "command):\n" + tag_list(tagset, lang))
+        raise CommandError(
+            "Tag the chat before ending it (/tag NAME or number, or the `tag` "
+            "command):\n" + tag_list(tagset, lang)
+        )

@@ -122,8 +122,10 @@ class Component(ComponentXMPP):
             ("disconnected", self._on_disconnected),
             ("message", self._on_message),
             # slixmpp names the event after the show value of an available presence
-            *((f"presence_{show}", self._on_available)
-              for show in ("available", "chat", "away", "xa", "dnd")),
+            *(
+                (f"presence_{show}", self._on_available)
+                for show in ("available", "chat", "away", "xa", "dnd")
+            ),
             ("presence_unavailable", self._on_unavailable),
             ("presence_subscribe", self._on_subscribe),
             ("presence_probe", self._on_probe),
@@ -141,8 +143,7 @@ class Component(ComponentXMPP):
         command then has that chat preselected (see bridge.adhoc).
         """
         registry = self.api
-        for ctype, op in (("xep_0030", "get_info"), ("xep_0030", "get_items"),
-                          ("xep_0050", "get_command")):
+        for ctype, op in (("xep_0030", "get_info"), ("xep_0030", "get_items"), ("xep_0050", "get_command")):
             original = registry._handler_defaults[ctype][op]
             registry.register(self._map_patron_jid(original), ctype, op, default=True)
 
@@ -153,12 +154,15 @@ class Component(ComponentXMPP):
             return jid
 
         if asyncio.iscoroutinefunction(original):
+
             async def run_async(jid: Any, node: Any, ifrom: Any, args: Any) -> Any:
                 return await original(mapped(jid), node, ifrom, args)
+
             return run_async
 
         def run(jid: Any, node: Any, ifrom: Any, args: Any) -> Any:
             return original(mapped(jid), node, ifrom, args)
+
         return run
 
     # lifecycle
@@ -293,8 +297,15 @@ class Component(ComponentXMPP):
         return f"{session_id}@{self.domain}/chat"
 
     def send_to_desk(
-        self, seat: str, session_id: str, body: str, chat: Mapping[str, str | None],
-        *, nick: str | None = None, chatstate: str | None = None, msg_id: str | None = None,
+        self,
+        seat: str,
+        session_id: str,
+        body: str,
+        chat: Mapping[str, str | None],
+        *,
+        nick: str | None = None,
+        chatstate: str | None = None,
+        msg_id: str | None = None,
     ) -> None:
         """A chat message from the patron's JID with the desk protocol's <chat/> element.
 

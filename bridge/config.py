@@ -131,7 +131,8 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
             if secret_path.stat().st_mode & 0o077:
                 raise ConfigError(
                     f"xmpp.secret_file: {secret_path} can be read by other users; "
-                    f"run `chmod 600 {secret_path}`")
+                    f"run `chmod 600 {secret_path}`"
+                )
             secret = secret_path.read_text().strip()
         except OSError as e:
             raise ConfigError(f"xmpp.secret_file: cannot read {secret_path}: {e.strerror}") from e
@@ -147,7 +148,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
     w = _mapping(top.get("web"), "web")
     origins = w.get("allowed_origins", [])
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
-        raise ConfigError("web.allowed_origins: expected a list like [\"https://library.example\"]")
+        raise ConfigError('web.allowed_origins: expected a list like ["https://library.example"]')
     web = WebConfig(
         host=str(w.get("host", "127.0.0.1")),
         port=int(w.get("port", 8080)),

@@ -63,8 +63,7 @@ class DeskActions:
         chat = self.service.chats.get(session_id)
         if chat is None:
             stored = await self.service.svc.store.session(session_id)
-            text = ("That chat has ended." if stored is not None
-                    else f"No chat {session_id} exists.")
+            text = "That chat has ended." if stored is not None else f"No chat {session_id} exists."
             error_reply(msg, "item-not-found", text)
             return
         if not self.service.is_desk(seat):
@@ -120,14 +119,25 @@ class DeskActions:
         fields: dict[str, Any] = {"owner": seat}
         if first:
             fields["answered_at"] = chat.answered_at = utc_now()
-        await svc.svc.store.set_state(chat.id, ChatState.ACTIVE, "accepted", seat=seat,
-                                      desk=JID(seat).bare, data={"target": chat.target}, **fields)
+        await svc.svc.store.set_state(
+            chat.id,
+            ChatState.ACTIVE,
+            "accepted",
+            seat=seat,
+            desk=JID(seat).bare,
+            data={"target": chat.target},
+            **fields,
+        )
         chat.state, chat.owner = ChatState.ACTIVE, seat
         others = sorted(s for s in chat.offered if s != seat)
         svc.notify(chat, others, "taken", f"{chat.nickname}: taken by {seat}.")
         history = await svc.svc.store.history(chat.id)
-        svc.notify(chat, [seat], "accepted",
-                   "\n".join([f"You have the chat with {chat.nickname}.", *transcript_lines(history)]))
+        svc.notify(
+            chat,
+            [seat],
+            "accepted",
+            "\n".join([f"You have the chat with {chat.nickname}.", *transcript_lines(history)]),
+        )
         chat.offered = {seat}
         await svc.tell_state(chat)
         svc.spawn(svc.tell_positions())
@@ -191,14 +201,24 @@ class DeskActions:
             from_target = svc.roster.library_of_desk(JID(seat).bare) or chat.target or ""
             old_seats = set(chat.offered) | ({chat.owner} if chat.owner else set())
             await svc.svc.store.set_state(
-                chat.id, ChatState.QUEUED, "transferred", seat=seat, desk=JID(seat).bare,
-                data={"from": from_target, "to": target}, owner=None, target=target,
+                chat.id,
+                ChatState.QUEUED,
+                "transferred",
+                seat=seat,
+                desk=JID(seat).bare,
+                data={"from": from_target, "to": target},
+                owner=None,
+                target=target,
                 queued_at=utc_now(),
             )
             chat.state, chat.owner, chat.target = ChatState.QUEUED, None, target
             chat.queued_at, chat.transferred_from, chat.offered = utc_now(), from_target, set()
-            svc.notify(chat, sorted(old_seats), "transferred",
-                       f"{chat.nickname} was transferred to {svc.roster.target_name(target)} by {seat}.")
+            svc.notify(
+                chat,
+                sorted(old_seats),
+                "transferred",
+                f"{chat.nickname} was transferred to {svc.roster.target_name(target)} by {seat}.",
+            )
             await svc._offer(chat, from_name=svc.roster.target_name(from_target) if from_target else seat)
             await svc.tell_state(chat)
         return f"Transferred to {svc.roster.target_name(target)}."
@@ -217,8 +237,8 @@ class DeskActions:
             raise CommandError("Write the note after the command: /note TEXT")
         chat = self.chat(session_id)
         await self.service.svc.store.add_message(
-            chat.id, f"n-{secrets.token_hex(6)}", "note", text, name=self.service.desk_name(seat),
-            seat=seat)
+            chat.id, f"n-{secrets.token_hex(6)}", "note", text, name=self.service.desk_name(seat), seat=seat
+        )
         return "Note saved (not shown to the patron)."
 
     async def canned(self, seat: str, session_id: str, key: str) -> str:
@@ -229,9 +249,12 @@ class DeskActions:
             raise CommandError(f"No canned answer {key!r}. Keys: {keys}.")
         chat = self.chat(session_id)
         lib = svc.roster.libraries.get(chat.library)
-        text = answers[key].render(chat.lang, desk=svc.desk_name(seat),
-                                   library=lib.name if lib else chat.library,
-                                   hours=svc.welcome_facts(chat.lang)["hours"])
+        text = answers[key].render(
+            chat.lang,
+            desk=svc.desk_name(seat),
+            library=lib.name if lib else chat.library,
+            hours=svc.welcome_facts(chat.lang)["hours"],
+        )
         await self.reply(seat, chat, text, f"c-{secrets.token_hex(6)}")
         return f"Sent the canned answer {key!r}."
 
@@ -303,8 +326,10 @@ class DeskActions:
             tags = await (self.tag if cmd == "tag" else self.untag)(seat, sid, names)
             return "Tags: " + (", ".join(tags) or "none")
         if cmd == "tags":
-            return "\n".join(f"{i}. {t.name(self._lang(seat))} ({t.id})"
-                             for i, t in enumerate(self.service.svc.tagset.visible, 1))
+            return "\n".join(
+                f"{i}. {t.name(self._lang(seat))} ({t.id})"
+                for i, t in enumerate(self.service.svc.tagset.visible, 1)
+            )
         if cmd == "transfer":
             if not rest:
                 raise CommandError("Name a library or pool: /transfer TARGET (see /desks).")
@@ -313,7 +338,8 @@ class DeskActions:
             return "\n".join(
                 f"{'* ' if r.on_duty else '  '}{r.id} ({r.name}): "
                 f"{len(r.seats)} available" + (f", phone {r.phone}" if r.phone else "")
-                for r in self.desk_rows())
+                for r in self.desk_rows()
+            )
         if cmd == "end":
             await self.end(seat, sid)
             return ""  # the `ended` notice answers it

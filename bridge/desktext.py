@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from bridge.chat import LiveChat
 from bridge.store import ChatMessage
 
-SENDER_LABEL = {"patron": "Patron", "librarian": "Librarian", "bot": "Bot", "system": "Tiski",
-                "note": "Note"}
+SENDER_LABEL = {"patron": "Patron", "librarian": "Librarian", "bot": "Bot", "system": "Tiski", "note": "Note"}
 
 
 def transcript_lines(history: Sequence[ChatMessage], limit: int = 20) -> list[str]:
@@ -26,8 +25,12 @@ def transcript_lines(history: Sequence[ChatMessage], limit: int = 20) -> list[st
 
 
 def offer_body(
-    chat: LiveChat, library_name: str, history: Sequence[ChatMessage], *,
-    from_name: str | None = None, position: int | None = None,
+    chat: LiveChat,
+    library_name: str,
+    history: Sequence[ChatMessage],
+    *,
+    from_name: str | None = None,
+    position: int | None = None,
 ) -> str:
     """The first message a seat sees of a chat: where from, what was asked, how to take it."""
     head = f"New chat: {chat.nickname} ({library_name}), language {chat.lang}"

@@ -63,10 +63,13 @@ class Followup:
         return find_address(self.contact)
 
 
-_COLS = ("l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
-         " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to")
-_FROM = ("FROM left_messages l JOIN sessions s ON s.id = l.session_id"
-         " LEFT JOIN followups f ON f.left_seq = l.seq")
+_COLS = (
+    "l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
+    " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to"
+)
+_FROM = (
+    "FROM left_messages l JOIN sessions s ON s.id = l.session_id LEFT JOIN followups f ON f.left_seq = l.seq"
+)
 
 
 def _row(r: Any) -> Followup:
@@ -87,7 +90,8 @@ class FollowupStore:
 
     async def latest(self, session_id: str) -> Followup | None:
         rows = await self.store._read(
-            f"SELECT {_COLS} {_FROM} WHERE l.session_id = ? ORDER BY l.seq DESC LIMIT 1", (session_id,))
+            f"SELECT {_COLS} {_FROM} WHERE l.session_id = ? ORDER BY l.seq DESC LIMIT 1", (session_id,)
+        )
         return _row(rows[0]) if rows else None
 
     async def listing(self, libraries: set[str] | None, statuses: tuple[Status, ...]) -> list[Followup]:
@@ -95,27 +99,39 @@ class FollowupStore:
         marks = ", ".join("?" for _ in statuses)
         rows = await self.store._read(
             f"SELECT {_COLS} {_FROM} WHERE l.status IN ({marks}) ORDER BY l.seq",
-            tuple(s.value for s in statuses))
+            tuple(s.value for s in statuses),
+        )
         found = [_row(r) for r in rows]
         return [f for f in found if libraries is None or f.library in libraries]
 
-    async def _set(self, f: Followup, status: Status, event: str, seat: str,
-                   columns: dict[str, str | None]) -> None:
+    async def _set(
+        self, f: Followup, status: Status, event: str, seat: str, columns: dict[str, str | None]
+    ) -> None:
         cols = ", ".join(columns)
         marks = ", ".join("?" for _ in columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
-        await self.store._write([
-            ("UPDATE left_messages SET status = ? WHERE seq = ?", (status.value, f.id)),
-            (f"INSERT INTO followups (left_seq, {cols}) VALUES (?, {marks})"
-             f" ON CONFLICT (left_seq) DO UPDATE SET {updates}", (f.id, *columns.values())),
-            Store._event_sql(f.session_id, event, seat, JID(seat).bare,
-                             {"followup": f.id, **({"to": columns["mailed_to"]}
-                                                   if columns.get("mailed_to") else {})}),
-        ])
+        await self.store._write(
+            [
+                ("UPDATE left_messages SET status = ? WHERE seq = ?", (status.value, f.id)),
+                (
+                    f"INSERT INTO followups (left_seq, {cols}) VALUES (?, {marks})"
+                    f" ON CONFLICT (left_seq) DO UPDATE SET {updates}",
+                    (f.id, *columns.values()),
+                ),
+                Store._event_sql(
+                    f.session_id,
+                    event,
+                    seat,
+                    JID(seat).bare,
+                    {"followup": f.id, **({"to": columns["mailed_to"]} if columns.get("mailed_to") else {})},
+                ),
+            ]
+        )
 
     async def claim(self, f: Followup, seat: str) -> None:
-        await self._set(f, Status.CLAIMED, "followup_claimed", seat,
-                        {"claimed_by": seat, "claimed_at": utc_now()})
+        await self._set(
+            f, Status.CLAIMED, "followup_claimed", seat, {"claimed_by": seat, "claimed_at": utc_now()}
+        )
 
     async def answer(self, f: Followup, seat: str, text: str, mailed_to: str | None) -> None:
         columns = {"answer": text, "answered_by": seat, "answered_at": utc_now(), "mailed_to": mailed_to}
@@ -124,8 +140,9 @@ class FollowupStore:
         await self._set(f, Status.ANSWERED, "followup_answered", seat, columns)
 
     async def close(self, f: Followup, seat: str) -> None:
-        await self._set(f, Status.CLOSED, "followup_closed", seat,
-                        {"closed_by": seat, "closed_at": utc_now()})
+        await self._set(
+            f, Status.CLOSED, "followup_closed", seat, {"closed_by": seat, "closed_at": utc_now()}
+        )
 
 
 class Followups:
@@ -145,8 +162,7 @@ class Followups:
         if f is None:
             return
         svc = self.service
-        seats = [s for d in svc.roster.desks_of(self.home_target(f.library))
-                 for s in self._online(d)]
+        seats = [s for d in svc.roster.desks_of(self.home_target(f.library)) for s in self._online(d)]
         if not seats:
             decision = route(svc.roster, svc.svc.clock.now(), svc.seats.available_desks())
             seats = [s for d in decision.desks for s in svc.seats.offerable_seats(d)]
@@ -154,9 +170,11 @@ class Followups:
             log.info("follow-up %s left for %s; nobody online to tell", f.id, f.library)
             return
         contact = f"Contact: {f.contact}" if f.contact else "No contact details."
-        body = (f"Follow-up #{f.id} from {chat.nickname} ({svc.library_name(f.library)}), "
-                f"language {f.lang}:\n{f.text}\n{contact}\n"
-                f"Claim it with the followup-claim command (id {f.id}); `followups` lists them all.")
+        body = (
+            f"Follow-up #{f.id} from {chat.nickname} ({svc.library_name(f.library)}), "
+            f"language {f.lang}:\n{f.text}\n{contact}\n"
+            f"Claim it with the followup-claim command (id {f.id}); `followups` lists them all."
+        )
         svc.notify(chat, seats, "followup", body, {"followup": str(f.id)})
 
     def _online(self, desk: str) -> list[str]:
@@ -187,7 +205,7 @@ class Followups:
             raise CommandError(f"scope: choose desk or service, not {scope!r}")
         if status and status != "all" and status not in {s.value for s in Status}:
             raise CommandError(f"status: choose one of open, claimed, answered, closed, all; not {status!r}")
-        statuses = (tuple(Status) if status == "all" else (Status(status),) if status else PENDING)
+        statuses = tuple(Status) if status == "all" else (Status(status),) if status else PENDING
         return await self.db.listing(self.libraries_of(seat, scope or "desk"), statuses)
 
     # the steps
@@ -206,8 +224,11 @@ class Followups:
         """A follow-up claimed by another desk account is that desk's (coordinators excepted)."""
         if f.status is Status.CLOSED:
             raise CommandError(f"Follow-up #{f.id} is closed.")
-        if f.claimed_by and JID(f.claimed_by).bare != JID(seat).bare \
-                and JID(seat).bare not in self.service.roster.coordinators:
+        if (
+            f.claimed_by
+            and JID(f.claimed_by).bare != JID(seat).bare
+            and JID(seat).bare not in self.service.roster.coordinators
+        ):
             raise CommandError(f"{f.claimed_by} has claimed follow-up #{f.id}.")
 
     async def claim(self, seat: str, followup_id: str) -> str:
@@ -228,8 +249,10 @@ class Followups:
             f = await self._get(followup_id)
             self._may_act(f, seat)
             if f.status is Status.ANSWERED:
-                raise CommandError(f"Follow-up #{f.id} was already answered by {f.answered_by} "
-                                   f"at {f.answered_at}; close it with followup-close.")
+                raise CommandError(
+                    f"Follow-up #{f.id} was already answered by {f.answered_by} "
+                    f"at {f.answered_at}; close it with followup-close."
+                )
             address = f.email
             if address is not None:
                 await self._mail_answer(f, address, text)
@@ -243,13 +266,19 @@ class Followups:
         svc = self.service
         mail = svc.svc.config.mail
         if self.mailer is None or mail is None:
-            raise CommandError("The bridge has no mail server configured (`mail:` in its config); "
-                               f"contact the patron at {address} some other way and close the follow-up.")
+            raise CommandError(
+                "The bridge has no mail server configured (`mail:` in its config); "
+                f"contact the patron at {address} some other way and close the follow-up."
+            )
         library = svc.library_name(f.library)
         left_at = parse_ts(f.ts).astimezone(svc.roster.timezone)
-        message = compose(mail.sender, address, answer_subject(f.lang, library),
-                          answer_body(f.lang, library, text, f.text, left_at),
-                          reply_to=library_address(svc, f.library))
+        message = compose(
+            mail.sender,
+            address,
+            answer_subject(f.lang, library),
+            answer_body(f.lang, library, text, f.text, left_at),
+            reply_to=library_address(svc, f.library),
+        )
         try:
             await self.mailer.send(message)
         except MailError as e:

@@ -38,11 +38,16 @@ class FollowupCommands:
         """Fields of these nodes that the shared input form does not build, and their labels."""
         have = form.get_fields()
         if "id" in fields and "id" not in have:
-            form.add_field(var="id", ftype="text-single", required=True,
-                           label="Follow-up number (see the followups command)")
+            form.add_field(
+                var="id",
+                ftype="text-single",
+                required=True,
+                label="Follow-up number (see the followups command)",
+            )
         if "recipient" in fields:
-            form.add_field(var="recipient", ftype="text-single", required=True,
-                           label="Library id or e-mail address")
+            form.add_field(
+                var="recipient", ftype="text-single", required=True, label="Library id or e-mail address"
+            )
         have = form.get_fields()
         if "text" in have and node == "followup-answer":
             have["text"]["label"] = "Answer (sent by e-mail when the patron left an address)"
@@ -55,9 +60,18 @@ class FollowupCommands:
 
     async def listing(self, seat: str, v: dict[str, Any]) -> Form:
         found = await self._followups().listing(seat, _opt(v, "scope"), _opt(v, "status"))
-        rows = [{"id": str(f.id), "library": f.library, "ts": f.ts, "text": f.text,
-                 "contact": f.contact or "", "status": f.status.value, "claimed_by": f.claimed_by or ""}
-                for f in found]
+        rows = [
+            {
+                "id": str(f.id),
+                "library": f.library,
+                "ts": f.ts,
+                "text": f.text,
+                "contact": f.contact or "",
+                "status": f.status.value,
+                "claimed_by": f.claimed_by or "",
+            }
+            for f in found
+        ]
         return self.adhoc._table(f"{len(rows)} follow-up(s)", COLUMNS, rows)
 
     async def claim(self, seat: str, v: dict[str, Any]) -> Form:
@@ -71,8 +85,9 @@ class FollowupCommands:
         return self.adhoc._result("ok", await self._followups().close(seat, _required(v, "id")))
 
     async def forward(self, seat: str, v: dict[str, Any]) -> Form:
-        message = await forward_transcript(self.service, seat, _required(v, "session"),
-                                           _required(v, "recipient"), _multi(v, "text"))
+        message = await forward_transcript(
+            self.service, seat, _required(v, "session"), _required(v, "recipient"), _multi(v, "text")
+        )
         return self.adhoc._result("ok", message)
 
 

@@ -27,20 +27,29 @@ def recipient(service: ChatService, to: str) -> str:
         allowed = mail.forward_domains
         known = set(mail.library_addresses.values())
         if allowed and wanted not in known and domain not in allowed:
-            raise CommandError(f"Transcripts may go only to addresses at {', '.join(allowed)} "
-                               f"or to a library id.")
+            raise CommandError(
+                f"Transcripts may go only to addresses at {', '.join(allowed)} or to a library id."
+            )
         return wanted
     lib = next((i for i in service.roster.libraries if i.casefold() == wanted.casefold()), None)
     address = library_address(service, lib) if lib else None
     if address is None:
         with_address = sorted(i for i in service.roster.libraries if library_address(service, i))
-        raise CommandError(f"No address for {to!r}. Give an e-mail address or a library id with one: "
-                           f"{', '.join(with_address) or 'none configured (mail.library_addresses)'}.")
+        raise CommandError(
+            f"No address for {to!r}. Give an e-mail address or a library id with one: "
+            f"{', '.join(with_address) or 'none configured (mail.library_addresses)'}."
+        )
     return address
 
 
-async def forward_transcript(service: ChatService, seat: str, session_id: str, to: str,
-                             note: str = "", mailer: MailSender | None = None) -> str:
+async def forward_transcript(
+    service: ChatService,
+    seat: str,
+    session_id: str,
+    to: str,
+    note: str = "",
+    mailer: MailSender | None = None,
+) -> str:
     """Mail a chat's transcript (no internal notes, no contact details) and record who sent it where."""
     address = recipient(service, to)
     store = service.svc.store
@@ -56,11 +65,16 @@ async def forward_transcript(service: ChatService, seat: str, session_id: str, t
     started = parse_ts(session.created_at).astimezone(tz)
     nickname = "Patron " + session_id.removeprefix("p-")[:4].upper()
     body = transcript_body(
-        session_id=session_id, library=library, lang=session.lang, page=session.page,
-        started=started, tags=await store.tags(session_id),
+        session_id=session_id,
+        library=library,
+        lang=session.lang,
+        page=session.page,
+        started=started,
+        tags=await store.tags(session_id),
         lines=[(parse_ts(m.ts).astimezone(tz), m) for m in history],
         left=[(parse_ts(ts).astimezone(tz), text) for text, _contact, ts in left],
-        forwarded_by=f"{seat} ({service.desk_name(seat)})", note=note,
+        forwarded_by=f"{seat} ({service.desk_name(seat)})",
+        note=note,
     )
     message = compose(mail.sender, address, transcript_subject(nickname, library, started), body)
     try:

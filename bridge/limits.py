@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from bridge.config import Limits
 
 
-def client_address(remote: str | None, forwarded_for: str | None,
-                   trusted_proxies: tuple[str, ...]) -> str:
+def client_address(remote: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...]) -> str:
     """The patron's address: behind a trusted reverse proxy, the last untrusted X-Forwarded-For hop."""
     addr = remote or "unknown"
     if not forwarded_for or not _trusted(addr, trusted_proxies):

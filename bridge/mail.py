@@ -81,8 +81,13 @@ class SmtpMailer:
         cfg = self.config
         try:
             await aiosmtplib.send(
-                message, hostname=cfg.host, port=cfg.port, start_tls=cfg.starttls,
-                username=cfg.username, password=cfg.password, timeout=cfg.timeout_seconds,
+                message,
+                hostname=cfg.host,
+                port=cfg.port,
+                start_tls=cfg.starttls,
+                username=cfg.username,
+                password=cfg.password,
+                timeout=cfg.timeout_seconds,
             )
         except (aiosmtplib.SMTPException, OSError) as e:
             log.warning("mail to %s via %s:%s failed: %s", message["To"], cfg.host, cfg.port, e)
@@ -96,8 +101,18 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
         return None
     if not isinstance(raw, dict):
         raise ConfigError(f"mail: expected a mapping (host, port, from, …), got {type(raw).__name__}")
-    known = {"host", "port", "from", "starttls", "username", "password", "password_file",
-             "library_addresses", "forward_domains", "timeout_seconds"}
+    known = {
+        "host",
+        "port",
+        "from",
+        "starttls",
+        "username",
+        "password",
+        "password_file",
+        "library_addresses",
+        "forward_domains",
+        "timeout_seconds",
+    }
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ConfigError(f"mail: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -105,8 +120,9 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
     if not isinstance(host, str) or not host:
         raise ConfigError("mail.host: the SMTP server's host name is required")
     if not isinstance(sender, str) or not is_address(sender):
-        raise ConfigError(f"mail.from: expected the sender's address, e.g. tiski@library.example, "
-                          f"got {sender!r}")
+        raise ConfigError(
+            f"mail.from: expected the sender's address, e.g. tiski@library.example, got {sender!r}"
+        )
     starttls = raw.get("starttls", True)
     if not isinstance(starttls, bool):
         raise ConfigError(f"mail.starttls: expected true or false, got {starttls!r}")
@@ -119,16 +135,19 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
         path = path if path.is_absolute() else base / path
         try:
             if path.stat().st_mode & 0o077:
-                raise ConfigError(f"mail.password_file: {path} can be read by other users; "
-                                  f"run `chmod 600 {path}`")
+                raise ConfigError(
+                    f"mail.password_file: {path} can be read by other users; run `chmod 600 {path}`"
+                )
             password = path.read_text().strip()
         except OSError as e:
             raise ConfigError(f"mail.password_file: cannot read {path}: {e.strerror}") from e
     addresses = raw.get("library_addresses") or {}
     if not isinstance(addresses, dict) or not all(
-            isinstance(v, str) and is_address(v) for v in addresses.values()):
-        raise ConfigError("mail.library_addresses: expected {library_id: address}, "
-                          "e.g. {tampere: palaute@tampere.example}")
+        isinstance(v, str) and is_address(v) for v in addresses.values()
+    ):
+        raise ConfigError(
+            "mail.library_addresses: expected {library_id: address}, e.g. {tampere: palaute@tampere.example}"
+        )
     domains = raw.get("forward_domains") or []
     if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
         raise ConfigError("mail.forward_domains: expected a list of domains, e.g. [tampere.example]")
@@ -137,8 +156,12 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
         raise ConfigError(f"mail.timeout_seconds: expected a positive number, got {timeout!r}")
     username = raw.get("username")
     return MailConfig(
-        host=host, sender=sender, port=port, starttls=starttls,
-        username=str(username) if username else None, password=password or None,
+        host=host,
+        sender=sender,
+        port=port,
+        starttls=starttls,
+        username=str(username) if username else None,
+        password=password or None,
         library_addresses={str(k): v.strip() for k, v in addresses.items()},
         forward_domains=tuple(d.lower().lstrip("@") for d in domains),
         timeout_seconds=float(timeout),

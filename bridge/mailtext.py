@@ -15,8 +15,11 @@ ANSWER_SUBJECT = {
 }
 YOU_WROTE = {"fi": "Kirjoitit {when}:", "sv": "Du skrev {when}:", "en": "You wrote on {when}:"}
 WHEN = {"fi": "%d.%m.%Y klo %H.%M", "sv": "%d.%m.%Y kl. %H.%M", "en": "%d %b %Y at %H:%M"}
-SIGNATURE = {"fi": "{library} – kirjaston chat", "sv": "{library} – bibliotekets chatt",
-             "en": "{library} – library chat"}
+SIGNATURE = {
+    "fi": "{library} – kirjaston chat",
+    "sv": "{library} – bibliotekets chatt",
+    "en": "{library} – library chat",
+}
 
 
 def _lang(lang: str) -> str:
@@ -32,8 +35,10 @@ def answer_body(lang: str, library: str, answer: str, original: str, left_at: da
     """The librarian's answer, signed by the library, with the patron's message quoted below."""
     lang = _lang(lang)
     quoted = "\n".join(f"> {line}" for line in original.splitlines() or [""])
-    return (f"{answer.strip()}\n\n-- \n{SIGNATURE[lang].format(library=library)}\n\n"
-            f"{YOU_WROTE[lang].format(when=left_at.strftime(WHEN[lang]))}\n{quoted}\n")
+    return (
+        f"{answer.strip()}\n\n-- \n{SIGNATURE[lang].format(library=library)}\n\n"
+        f"{YOU_WROTE[lang].format(when=left_at.strftime(WHEN[lang]))}\n{quoted}\n"
+    )
 
 
 def transcript_subject(nickname: str, library: str, started: datetime) -> str:
@@ -42,16 +47,23 @@ def transcript_subject(nickname: str, library: str, started: datetime) -> str:
 
 
 def transcript_body(
-    *, session_id: str, library: str, lang: str, page: str | None, started: datetime,
-    tags: Sequence[str], lines: Sequence[tuple[datetime, ChatMessage]],
-    left: Sequence[tuple[datetime, str]], forwarded_by: str, note: str,
+    *,
+    session_id: str,
+    library: str,
+    lang: str,
+    page: str | None,
+    started: datetime,
+    tags: Sequence[str],
+    lines: Sequence[tuple[datetime, ChatMessage]],
+    left: Sequence[tuple[datetime, str]],
+    forwarded_by: str,
+    note: str,
 ) -> str:
     """A chat's lines for a library's address; internal notes and contact details left out."""
     out = [f"Forwarded by {forwarded_by}."]
     if note.strip():
         out += ["", note.strip()]
-    out += ["", f"Chat {session_id}, library {library}, language {lang}, "
-                f"started {started:%Y-%m-%d %H:%M}"]
+    out += ["", f"Chat {session_id}, library {library}, language {lang}, started {started:%Y-%m-%d %H:%M}"]
     if page:
         out.append(f"Page: {page}")
     if tags:

@@ -79,8 +79,12 @@ def _text_field(frame: dict[str, Any], key: str, *, required: bool = True) -> st
 class PatronSocket:
     """The bridge's end of one widget connection."""
 
-    def __init__(self, service: ChatService, ws: web.WebSocketResponse,
-                 allow_session: Callable[[], bool] = lambda: True) -> None:
+    def __init__(
+        self,
+        service: ChatService,
+        ws: web.WebSocketResponse,
+        allow_session: Callable[[], bool] = lambda: True,
+    ) -> None:
         self.service = service
         self.ws = ws
         self.allow_session = allow_session
@@ -125,8 +129,13 @@ class PatronSocket:
         while not self.ws.closed:
             left = self.last_frame + idle - time.monotonic()
             if left <= 0:
-                await self.send({"type": "error", "code": "idle",
-                                 "message": "closed after a long pause; reconnect to continue"})
+                await self.send(
+                    {
+                        "type": "error",
+                        "code": "idle",
+                        "message": "closed after a long pause; reconnect to continue",
+                    }
+                )
                 await self.ws.close(code=4000, message=b"idle")
                 return
             await asyncio.sleep(min(left, 60.0))
@@ -146,8 +155,11 @@ class PatronSocket:
         except FrameError as e:
             await self.error(e.code, e.message, e.msg_id)
         except StoreError:
-            await self.error("unavailable", "the chat could not be saved just now; try again",
-                             frame.get("id") if isinstance(frame.get("id"), str) else None)
+            await self.error(
+                "unavailable",
+                "the chat could not be saved just now; try again",
+                frame.get("id") if isinstance(frame.get("id"), str) else None,
+            )
 
     async def dispatch(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
@@ -155,12 +167,19 @@ class PatronSocket:
             await self.hello(frame)
             return
         handler = {
-            "message": self.message, "typing": self.typing, "handoff": self.handoff,
-            "end": self.end, "leave_message": self.leave_message, "rating": self.rating,
+            "message": self.message,
+            "typing": self.typing,
+            "handoff": self.handoff,
+            "end": self.end,
+            "leave_message": self.leave_message,
+            "rating": self.rating,
         }.get(kind)
         if handler is None:
-            raise FrameError("bad_request", f"unknown frame type {kind!r}; known: hello, message, "
-                             "typing, handoff, end, leave_message, rating")
+            raise FrameError(
+                "bad_request",
+                f"unknown frame type {kind!r}; known: hello, message, "
+                "typing, handoff, end, leave_message, rating",
+            )
         if self.chat is None:
             raise FrameError("bad_request", "send `hello` first")
         await handler(frame)
@@ -194,14 +213,20 @@ class PatronSocket:
         self.chat = chat
         svc.attach(chat.id, self)
         facts = svc.welcome_facts(chat.lang)
-        await self.send({
-            "type": "welcome", "session": token, "state": chat.state.value,
-            "open": facts["open"], "hours": facts["hours"], "next_opening": facts["next_opening"],
-            "history": await svc.history_frames(chat.id),
-            "library_name": svc.library_name(chat.library),
-            "rated": chat.state is ChatState.ENDED
-            and await rating_of(svc.svc.store, chat.id) is not None,
-        })
+        await self.send(
+            {
+                "type": "welcome",
+                "session": token,
+                "state": chat.state.value,
+                "open": facts["open"],
+                "hours": facts["hours"],
+                "next_opening": facts["next_opening"],
+                "history": await svc.history_frames(chat.id),
+                "library_name": svc.library_name(chat.library),
+                "rated": chat.state is ChatState.ENDED
+                and await rating_of(svc.svc.store, chat.id) is not None,
+            }
+        )
         if chat.state is not ChatState.BOT:
             await self.send(await svc.state_frame(chat))
 

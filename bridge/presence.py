@@ -30,9 +30,7 @@ class SeatBook:
     def offerable_seats(self, desk: str) -> tuple[str, ...]:
         """Full JIDs of a desk's seats that may be offered chats now."""
         resources = self.seats.get(desk, {})
-        return tuple(
-            f"{desk}/{r}" for r, show in sorted(resources.items()) if show not in self.busy_shows
-        )
+        return tuple(f"{desk}/{r}" for r, show in sorted(resources.items()) if show not in self.busy_shows)
 
     def is_online(self, seat: str) -> bool:
         jid = JID(seat)

@@ -30,8 +30,9 @@ class Rating:
         """Parse a `rating` frame; RatingError says what is wrong."""
         score = frame.get("score")
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-            raise RatingError("bad_request", f"`rating` needs `score`: a whole number from 1 to 5, "
-                                             f"got {score!r}")
+            raise RatingError(
+                "bad_request", f"`rating` needs `score`: a whole number from 1 to 5, got {score!r}"
+            )
         comment = frame.get("comment")
         if comment is not None and not isinstance(comment, str):
             raise RatingError("bad_request", "`comment` must be text (or left out)")
@@ -42,10 +43,14 @@ class Rating:
 
 async def save_rating(store: Store, session_id: str, rating: Rating) -> None:
     """Store the session's rating; RatingError `already_rated` if it has one."""
-    counts = await store._write([(
-        "INSERT OR IGNORE INTO ratings (session_id, score, comment, ts) VALUES (?, ?, ?, ?)",
-        (session_id, rating.score, rating.comment, utc_now()),
-    )])
+    counts = await store._write(
+        [
+            (
+                "INSERT OR IGNORE INTO ratings (session_id, score, comment, ts) VALUES (?, ?, ?, ?)",
+                (session_id, rating.score, rating.comment, utc_now()),
+            )
+        ]
+    )
     if counts[0] != 1:
         raise RatingError("already_rated", "this chat has already been rated; thank you")
     await store.add_event(session_id, "rated", data={"score": rating.score})

@@ -44,9 +44,17 @@ class PatronLink(Protocol):
 class DeskSender(Protocol):
     """How the service reaches desks (the XMPP component)."""
 
-    def send_to_desk(self, seat: str, session_id: str, body: str, chat: dict[str, str | None],
-                     *, nick: str | None = None, chatstate: str | None = None,
-                     msg_id: str | None = None) -> None: ...
+    def send_to_desk(
+        self,
+        seat: str,
+        session_id: str,
+        body: str,
+        chat: dict[str, str | None],
+        *,
+        nick: str | None = None,
+        chatstate: str | None = None,
+        msg_id: str | None = None,
+    ) -> None: ...
     def resend_unconfirmed(self, older_than: float = 5.0) -> int: ...
     def send_chatstate(self, seat: str, session_id: str, state: str) -> None: ...
     def ask_desks(self, desks: Any) -> None: ...
@@ -68,8 +76,14 @@ def new_session_id() -> str:
 
 def message_frame(m: ChatMessage) -> dict[str, Any]:
     """A stored line as the widget protocol's `message` object."""
-    return {"type": "message", "id": m.msg_id, "from": m.sender, "name": m.name or "",
-            "text": m.text, "ts": m.ts}
+    return {
+        "type": "message",
+        "id": m.msg_id,
+        "from": m.sender,
+        "name": m.name or "",
+        "text": m.text,
+        "ts": m.ts,
+    }
 
 
 @dataclass
@@ -114,17 +128,22 @@ class ChatService:
     @staticmethod
     def _live(s: ChatSession) -> LiveChat:
         return LiveChat(
-            id=s.id, library=s.library, lang=s.lang, page=s.page, state=s.state, target=s.target,
-            owner=s.owner, created_at=s.created_at, queued_at=s.queued_at,
+            id=s.id,
+            library=s.library,
+            lang=s.lang,
+            page=s.page,
+            state=s.state,
+            target=s.target,
+            owner=s.owner,
+            created_at=s.created_at,
+            queued_at=s.queued_at,
             answered_at=s.answered_at,
         )
 
     async def on_connected(self) -> None:
         """The component is (re)connected: ask every desk of the roster for its presence."""
         if self.desks is not None:
-            self.desks.ask_desks(
-                sorted({d for lib in self.svc.roster.libraries.values() for d in lib.desks})
-            )
+            self.desks.ask_desks(sorted({d for lib in self.svc.roster.libraries.values() for d in lib.desks}))
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, timer: bool = False) -> asyncio.Task[Any]:
         """Run background work whose exceptions are logged, not lost; `timer`: mostly waiting."""
@@ -166,8 +185,7 @@ class ChatService:
         return {
             "open": "yes" if route(self.roster, now, ()).open else "no",
             "hours": hours_text(self.roster, chat.lang),
-            "next_opening": when_text(opening.astimezone(self.roster.timezone), chat.lang)
-            if opening else "",
+            "next_opening": when_text(opening.astimezone(self.roster.timezone), chat.lang) if opening else "",
             "library_name": self.library_name(chat.library),
             "phone": (lib.phone or "") if lib else "",
             "url": (lib.url or "") if lib else "",
@@ -216,8 +234,7 @@ class ChatService:
             return
         await asyncio.sleep(max(0.0, (check_at - datetime.now(UTC)).total_seconds()))
         returned = chat.returned_at if chat.id in self.links else None
-        if is_interrupted(left, datetime.now(UTC), grace=grace, returned_at=returned,
-                          ended_at=chat.ended_at):
+        if is_interrupted(left, datetime.now(UTC), grace=grace, returned_at=returned, ended_at=chat.ended_at):
             await self._auto_tag(chat, "interrupted")
 
     async def _auto_tag(self, chat: LiveChat, rule: str) -> None:
@@ -228,8 +245,9 @@ class ChatService:
         chat.tags.append(tag.id)
         if chat.state is not ChatState.ENDED:
             seats = [chat.owner] if chat.owner else sorted(chat.offered)
-            self.notify(chat, seats, "tagged",
-                        f"{chat.nickname} left the chat; tagged {tag.id!r} automatically.")
+            self.notify(
+                chat, seats, "tagged", f"{chat.nickname} left the chat; tagged {tag.id!r} automatically."
+            )
 
     async def state_frame(self, chat: LiveChat) -> dict[str, Any]:
         frame: dict[str, Any] = {"type": "state", "state": chat.state.value}
@@ -264,16 +282,15 @@ class ChatService:
     def position(self, chat: LiveChat) -> int:
         """1-based place among chats waiting for the same target."""
         ahead = [
-            c for c in self.chats.values()
+            c
+            for c in self.chats.values()
             if c.waiting and c.target == chat.target and (c.queued_at or "") < (chat.queued_at or "")
         ]
         return len(ahead) + 1
 
     # sessions
 
-    async def start_session(
-        self, library: str, lang: str, page: str | None
-    ) -> tuple[LiveChat, str]:
+    async def start_session(self, library: str, lang: str, page: str | None) -> tuple[LiveChat, str]:
         """Create a new session; returns it with its secret token."""
         token = secrets.token_urlsafe(24)  # 192 bits
         state = ChatState.BOT if self.is_open() else ChatState.CLOSED
@@ -308,8 +325,7 @@ class ChatService:
         return chat
 
     async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
-        return [message_frame(m) for m in await self.svc.store.history(session_id)
-                if m.sender != "note"]
+        return [message_frame(m) for m in await self.svc.store.history(session_id) if m.sender != "note"]
 
     # patron actions
 
@@ -351,8 +367,9 @@ class ChatService:
         answer = faq.render(match.entry, chat.lang, self.roster_facts(chat))
         bot_id = f"b-{secrets.token_hex(6)}"
         m, _ = await self.svc.store.add_message(chat.id, bot_id, "bot", answer, name="Tiski")
-        await self.svc.store.add_event(chat.id, "bot_answer",
-                                       data={"faq": match.entry.id, "score": round(match.score, 3)})
+        await self.svc.store.add_event(
+            chat.id, "bot_answer", data={"faq": match.entry.id, "score": round(match.score, 3)}
+        )
         if getattr(match.entry, "tag", None) and match.entry.tag not in chat.tags:
             await self.svc.store.add_tags(chat.id, [match.entry.tag], None)
             chat.tags.append(match.entry.tag)
@@ -389,7 +406,8 @@ class ChatService:
                 await self.svc.store.set_state(chat.id, ChatState.CLOSED, "closed")
                 chat.state = ChatState.CLOSED
             m, _ = await self.svc.store.add_message(
-                chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski")
+                chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski"
+            )
             await self.send_patron(chat.id, message_frame(m))
             await self.tell_state(chat)
 
@@ -402,8 +420,9 @@ class ChatService:
             chat.state, chat.queued_at = ChatState.QUEUED, chat.queued_at or now
         else:
             chat.state = ChatState.CLOSED
-        await self.svc.store.set_state(chat.id, chat.state, "queued" if chat.queued_at else "closed",
-                                       queued_at=chat.queued_at)
+        await self.svc.store.set_state(
+            chat.id, chat.state, "queued" if chat.queued_at else "closed", queued_at=chat.queued_at
+        )
         if chat.state is ChatState.QUEUED:
             await self._offer(chat)
         await self.tell_state(chat)
@@ -427,16 +446,22 @@ class ChatService:
         if target != chat.target:
             chat.target = target
             await self.svc.store.update_session(chat.id, target=target)
-        seats = [s for d in desks if room.desk_has_room(d)
-                 for s in self.seats.offerable_seats(d) if room.seat_has_room(s)]
+        seats = [
+            s
+            for d in desks
+            if room.desk_has_room(d)
+            for s in self.seats.offerable_seats(d)
+            if room.seat_has_room(s)
+        ]
         fresh = [s for s in seats if s not in chat.offered]
         if not fresh:
             return
         if not chat.offered:
             chat.offered_at = Clock.monotonic()
         history = await self.svc.store.history(chat.id)
-        body = offer_body(chat, self.library_name(chat.library), history, from_name=from_name,
-                          position=self.position(chat))
+        body = offer_body(
+            chat, self.library_name(chat.library), history, from_name=from_name, position=self.position(chat)
+        )
         attrs = self.chat_attrs(chat, "offer")
         attrs["position"] = str(self.position(chat))
         if from_name:
@@ -446,14 +471,21 @@ class ChatService:
             assert self.desks is not None
             self.desks.send_to_desk(seat, chat.id, body, attrs, nick=nick)
             chat.offered.add(seat)
-        await self.svc.store.add_event(chat.id, "offered",
-                                       data={"target": target, "step": chat.step, "seats": fresh})
+        await self.svc.store.add_event(
+            chat.id, "offered", data={"target": target, "step": chat.step, "seats": fresh}
+        )
 
     def chat_attrs(self, chat: LiveChat, kind: str) -> dict[str, str | None]:
         return {
-            "library": chat.library, "lang": chat.lang, "state": chat.state.value,
-            "owner": chat.owner or "", "kind": kind, "page": chat.page,
-            "waiting_since": chat.queued_at, "tags": ",".join(chat.tags), "target": chat.target,
+            "library": chat.library,
+            "lang": chat.lang,
+            "state": chat.state.value,
+            "owner": chat.owner or "",
+            "kind": kind,
+            "page": chat.page,
+            "waiting_since": chat.queued_at,
+            "tags": ",".join(chat.tags),
+            "target": chat.target,
         }
 
     def _line_to_desk(self, chat: LiveChat, seat: str, m: ChatMessage) -> None:
@@ -464,8 +496,9 @@ class ChatService:
         body = m.text if m.sender == "patron" else f"[{m.sender}] {m.text}"
         self.desks.send_to_desk(seat, chat.id, body, attrs, msg_id=f"{chat.id}-{m.seq}")
 
-    def notify(self, chat: LiveChat, seats: Any, kind: str, body: str,
-               extra: dict[str, str | None] | None = None) -> None:
+    def notify(
+        self, chat: LiveChat, seats: Any, kind: str, body: str, extra: dict[str, str | None] | None = None
+    ) -> None:
         """A notice about a chat to seats (taken, ended, info …)."""
         if self.desks is None:
             return
@@ -477,7 +510,8 @@ class ChatService:
     def desks_with_room(self, room: Room) -> set[str]:
         """Desks with a seat that is available and below its capacity."""
         return {
-            d for d in self.seats.available_desks()
+            d
+            for d in self.seats.available_desks()
             if room.desk_has_room(d) and any(room.seat_has_room(s) for s in self.seats.offerable_seats(d))
         }
 
@@ -521,8 +555,14 @@ class ChatService:
                 if chat.owner != seat or chat.state is not ChatState.ACTIVE:
                     continue
                 await self.svc.store.set_state(
-                    chat.id, ChatState.QUEUED, "released", seat=seat, desk=JID(seat).bare,
-                    owner=None, queued_at=utc_now())
+                    chat.id,
+                    ChatState.QUEUED,
+                    "released",
+                    seat=seat,
+                    desk=JID(seat).bare,
+                    owner=None,
+                    queued_at=utc_now(),
+                )
                 chat.state, chat.owner, chat.queued_at = ChatState.QUEUED, None, utc_now()
                 chat.offered, chat.step = set(), 0
                 chat.transferred_from = chat.transferred_from or chat.target
@@ -537,8 +577,9 @@ class ChatService:
 
     async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, msg_id: str) -> None:
         """Store a librarian's line and pass it to the patron (lock held)."""
-        m, new = await self.svc.store.add_message(chat.id, msg_id, "librarian", text,
-                                                  name=self.desk_name(seat), seat=seat)
+        m, new = await self.svc.store.add_message(
+            chat.id, msg_id, "librarian", text, name=self.desk_name(seat), seat=seat
+        )
         if new:
             await self.send_patron(chat.id, message_frame(m))
 
@@ -551,9 +592,15 @@ class ChatService:
         """End a chat (lock held)."""
         if chat.state is ChatState.ENDED:
             return
-        await self.svc.store.set_state(chat.id, ChatState.ENDED, "ended", seat=seat,
-                                       desk=JID(seat).bare if seat else None, data={"by": by},
-                                       ended_at=utc_now())
+        await self.svc.store.set_state(
+            chat.id,
+            ChatState.ENDED,
+            "ended",
+            seat=seat,
+            desk=JID(seat).bare if seat else None,
+            data={"by": by},
+            ended_at=utc_now(),
+        )
         chat.state, chat.ended_at = ChatState.ENDED, datetime.now(UTC)
         told = {chat.owner} if chat.owner else set(chat.offered)
         who = "the patron" if by == "patron" else (seat or "the bridge")
@@ -596,10 +643,13 @@ class ChatService:
                     continue
                 chat.offered_at = now
                 waited = int((datetime.now(UTC) - parse_ts(chat.queued_at or utc_now())).total_seconds())
-                self.notify(chat, sorted(chat.offered), "reminder",
-                            f"Still waiting for an answer: {chat.nickname}, {waited} s. "
-                            f"Reply or send /accept.",
-                            {"position": str(self.position(chat))})
+                self.notify(
+                    chat,
+                    sorted(chat.offered),
+                    "reminder",
+                    f"Still waiting for an answer: {chat.nickname}, {waited} s. Reply or send /accept.",
+                    {"position": str(self.position(chat))},
+                )
                 if chat.transferred_from is None:
                     chat.step += 1
                     await self.svc.store.add_event(chat.id, "rollover", data={"step": chat.step})
@@ -613,13 +663,13 @@ class ChatService:
         limit = timedelta(seconds=self.svc.config.limits.queue_timeout_seconds)
         now = datetime.now(UTC)
         for chat in list(self.chats.values()):
-            if chat.state is ChatState.QUEUED and chat.queued_at and \
-                    parse_ts(chat.queued_at) + limit <= now:
+            if chat.state is ChatState.QUEUED and chat.queued_at and parse_ts(chat.queued_at) + limit <= now:
                 async with self._locks[chat.id]:
                     if chat.state is not ChatState.QUEUED:
                         continue
-                    await self.svc.store.set_state(chat.id, ChatState.CLOSED, "closed",
-                                                   data={"reason": "queue_timeout"})
+                    await self.svc.store.set_state(
+                        chat.id, ChatState.CLOSED, "closed", data={"reason": "queue_timeout"}
+                    )
                     chat.state = ChatState.CLOSED
                     await self.tell_state(chat)
 
@@ -638,4 +688,3 @@ class ChatService:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-

@@ -185,7 +185,8 @@ class Store:
                 group, self._queue = self._queue, []
                 try:
                     results = await self._db._execute(
-                        _commit_group, self._db._conn, [work for work, _ in group])
+                        _commit_group, self._db._conn, [work for work, _ in group]
+                    )
                 except BaseException as e:
                     log.error("database write failed: %s", e)
                     for _, future in group:
@@ -218,24 +219,42 @@ class Store:
     # sessions
 
     async def create_session(
-        self, session_id: str, token: str, library: str, lang: str, page: str | None,
+        self,
+        session_id: str,
+        token: str,
+        library: str,
+        lang: str,
+        page: str | None,
         state: ChatState,
     ) -> ChatSession:
         now = utc_now()
-        await self._write([
-            (
-                "INSERT INTO sessions (id, token_hash, library, lang, page, state, created_at,"
-                " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, hash_token(token), library, lang, page, state.value, now, now),
-            ),
-            (
-                "INSERT INTO events (session_id, ts, kind, data) VALUES (?, ?, 'created', ?)",
-                (session_id, now, json.dumps({"library": library, "lang": lang})),
-            ),
-        ])
-        return ChatSession(id=session_id, library=library, lang=lang, page=page, state=state,
-                           target=None, owner=None, created_at=now, queued_at=None,
-                           answered_at=None, ended_at=None, last_seen_at=now)
+        await self._write(
+            [
+                (
+                    "INSERT INTO sessions (id, token_hash, library, lang, page, state, created_at,"
+                    " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, hash_token(token), library, lang, page, state.value, now, now),
+                ),
+                (
+                    "INSERT INTO events (session_id, ts, kind, data) VALUES (?, ?, 'created', ?)",
+                    (session_id, now, json.dumps({"library": library, "lang": lang})),
+                ),
+            ]
+        )
+        return ChatSession(
+            id=session_id,
+            library=library,
+            lang=lang,
+            page=page,
+            state=state,
+            target=None,
+            owner=None,
+            created_at=now,
+            queued_at=None,
+            answered_at=None,
+            ended_at=None,
+            last_seen_at=now,
+        )
 
     async def session(self, session_id: str) -> ChatSession | None:
         rows = await self._read(f"SELECT {_SESSION_COLS} FROM sessions WHERE id = ?", (session_id,))
@@ -263,8 +282,14 @@ class Store:
         await self._write([(f"UPDATE sessions SET {cols} WHERE id = ?", (*values, session_id))])
 
     async def set_state(
-        self, session_id: str, state: ChatState, event: str | None = None, *,
-        seat: str | None = None, desk: str | None = None, data: dict[str, Any] | None = None,
+        self,
+        session_id: str,
+        state: ChatState,
+        event: str | None = None,
+        *,
+        seat: str | None = None,
+        desk: str | None = None,
+        data: dict[str, Any] | None = None,
         **fields: Any,
     ) -> None:
         """Change a session's state (and other columns) with an event, in one transaction."""
@@ -280,8 +305,15 @@ class Store:
     # messages
 
     async def add_message(
-        self, session_id: str, msg_id: str, sender: str, text: str, *,
-        name: str | None = None, seat: str | None = None, touch: bool = False,
+        self,
+        session_id: str,
+        msg_id: str,
+        sender: str,
+        text: str,
+        *,
+        name: str | None = None,
+        seat: str | None = None,
+        touch: bool = False,
     ) -> tuple[ChatMessage, bool]:
         """Store a line; a repeated (session, msg_id) returns the stored one and False."""
         now = utc_now()
@@ -313,8 +345,7 @@ class Store:
 
     async def first_patron_line(self, session_id: str) -> str | None:
         rows = await self._read(
-            "SELECT text FROM messages WHERE session_id = ? AND sender = 'patron' ORDER BY seq"
-            " LIMIT 1",
+            "SELECT text FROM messages WHERE session_id = ? AND sender = 'patron' ORDER BY seq LIMIT 1",
             (session_id,),
         )
         return rows[0][0] if rows else None
@@ -323,7 +354,10 @@ class Store:
 
     @staticmethod
     def _event_sql(
-        session_id: str, kind: str, seat: str | None, desk: str | None,
+        session_id: str,
+        kind: str,
+        seat: str | None,
+        desk: str | None,
         data: dict[str, Any] | None,
     ) -> tuple[str, tuple[Any, ...]]:
         return (
@@ -332,7 +366,12 @@ class Store:
         )
 
     async def add_event(
-        self, session_id: str, kind: str, *, seat: str | None = None, desk: str | None = None,
+        self,
+        session_id: str,
+        kind: str,
+        *,
+        seat: str | None = None,
+        desk: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
         await self._write([self._event_sql(session_id, kind, seat, desk, data)])
@@ -343,25 +382,27 @@ class Store:
             "SELECT ts, kind, seat, data FROM events WHERE session_id = ? ORDER BY seq",
             (session_id,),
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
     async def add_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
         now = utc_now()
         statements: list[tuple[str, tuple[Any, ...]]] = []
         for tag in tag_ids:
-            statements.append((
-                "INSERT OR IGNORE INTO chat_tags (session_id, tag_id, seat, ts) VALUES (?, ?, ?, ?)",
-                (session_id, tag, seat, now),
-            ))
+            statements.append(
+                (
+                    "INSERT OR IGNORE INTO chat_tags (session_id, tag_id, seat, ts) VALUES (?, ?, ?, ?)",
+                    (session_id, tag, seat, now),
+                )
+            )
             statements.append(self._event_sql(session_id, "tagged", seat, None, {"tag": tag}))
         await self._write(statements)
 
     async def remove_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
         statements: list[tuple[str, tuple[Any, ...]]] = []
         for tag in tag_ids:
-            statements.append((
-                "DELETE FROM chat_tags WHERE session_id = ? AND tag_id = ?", (session_id, tag)
-            ))
+            statements.append(
+                ("DELETE FROM chat_tags WHERE session_id = ? AND tag_id = ?", (session_id, tag))
+            )
             statements.append(self._event_sql(session_id, "untagged", seat, None, {"tag": tag}))
         await self._write(statements)
 
@@ -373,17 +414,19 @@ class Store:
 
     async def leave_message(self, session_id: str, text: str, contact: str | None) -> None:
         now = utc_now()
-        await self._write([
-            (
-                "INSERT INTO left_messages (session_id, text, contact, ts) VALUES (?, ?, ?, ?)",
-                (session_id, text, contact, now),
-            ),
-            self._event_sql(session_id, "left_message", None, None, None),
-        ])
+        await self._write(
+            [
+                (
+                    "INSERT INTO left_messages (session_id, text, contact, ts) VALUES (?, ?, ?, ?)",
+                    (session_id, text, contact, now),
+                ),
+                self._event_sql(session_id, "left_message", None, None, None),
+            ]
+        )
 
     async def left_messages(self, session_id: str) -> list[tuple[str, str | None, str]]:
         rows = await self._read(
             "SELECT text, contact, ts FROM left_messages WHERE session_id = ? ORDER BY seq",
             (session_id,),
         )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]

@@ -53,8 +53,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     service = request.app[SERVICE_KEY]
     limits = service.svc.config.limits
     per_address = request.app[ADDRESS_KEY]
-    addr = client_address(request.remote, request.headers.get("X-Forwarded-For"),
-                           config.trusted_proxies)
+    addr = client_address(request.remote, request.headers.get("X-Forwarded-For"), config.trusted_proxies)
     if not per_address.open_socket(addr):
         raise web.HTTPTooManyRequests(text="Too many chat connections from this address.\n")
     try:
@@ -115,14 +114,19 @@ async def to_demo(request: web.Request) -> web.StreamResponse:
 async def health(request: web.Request) -> web.Response:
     service = request.app[SERVICE_KEY]
     online = bool(getattr(service.desks, "online", False))
-    body = {"ok": online, "xmpp": "connected" if online else "disconnected",
-            "chats": len(service.chats), "sockets": len(request.app[SOCKETS_KEY])}
+    body = {
+        "ok": online,
+        "xmpp": "connected" if online else "disconnected",
+        "chats": len(service.chats),
+        "sockets": len(request.app[SOCKETS_KEY]),
+    }
     return web.json_response(body, status=200 if online else 503)
 
 
 async def _close_sockets(app: web.Application) -> None:
     """Close every patron socket at once; a client that does not answer is not waited for."""
-    closing = [ws.close(code=1001, message=b"server shutting down") for ws in list(app[SOCKETS_KEY])]
+    sockets: set[web.WebSocketResponse] = app[SOCKETS_KEY]
+    closing = [ws.close(code=1001, message=b"server shutting down") for ws in list(sockets)]
     if closing:
         await asyncio.wait([asyncio.ensure_future(c) for c in closing], timeout=3)
 

@@ -30,18 +30,28 @@ DEFAULT_CLOCK = "2026-11-23T10:30:00+02:00"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="./tiski demo", description=__doc__.splitlines()[0])
-    p.add_argument("--clock", default=DEFAULT_CLOCK,
-                   help="the instant the demo's clock starts from (ISO with offset), or 'real' "
-                        f"for the real time (default {DEFAULT_CLOCK}, a Monday morning)")
-    p.add_argument("--desk", default=None,
-                   help="desk account the console signs in as (default: the desk on duty)")
-    p.add_argument("--patron", action="store_true",
-                   help="also run a scripted patron who asks typical questions")
-    p.add_argument("--no-console", action="store_true",
-                   help="do not start the console; keep running until Ctrl+C")
+    p.add_argument(
+        "--clock",
+        default=DEFAULT_CLOCK,
+        help="the instant the demo's clock starts from (ISO with offset), or 'real' "
+        f"for the real time (default {DEFAULT_CLOCK}, a Monday morning)",
+    )
+    p.add_argument(
+        "--desk", default=None, help="desk account the console signs in as (default: the desk on duty)"
+    )
+    p.add_argument(
+        "--patron", action="store_true", help="also run a scripted patron who asks typical questions"
+    )
+    p.add_argument(
+        "--no-console", action="store_true", help="do not start the console; keep running until Ctrl+C"
+    )
     p.add_argument("--port", type=int, default=8080, help="web port of the bridge (default 8080)")
-    p.add_argument("--dir", type=Path, default=ROOT / "var" / "demo",
-                   help="runtime folder for configs, databases and logs (default var/demo)")
+    p.add_argument(
+        "--dir",
+        type=Path,
+        default=ROOT / "var" / "demo",
+        help="runtime folder for configs, databases and logs (default var/demo)",
+    )
     return p.parse_args(argv)
 
 
@@ -58,12 +68,17 @@ def on_duty_desk(clock: datetime | None) -> str:
     return desks[0]
 
 
-def write_configs(args: argparse.Namespace, prosody: PrivateProsody, clock: datetime | None,
-                  desk: str) -> tuple[Path, Path]:
+def write_configs(
+    args: argparse.Namespace, prosody: PrivateProsody, clock: datetime | None, desk: str
+) -> tuple[Path, Path]:
     web_port = args.port if args.port else free_port()
     bridge = {
-        "xmpp": {"host": "127.0.0.1", "port": prosody.component_port,
-                 "component": prosody.component, "secret": prosody.secret},
+        "xmpp": {
+            "host": "127.0.0.1",
+            "port": prosody.component_port,
+            "component": prosody.component,
+            "secret": prosody.secret,
+        },
         "web": {"host": "127.0.0.1", "port": web_port, "demo_pages": True, "allowed_origins": []},
         "database": str(args.dir / "tiski.sqlite3"),
         "rota": str(PIKI / "rota.yaml"),
@@ -77,8 +92,13 @@ def write_configs(args: argparse.Namespace, prosody: PrivateProsody, clock: date
     bridge_path = args.dir / "bridge.yaml"
     bridge_path.write_text(yaml.safe_dump(bridge))
     console = {
-        "xmpp": {"jid": f"{desk}/demo-seat", "password": DEMO_PASSWORD, "host": "127.0.0.1",
-                 "port": prosody.c2s_port, "tls": "off"},
+        "xmpp": {
+            "jid": f"{desk}/demo-seat",
+            "password": DEMO_PASSWORD,
+            "host": "127.0.0.1",
+            "port": prosody.c2s_port,
+            "tls": "off",
+        },
         "bridge": prosody.component,
         "roster": str(PIKI / "rota.yaml"),
         "lang": "fi",
@@ -96,7 +116,12 @@ def write_configs(args: argparse.Namespace, prosody: PrivateProsody, clock: date
 async def start_process(args: list[str], log_path: Path) -> asyncio.subprocess.Process:
     log = log_path.open("ab")
     return await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
+        sys.executable,
+        *args,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -140,18 +165,23 @@ async def run(args: argparse.Namespace) -> int:
         children.append(bridge)
         await wait_port(port, bridge, bridge_log)
         url = f"http://127.0.0.1:{port}/demo/"
-        print(f"""
+        print(
+            f"""
 Tiski demo is running.
   Library page with the chat widget:  {url}
-  Desk accounts (password '{DEMO_PASSWORD}'):  {', '.join(sorted(accounts)[:4])}, … (any XMPP
+  Desk accounts (password '{DEMO_PASSWORD}'):  {", ".join(sorted(accounts)[:4])}, … (any XMPP
     client: server 127.0.0.1 port {prosody.c2s_port}, no TLS)
   Console signed in as:               {desk}
   Logs:                               {args.dir}/*.log
-""", flush=True)
+""",
+            flush=True,
+        )
         if args.patron:
-            children.append(await start_process(
-                ["-m", "demo.patron", "--url", f"ws://127.0.0.1:{port}/ws"],
-                args.dir / "patron.log"))
+            children.append(
+                await start_process(
+                    ["-m", "demo.patron", "--url", f"ws://127.0.0.1:{port}/ws"], args.dir / "patron.log"
+                )
+            )
         if args.no_console or not (ROOT / "console" / "__main__.py").exists():
             print("Press Ctrl+C to stop.", flush=True)
             stop = asyncio.Event()
@@ -161,7 +191,12 @@ Tiski demo is running.
             await stop.wait()
             return 0
         console = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "console", "--config", str(console_cfg), cwd=ROOT,
+            sys.executable,
+            "-m",
+            "console",
+            "--config",
+            str(console_cfg),
+            cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         return await console.wait()

@@ -24,8 +24,15 @@ QUESTIONS = [
 
 async def one_chat(url: str, library: str, lang: str, question: str) -> None:
     async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
-        await ws.send_json({"type": "hello", "library": library, "lang": lang, "session": None,
-                            "page": "http://127.0.0.1/demo/search.html"})
+        await ws.send_json(
+            {
+                "type": "hello",
+                "library": library,
+                "lang": lang,
+                "session": None,
+                "page": "http://127.0.0.1/demo/search.html",
+            }
+        )
         await ws.send_json({"type": "message", "id": str(uuid.uuid4()), "text": question})
         async for msg in ws:
             frame = json.loads(msg.data)
@@ -34,8 +41,9 @@ async def one_chat(url: str, library: str, lang: str, question: str) -> None:
                 await ws.send_json({"type": "handoff"})
             if frame.get("type") == "message" and frame.get("from") == "librarian":
                 await asyncio.sleep(random.uniform(2, 6))
-                await ws.send_json({"type": "message", "id": str(uuid.uuid4()),
-                                    "text": "Kiitos paljon, tämä auttoi!"})
+                await ws.send_json(
+                    {"type": "message", "id": str(uuid.uuid4()), "text": "Kiitos paljon, tämä auttoi!"}
+                )
             if frame.get("type") == "state" and frame.get("state") == "ended":
                 return
 

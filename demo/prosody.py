@@ -108,7 +108,10 @@ class PrivateProsody:
         check_installed()
         self.write_config()
         self._process = await asyncio.create_subprocess_exec(
-            PROSODY, "--config", str(self.config_path), "-F",
+            PROSODY,
+            "--config",
+            str(self.config_path),
+            "-F",
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True,
@@ -140,7 +143,13 @@ class PrivateProsody:
         for jid, password in accounts:
             user, _, host = jid.partition("@")
             proc = await asyncio.create_subprocess_exec(
-                PROSODYCTL, "--config", str(self.config_path), "register", user, host, password,
+                PROSODYCTL,
+                "--config",
+                str(self.config_path),
+                "register",
+                user,
+                host,
+                password,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
             )

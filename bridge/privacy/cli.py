@@ -24,15 +24,17 @@ from bridge.store import format_ts
 
 def parser() -> argparse.ArgumentParser:
     """The command line: three subcommands sharing --database."""
-    p = argparse.ArgumentParser(prog="python -m bridge.privacy",
-                                description="Access and erasure requests; retention of chat text.")
+    p = argparse.ArgumentParser(
+        prog="python -m bridge.privacy", description="Access and erasure requests; retention of chat text."
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="export|delete|retention")
     for name, text in (("export", "print a patron's chats as JSON"), ("delete", "delete a patron's chats")):
         s = sub.add_parser(name, help=text)
         s.add_argument("--database", required=True, type=Path, help="the bridge's `database:` file")
         s.add_argument("--session", action="append", default=[], help="a chat id, p-…; repeatable")
-        s.add_argument("--contact", action="append", default=[],
-                       help="e-mail or phone as the patron gave it; repeatable")
+        s.add_argument(
+            "--contact", action="append", default=[], help="e-mail or phone as the patron gave it; repeatable"
+        )
         s.add_argument("--from", dest="since", help="chats started on or after this local date, YYYY-MM-DD")
         s.add_argument("--to", dest="until", help="chats started on or before this local date, YYYY-MM-DD")
         s.add_argument("--timezone", default="Europe/Helsinki", help="of --from and --to")
@@ -48,8 +50,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None, now: datetime | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    now: datetime | None = None,
+) -> int:
     """Run one command; 0 on success, 1 with `error: …` on standard error, 2 for bad usage."""
     args = parser().parse_args(argv)
     io = (stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
@@ -63,16 +71,24 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
 async def _run(args: argparse.Namespace, io: tuple[TextIO, TextIO, TextIO], now: datetime) -> int:
     if args.command == "retention":
         cfg = _privacy_config(args)
-        result = await apply_retention(args.database, now=now, retention_days=cfg.retention_days,
-                                       redact_after_end=cfg.redact_after_end, card_patterns=cfg.card_patterns)
+        result = await apply_retention(
+            args.database,
+            now=now,
+            retention_days=cfg.retention_days,
+            redact_after_end=cfg.redact_after_end,
+            card_patterns=cfg.card_patterns,
+        )
         print(result.summary(), file=io[1])
         return 0
     req = _request(args)
     async with connect(args.database) as db:
         ids = await find_chats(db, req)
         if args.command == "export":
-            doc = {"exported_at": format_ts(now), "request": _describe(args),
-                   "chats": [await transcript(db, sid) for sid in ids]}
+            doc = {
+                "exported_at": format_ts(now),
+                "request": _describe(args),
+                "chats": [await transcript(db, sid) for sid in ids],
+            }
             _write_json(doc, args.output, io[1])
             if args.output:
                 print(f"wrote {len(ids)} chat(s) to {args.output}", file=io[2])
@@ -128,8 +144,13 @@ def _day_start(value: str | None, flag: str, zone: ZoneInfo, plus_days: int) -> 
 
 
 def _describe(args: argparse.Namespace) -> dict[str, Any]:
-    return {"sessions": args.session, "contacts": args.contact, "from": args.since, "to": args.until,
-            "timezone": args.timezone}
+    return {
+        "sessions": args.session,
+        "contacts": args.contact,
+        "from": args.since,
+        "to": args.until,
+        "timezone": args.timezone,
+    }
 
 
 def _write_json(doc: dict[str, Any], path: Path | None, out: TextIO) -> None:

@@ -30,11 +30,13 @@ def parse_privacy(raw: dict[str, Any] | None) -> PrivacyConfig:
     unknown = sorted(set(raw) - set(_KNOWN))
     if unknown:
         raise PrivacyConfigError(
-            f"privacy: unknown key(s) {', '.join(map(str, unknown))}; known: {', '.join(_KNOWN)}")
+            f"privacy: unknown key(s) {', '.join(map(str, unknown))}; known: {', '.join(_KNOWN)}"
+        )
     days = raw.get("retention_days", 365)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise PrivacyConfigError(
-            f"privacy.retention_days: expected a whole number of days, 1 or more, got {days!r}")
+            f"privacy.retention_days: expected a whole number of days, 1 or more, got {days!r}"
+        )
     redact = raw.get("redact_after_end", True)
     if not isinstance(redact, bool):
         raise PrivacyConfigError(f"privacy.redact_after_end: expected true or false, got {redact!r}")

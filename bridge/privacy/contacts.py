@@ -30,5 +30,7 @@ def contact_matcher(contact: str) -> Callable[[str], bool]:
     wanted = normalise_phone(contact)
     if len(wanted) >= 6 and re.fullmatch(r"[0-9 ()+-]+", contact):
         return lambda text: any(normalise_phone(m.group()) == wanted for m in _PHONE_IN_TEXT.finditer(text))
-    raise QueryError(f"--contact {contact!r}: give an e-mail address (maija@example.fi) or a phone"
-                     " number (040 123 4567, +358 40 123 4567)")
+    raise QueryError(
+        f"--contact {contact!r}: give an e-mail address (maija@example.fi) or a phone"
+        " number (040 123 4567, +358 40 123 4567)"
+    )

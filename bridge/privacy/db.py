@@ -38,8 +38,10 @@ async def prepare(db: aiosqlite.Connection) -> None:
         ) as cur:
             found = {r[0] for r in await cur.fetchall()}
         if len(found) < 5:
-            raise DatabaseError("not a Tiski bridge database (tables sessions, messages, events,"
-                                " chat_tags, left_messages are missing); give the bridge's `database:` file")
+            raise DatabaseError(
+                "not a Tiski bridge database (tables sessions, messages, events,"
+                " chat_tags, left_messages are missing); give the bridge's `database:` file"
+            )
         await db.executescript(MARKS_SCHEMA)
     except sqlite3.Error as e:
         raise DatabaseError(f"cannot use the database: {e}") from e

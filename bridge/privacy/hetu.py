@@ -6,8 +6,21 @@ import re
 from datetime import date
 
 CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-CENTURIES = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900,
-             "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
+CENTURIES = {
+    "+": 1800,
+    "-": 1900,
+    "Y": 1900,
+    "X": 1900,
+    "W": 1900,
+    "V": 1900,
+    "U": 1900,
+    "A": 2000,
+    "B": 2000,
+    "C": 2000,
+    "D": 2000,
+    "E": 2000,
+    "F": 2000,
+}
 
 # DDMMYY, century sign, individual number, check character; never part of a longer word.
 HETU_RE = re.compile(

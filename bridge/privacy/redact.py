@@ -62,9 +62,7 @@ def compile_card_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], .
     return tuple(compiled)
 
 
-def redact(
-    text: str, *, card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS, lang: str = "fi"
-) -> str:
+def redact(text: str, *, card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS, lang: str = "fi") -> str:
     """Replace card numbers, valid henkilötunnus and PIN codes in `text` with placeholders."""
     marks = PLACEHOLDERS.get(lang, PLACEHOLDERS["fi"])
     text = HETU_RE.sub(lambda m: marks["hetu"] if is_valid_hetu(*m.groups()) else m.group(), text)
@@ -75,7 +73,7 @@ def redact(
 
 def _not_a_card(m: re.Match[str]) -> bool:
     """International phone numbers and ISBNs look like card numbers but are not."""
-    before = m.string[max(0, m.start() - 12):m.start()]
+    before = m.string[max(0, m.start() - 12) : m.start()]
     if _PHONE_PREFIX.search(before) or _ISBN_BEFORE.search(before):
         return True
     digits = re.sub(r"[^0-9]", "", m.group())
@@ -95,6 +93,5 @@ def _isbn10_ok(digits: str) -> bool:
 def _near_pin_word(m: re.Match[str]) -> bool:
     s = m.string
     return bool(
-        _PIN_BEFORE.search(s, max(0, m.start() - 80), m.start())
-        or _PIN_AFTER.match(s, m.end(), m.end() + 60)
+        _PIN_BEFORE.search(s, max(0, m.start() - 80), m.start()) or _PIN_AFTER.match(s, m.end(), m.end() + 60)
     )

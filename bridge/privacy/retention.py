@@ -31,15 +31,22 @@ class RetentionResult:
 
     def summary(self) -> str:
         """One line for the log or the terminal."""
-        return (f"anonymised {self.anonymised_chats} chat(s) older than {self.cutoff}; redacted"
-                f" {self.redacted_lines} line(s) in {self.redacted_chats} ended chat(s) and"
-                f" {self.redacted_left_messages} left message(s) and"
-                f" {self.redacted_comments} rating comment(s)")
+        return (
+            f"anonymised {self.anonymised_chats} chat(s) older than {self.cutoff}; redacted"
+            f" {self.redacted_lines} line(s) in {self.redacted_chats} ended chat(s) and"
+            f" {self.redacted_left_messages} left message(s) and"
+            f" {self.redacted_comments} rating comment(s)"
+        )
 
 
 async def apply_retention(
-    db: Db, *, now: datetime, retention_days: int, redact_after_end: bool = True,
-    card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS, batch: int = BATCH,
+    db: Db,
+    *,
+    now: datetime,
+    retention_days: int,
+    redact_after_end: bool = True,
+    card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS,
+    batch: int = BATCH,
 ) -> RetentionResult:
     """Anonymise chats older than `retention_days`, then redact ended ones; idempotent."""
     if now.tzinfo is None:
@@ -77,10 +84,17 @@ async def _anonymise_batch(
     db: aiosqlite.Connection, have: set[str], cutoff: str, stamp: str, batch: int
 ) -> tuple[int, int]:
     async with transaction(db):
-        ids = [r[0] for r in await rows(db, (
-            "SELECT s.id FROM sessions s LEFT JOIN privacy_marks p ON p.session_id = s.id"
-            " WHERE COALESCE(s.ended_at, s.last_seen_at) < ? AND p.anonymised_at IS NULL LIMIT ?"
-        ), (cutoff, batch))]
+        ids = [
+            r[0]
+            for r in await rows(
+                db,
+                (
+                    "SELECT s.id FROM sessions s LEFT JOIN privacy_marks p ON p.session_id = s.id"
+                    " WHERE COALESCE(s.ended_at, s.last_seen_at) < ? AND p.anonymised_at IS NULL LIMIT ?"
+                ),
+                (cutoff, batch),
+            )
+        ]
         for sid in ids:
             await anonymise_chat(db, sid, stamp, have)
     return len(ids), len(ids)
@@ -89,15 +103,18 @@ async def _anonymise_batch(
 async def anonymise_chat(db: aiosqlite.Connection, session_id: str, stamp: str, have: set[str]) -> None:
     """Empty a chat's text, left messages, answers, rating comment, page URL; cut the token link."""
     if "followups" in have:
-        await db.execute("UPDATE followups SET answer = NULL, mailed_to = NULL WHERE left_seq IN"
-                         " (SELECT seq FROM left_messages WHERE session_id = ?)", (session_id,))
+        await db.execute(
+            "UPDATE followups SET answer = NULL, mailed_to = NULL WHERE left_seq IN"
+            " (SELECT seq FROM left_messages WHERE session_id = ?)",
+            (session_id,),
+        )
     if "ratings" in have:
         await db.execute("UPDATE ratings SET comment = NULL WHERE session_id = ?", (session_id,))
     await db.execute("UPDATE messages SET text = '' WHERE session_id = ? AND text != ''", (session_id,))
-    await db.execute("UPDATE left_messages SET text = '', contact = NULL WHERE session_id = ?",
-                     (session_id,))
-    await db.execute("UPDATE sessions SET page = NULL, token_hash = 'erased:' || id WHERE id = ?",
-                     (session_id,))
+    await db.execute("UPDATE left_messages SET text = '', contact = NULL WHERE session_id = ?", (session_id,))
+    await db.execute(
+        "UPDATE sessions SET page = NULL, token_hash = 'erased:' || id WHERE id = ?", (session_id,)
+    )
     await db.execute(
         "INSERT INTO privacy_marks (session_id, redacted_through, anonymised_at)"
         " VALUES (?, (SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?), ?)"
@@ -110,15 +127,22 @@ async def anonymise_chat(db: aiosqlite.Connection, session_id: str, stamp: str, 
 async def _redact_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], batch: int) -> tuple[int, int]:
     changed = 0
     async with transaction(db):
-        chats = await rows(db, (
-            "SELECT s.id, s.lang, COALESCE(p.redacted_through, 0) FROM sessions s"
-            " LEFT JOIN privacy_marks p ON p.session_id = s.id"
-            " WHERE s.state = 'ended' AND p.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM messages m"
-            "  WHERE m.session_id = s.id AND m.seq > COALESCE(p.redacted_through, 0)) LIMIT ?"
-        ), (batch,))
+        chats = await rows(
+            db,
+            (
+                "SELECT s.id, s.lang, COALESCE(p.redacted_through, 0) FROM sessions s"
+                " LEFT JOIN privacy_marks p ON p.session_id = s.id"
+                " WHERE s.state = 'ended' AND p.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM messages m"
+                "  WHERE m.session_id = s.id AND m.seq > COALESCE(p.redacted_through, 0)) LIMIT ?"
+            ),
+            (batch,),
+        )
         for sid, lang, through in chats:
-            lines = await rows(db, "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ?"
-                                   " ORDER BY seq", (sid, through))
+            lines = await rows(
+                db,
+                "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
+                (sid, through),
+            )
             for seq, text in lines:
                 new = redact(text, card_patterns=patterns, lang=lang)
                 if new != text:
@@ -132,15 +156,20 @@ async def _redact_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], bat
     return len(chats), changed
 
 
-async def _redact_left_batch(db: aiosqlite.Connection, have: set[str], patterns: tuple[str, ...],
-                             stamp: str, batch: int) -> tuple[int, int]:
+async def _redact_left_batch(
+    db: aiosqlite.Connection, have: set[str], patterns: tuple[str, ...], stamp: str, batch: int
+) -> tuple[int, int]:
     """Left messages are redacted once answered or closed: until then a librarian needs them."""
     async with transaction(db):
-        found = await rows(db, (
-            "SELECT l.seq, l.text, s.lang FROM left_messages l JOIN sessions s ON s.id = l.session_id"
-            " LEFT JOIN privacy_left_marks k ON k.seq = l.seq"
-            " WHERE l.status IN ('answered', 'closed') AND k.seq IS NULL LIMIT ?"
-        ), (batch,))
+        found = await rows(
+            db,
+            (
+                "SELECT l.seq, l.text, s.lang FROM left_messages l JOIN sessions s ON s.id = l.session_id"
+                " LEFT JOIN privacy_left_marks k ON k.seq = l.seq"
+                " WHERE l.status IN ('answered', 'closed') AND k.seq IS NULL LIMIT ?"
+            ),
+            (batch,),
+        )
         changed = 0
         for seq, text, lang in found:
             new = redact(text, card_patterns=patterns, lang=lang)
@@ -149,8 +178,7 @@ async def _redact_left_batch(db: aiosqlite.Connection, have: set[str], patterns:
                 changed += 1
             if "followups" in have and await _redact_answer(db, seq, patterns, lang):
                 changed += 1
-            await db.execute("INSERT INTO privacy_left_marks (seq, redacted_at) VALUES (?, ?)",
-                             (seq, stamp))
+            await db.execute("INSERT INTO privacy_left_marks (seq, redacted_at) VALUES (?, ?)", (seq, stamp))
     return len(found), changed
 
 
@@ -170,11 +198,14 @@ async def _redact_comments(db: aiosqlite.Connection, patterns: tuple[str, ...]) 
     """Rating comments come after the end, so each run looks at those not yet anonymised."""
     changed = 0
     async with transaction(db):
-        found = await rows(db, (
-            "SELECT r.session_id, r.comment, s.lang FROM ratings r JOIN sessions s ON s.id = r.session_id"
-            " LEFT JOIN privacy_marks p ON p.session_id = r.session_id"
-            " WHERE r.comment IS NOT NULL AND r.comment != '' AND p.anonymised_at IS NULL"
-        ))
+        found = await rows(
+            db,
+            (
+                "SELECT r.session_id, r.comment, s.lang FROM ratings r JOIN sessions s ON s.id = r.session_id"
+                " LEFT JOIN privacy_marks p ON p.session_id = r.session_id"
+                " WHERE r.comment IS NOT NULL AND r.comment != '' AND p.anonymised_at IS NULL"
+            ),
+        )
         for sid, comment, lang in found:
             new = redact(comment, card_patterns=patterns, lang=lang)
             if new != comment:

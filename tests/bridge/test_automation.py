@@ -85,7 +85,7 @@ async def test_queue_timeout_offers_leave_message_but_desk_may_still_take_it(tmp
         assert "Onko kukaan paikalla?" in offer.body
         desk.say(offer.frm, "Nyt olen täällä!")
         assert (await p.recv_type("message", **{"from": "librarian"}))["text"] == "Nyt olen täällä!"
-        assert (await p.recv_type("state", state="active"))
+        assert await p.recv_type("state", state="active")
     finally:
         await s.close()
 

@@ -49,7 +49,7 @@ async def test_text_accept_tag_untag_note_end(stack: Stack) -> None:
     desk.say(jid, "//tag on vain teksti")
     assert (await p.recv_type("message"))["text"] == "/tag on vain teksti"
     desk.say(jid, "/end")
-    assert (await p.recv_type("state", state="ended"))
+    assert await p.recv_type("state", state="ended")
     tags = await stack.bridge.store.tags(sid)
     assert tags == ["loans"]
     history = await stack.bridge.store.history(sid)
@@ -126,8 +126,13 @@ async def test_adhoc_commands_one_step(stack: Stack) -> None:
     assert res["values"]["status"] == "ok"
 
     tags = await desk.command("tags")
-    assert tags["items"][0] == {"number": "1", "id": "login", "name": "Kirjautumisasiat",
-                                "name_fi": "Kirjautumisasiat", "name_en": "Logging in"}
+    assert tags["items"][0] == {
+        "number": "1",
+        "id": "login",
+        "name": "Kirjautumisasiat",
+        "name_fi": "Kirjautumisasiat",
+        "name_en": "Logging in",
+    }
     desks = await desk.command("desks")
     by_id = {r["id"]: r for r in desks["items"]}
     assert by_id["tampere"]["available"] == "1" and by_id["tampere"]["on_duty"] == "1"
@@ -163,6 +168,7 @@ async def test_adhoc_two_step_form_preselects_chat(stack: Stack) -> None:
 async def test_adhoc_refused_for_non_desk(stack: Stack) -> None:
     import pytest
     from slixmpp.exceptions import IqError
+
     stranger = await stack.desk("coordinator@chat.localhost")
     res = await stranger.command("chats")  # coordinators may look
     assert res["values"]["status"] == "ok"

@@ -49,8 +49,9 @@ class Mailbox:
 async def mailbox() -> AsyncIterator[Mailbox]:
     box = Mailbox()
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(box, hostname="mail.test", enable_SMTPUTF8=True),
-                                      "127.0.0.1", 0)
+    server = await loop.create_server(
+        lambda: SMTP(box, hostname="mail.test", enable_SMTPUTF8=True), "127.0.0.1", 0
+    )
     box.port = server.sockets[0].getsockname()[1]
     try:
         yield box
@@ -60,8 +61,16 @@ async def mailbox() -> AsyncIterator[Mailbox]:
 
 
 def mail_config(port: int, **more: Any) -> dict[str, Any]:
-    return {"mail": {"host": "127.0.0.1", "port": port, "from": "tiski@chat.example", "starttls": False,
-                     "library_addresses": {"tampere": "palaute@tampere.example"}, **more}}
+    return {
+        "mail": {
+            "host": "127.0.0.1",
+            "port": port,
+            "from": "tiski@chat.example",
+            "starttls": False,
+            "library_addresses": {"tampere": "palaute@tampere.example"},
+            **more,
+        }
+    }
 
 
 def db_rows(s: Stack, sql: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -76,14 +85,20 @@ async def events(s: Stack, session_id: str) -> list[tuple[str, str, str | None, 
 
 # follow-ups
 
+
 async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mailbox: Mailbox) -> None:
     s = await start_stack(tmp_path, extra=mail_config(mailbox.port))
     try:
         tampere = await s.desk("tampere@chat.localhost")
         nokia = await s.desk("nokia@chat.localhost")
         p = await s.patron()
-        await p.send_frame({"type": "leave_message", "text": "Onko Seitsemän veljestä hyllyssä?",
-                            "contact": "Matti, matti@example.org"})
+        await p.send_frame(
+            {
+                "type": "leave_message",
+                "text": "Onko Seitsemän veljestä hyllyssä?",
+                "contact": "Matti, matti@example.org",
+            }
+        )
         await p.recv_type("state", state="closed")
 
         notice = await tampere.next_message("followup")
@@ -93,10 +108,17 @@ async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mai
         await nokia.no_message(0.3, kind="followup")  # not Nokia's library, and its home desk is in
 
         listing = await tampere.command("followups")
-        assert listing["items"] == [{
-            "id": fid, "library": "tampere", "ts": listing["items"][0]["ts"],
-            "text": "Onko Seitsemän veljestä hyllyssä?", "contact": "Matti, matti@example.org",
-            "status": "open", "claimed_by": ""}]
+        assert listing["items"] == [
+            {
+                "id": fid,
+                "library": "tampere",
+                "ts": listing["items"][0]["ts"],
+                "text": "Onko Seitsemän veljestä hyllyssä?",
+                "contact": "Matti, matti@example.org",
+                "status": "open",
+                "claimed_by": "",
+            }
+        ]
         assert (await nokia.command("followups"))["items"] == []  # Nokia's own list
         everyone = await nokia.command("followups", scope="service")
         assert [r["id"] for r in everyone["items"]] == [fid]
@@ -109,8 +131,9 @@ async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mai
         refused = await nokia.command("followup-answer", id=fid, text="Nokiasta hei")
         assert refused["values"]["status"] == "error"
 
-        res = await tampere.command("followup-answer", id=fid,
-                                    text="Hei Matti! Kirja on hyllyssä, tervetuloa hakemaan.")
+        res = await tampere.command(
+            "followup-answer", id=fid, text="Hei Matti! Kirja on hyllyssä, tervetuloa hakemaan."
+        )
         assert res["values"]["status"] == "ok", res
         assert "matti@example.org" in res["values"]["message"]
         rcpts, mail = await mailbox.next()
@@ -135,19 +158,26 @@ async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mai
         assert [r["status"] for r in closed["items"]] == ["closed"]
 
         stored = db_rows(s, "SELECT answer, answered_by, mailed_to, closed_by FROM followups")
-        assert stored == [("Hei Matti! Kirja on hyllyssä, tervetuloa hakemaan.",
-                           "tampere@chat.localhost/desk-1", "matti@example.org",
-                           "tampere@chat.localhost/desk-1")]
+        assert stored == [
+            (
+                "Hei Matti! Kirja on hyllyssä, tervetuloa hakemaan.",
+                "tampere@chat.localhost/desk-1",
+                "matti@example.org",
+                "tampere@chat.localhost/desk-1",
+            )
+        ]
         kinds = [e[1] for e in await events(s, notice.session)]
-        assert ["followup_claimed", "followup_answered", "followup_closed"] == \
-            [k for k in kinds if k.startswith("followup_")]
+        assert ["followup_claimed", "followup_answered", "followup_closed"] == [
+            k for k in kinds if k.startswith("followup_")
+        ]
         assert mailbox.inbox.empty()
     finally:
         await s.close()
 
 
 async def test_followup_without_address_is_recorded_and_pool_mates_see_it(
-        tmp_path: Path, mailbox: Mailbox) -> None:
+    tmp_path: Path, mailbox: Mailbox
+) -> None:
     s = await start_stack(tmp_path, extra=mail_config(mailbox.port))
     try:
         akaa = await s.desk("akaa@chat.localhost")
@@ -188,12 +218,14 @@ async def test_mail_server_down_keeps_the_followup_claimed(tmp_path: Path) -> No
         assert res["values"]["message"].startswith("Not sent: the mail server 127.0.0.1:")
         assert (await desk.command("followups"))["items"][0]["status"] == "claimed"
         assert db_rows(s, "SELECT answer, claimed_by FROM followups") == [
-            (None, "tampere@chat.localhost/desk-1")]
+            (None, "tampere@chat.localhost/desk-1")
+        ]
     finally:
         await s.close()
 
 
 # forwarding
+
 
 async def test_forward_transcript_to_library_and_address(tmp_path: Path, mailbox: Mailbox) -> None:
     s = await start_stack(tmp_path, extra=mail_config(mailbox.port, forward_domains=["tampere.example"]))
@@ -220,8 +252,9 @@ async def test_forward_transcript_to_library_and_address(tmp_path: Path, mailbox
         assert "Librarian (Tampere): Välitän hankintaehdotuksen eteenpäin." in body
         assert "kiire" not in body  # internal notes stay inside
 
-        res = await desk.command_two_step("forward", session=offer.session,
-                                         recipient="hankinnat@tampere.example")
+        res = await desk.command_two_step(
+            "forward", session=offer.session, recipient="hankinnat@tampere.example"
+        )
         fields = res["first"].get_fields()
         assert fields["session"].get_value() == offer.session
         assert fields["recipient"]["label"] == "Library id or e-mail address"
@@ -238,8 +271,10 @@ async def test_forward_transcript_to_library_and_address(tmp_path: Path, mailbox
         assert "No address for 'nokia'" in answer and "tampere" in answer
         assert mailbox.inbox.empty()
         forwarded = [e for e in await events(s, offer.session) if e[1] == "forwarded"]
-        assert [e[3] for e in forwarded] == ['{"to": "palaute@tampere.example"}',
-                                             '{"to": "hankinnat@tampere.example"}']
+        assert [e[3] for e in forwarded] == [
+            '{"to": "palaute@tampere.example"}',
+            '{"to": "hankinnat@tampere.example"}',
+        ]
         desk.say(offer.frm, "/help")
         assert "/forward TO [NOTE]" in (await desk.next_message("info")).body
     finally:
@@ -256,6 +291,7 @@ async def test_forward_without_mail_config_says_so(stack: Stack) -> None:
 
 
 # a proper close
+
 
 async def test_end_refused_without_a_tag_when_required(tmp_path: Path) -> None:
     s = await start_stack(tmp_path, extra={"require_tag_to_end": True})
@@ -300,6 +336,7 @@ async def test_end_without_tag_allowed_by_default(stack: Stack) -> None:
 
 # ratings
 
+
 async def test_rating_after_end_stored_once_bad_ones_rejected(stack: Stack) -> None:
     desk = await stack.desk("tampere@chat.localhost")
     p = await stack.patron()
@@ -317,8 +354,15 @@ async def test_rating_after_end_stored_once_bad_ones_rejected(stack: Stack) -> N
     desk.say(offer.frm, "/end")
     await p.recv_type("state", state="ended")
 
-    for bad in ({}, {"score": 0}, {"score": 6}, {"score": "5"}, {"score": 4.5}, {"score": True},
-                {"score": 3, "comment": 42}):
+    for bad in (
+        {},
+        {"score": 0},
+        {"score": 6},
+        {"score": "5"},
+        {"score": 4.5},
+        {"score": True},
+        {"score": 3, "comment": 42},
+    ):
         frame = await rate(**bad)
         assert frame["type"] == "error" and frame["code"] == "bad_request", (bad, frame)
         assert "score" in frame["message"] or "comment" in frame["message"]
@@ -334,6 +378,7 @@ async def test_rating_after_end_stored_once_bad_ones_rejected(stack: Stack) -> N
 
 
 # units: no server
+
 
 def test_find_address_in_contact_details() -> None:
     assert find_address("Matti, matti.m@example.org / 040 123") == "matti.m@example.org"
@@ -364,11 +409,13 @@ def test_mail_config_errors_name_the_key(tmp_path: Path) -> None:
     assert cfg.mail.library_addresses == {"tampere": "palaute@tampere.example"}
     assert parse_config(base, tmp_path).mail is None
     assert parse_config(base, tmp_path).require_tag_to_end is False
-    for raw, key in (({"host": "h", "from": "nope"}, "mail.from"), ({"from": "a@b.fi"}, "mail.host"),
-                     ({"host": "h", "from": "a@b.fi", "port": "x"}, "mail.port"),
-                     ({"host": "h", "from": "a@b.fi", "library_addresses": {"x": "y"}},
-                      "mail.library_addresses"),
-                     ({"host": "h", "from": "a@b.fi", "tls": True}, "unknown key")):
+    for raw, key in (
+        ({"host": "h", "from": "nope"}, "mail.from"),
+        ({"from": "a@b.fi"}, "mail.host"),
+        ({"host": "h", "from": "a@b.fi", "port": "x"}, "mail.port"),
+        ({"host": "h", "from": "a@b.fi", "library_addresses": {"x": "y"}}, "mail.library_addresses"),
+        ({"host": "h", "from": "a@b.fi", "tls": True}, "unknown key"),
+    ):
         with pytest.raises(ConfigError, match=key):
             parse_mail_config(raw, tmp_path)
     secret = tmp_path / "smtp-password"

@@ -20,19 +20,28 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
-frame_types = st.sampled_from(["hello", "message", "typing", "handoff", "end", "leave_message",
-                               "rating", "", "HELLO", "welcome"])
+frame_types = st.sampled_from(
+    ["hello", "message", "typing", "handoff", "end", "leave_message", "rating", "", "HELLO", "welcome"]
+)
 frames = st.one_of(
     st.text(max_size=200),  # not JSON, or JSON of the wrong shape
     json_values.map(json.dumps),
-    st.fixed_dictionaries({"type": frame_types}, optional={
-        "id": json_values, "text": json_values, "state": json_values, "library": json_values,
-        "lang": json_values, "session": json_values, "contact": json_values, "page": json_values,
-    }).map(json.dumps),
+    st.fixed_dictionaries(
+        {"type": frame_types},
+        optional={
+            "id": json_values,
+            "text": json_values,
+            "state": json_values,
+            "library": json_values,
+            "lang": json_values,
+            "session": json_values,
+            "contact": json_values,
+            "page": json_values,
+        },
+    ).map(json.dumps),
 )
 DOCUMENTED = {"welcome", "ack", "message", "state", "typing", "error", "rated"}
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 
 async def test_random_frames_never_break_the_bridge(stack: Stack) -> None:
@@ -64,9 +73,27 @@ async def test_random_frames_never_break_the_bridge(stack: Stack) -> None:
 
 desk_bodies = st.one_of(
     st.text(max_size=80),
-    st.builds(lambda c, a: f"/{c} {a}", st.sampled_from(
-        ["accept", "tag", "untag", "tags", "transfer", "desks", "end", "note", "canned", "help",
-         "transcript", "x", ""]), st.text(max_size=30)),
+    st.builds(
+        lambda c, a: f"/{c} {a}",
+        st.sampled_from(
+            [
+                "accept",
+                "tag",
+                "untag",
+                "tags",
+                "transfer",
+                "desks",
+                "end",
+                "note",
+                "canned",
+                "help",
+                "transcript",
+                "x",
+                "",
+            ]
+        ),
+        st.text(max_size=30),
+    ),
 )
 
 

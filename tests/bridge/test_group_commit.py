@@ -20,10 +20,12 @@ async def store(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 async def test_concurrent_writes_all_commit(store: Store) -> None:
-    await asyncio.gather(*(store.create_session(f"p-{i}", f"t{i}", "tampere", "fi", None, ChatState.BOT)
-                           for i in range(50)))
-    results = await asyncio.gather(*(store.add_message(f"p-{i % 50}", f"m{i}", "patron", f"line {i}",
-                                                       touch=True) for i in range(500)))
+    await asyncio.gather(
+        *(store.create_session(f"p-{i}", f"t{i}", "tampere", "fi", None, ChatState.BOT) for i in range(50))
+    )
+    results = await asyncio.gather(
+        *(store.add_message(f"p-{i % 50}", f"m{i}", "patron", f"line {i}", touch=True) for i in range(500))
+    )
     assert all(new for _, new in results)
     assert len({m.seq for m, _ in results}) == 500
     stored = [len(await store.history(f"p-{i}")) for i in range(50)]
@@ -42,8 +44,9 @@ async def test_a_failing_write_fails_alone(store: Store) -> None:
 
 async def test_repeated_id_is_stored_once_in_one_group(store: Store) -> None:
     await store.create_session("p-a", "t", "tampere", "fi", None, ChatState.BOT)
-    (m1, new1), (m2, new2) = await asyncio.gather(store.add_message("p-a", "m1", "patron", "hei"),
-                                                  store.add_message("p-a", "m1", "patron", "hei"))
+    (m1, new1), (m2, new2) = await asyncio.gather(
+        store.add_message("p-a", "m1", "patron", "hei"), store.add_message("p-a", "m1", "patron", "hei")
+    )
     assert (new1, new2) == (True, False)
     assert m1 == m2
 

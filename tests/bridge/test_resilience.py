@@ -19,8 +19,9 @@ async def test_closed_day_says_so_and_stores_left_message(tmp_path) -> None:
         p = await s.patron()
         assert p.welcome["open"] is False and p.welcome["state"] == "closed"
         assert p.welcome["next_opening"].startswith("2026-12-25")
-        await p.send_frame({"type": "leave_message", "text": "Voisitteko soittaa minulle?",
-                            "contact": "maija@example.fi"})
+        await p.send_frame(
+            {"type": "leave_message", "text": "Voisitteko soittaa minulle?", "contact": "maija@example.fi"}
+        )
         saved = await p.recv_type("message", **{"from": "system"})
         assert saved["text"]
         await desk.no_message(0.3, kind="offer")
@@ -51,7 +52,9 @@ async def test_kill_9_then_resume_with_history_and_same_desk(tmp_path) -> None:
         welcome = await p2.hello(p.token)
         assert welcome["session"] == p.token
         assert [(m["from"], m["text"]) for m in welcome["history"]] == [
-            ("patron", "Ensimmäinen viesti"), ("librarian", "Vastaus ennen kaatumista")]
+            ("patron", "Ensimmäinen viesti"),
+            ("librarian", "Vastaus ennen kaatumista"),
+        ]
         assert welcome["state"] == "active"
         await p2.say("Jatkan keskustelua")
         line = await desk.next_message("line")
@@ -131,8 +134,7 @@ async def test_expired_session_token(tmp_path) -> None:
         p2 = Patron(s.ws_url)
         s.clients.append(p2)
         await p2.connect()
-        await p2.send_frame({"type": "hello", "library": "tampere", "lang": "fi",
-                             "session": p.token})
+        await p2.send_frame({"type": "hello", "library": "tampere", "lang": "fi", "session": p.token})
         assert (await p2.recv_type("error"))["code"] == "unknown_session"
         assert (await p2.recv_type("welcome"))["session"] != p.token
     finally:
@@ -204,8 +206,10 @@ def test_secret_file_readable_by_others_is_refused(tmp_path) -> None:
     secret.write_text("s3cret")
     secret.chmod(0o644)
     cfg = tmp_path / "bridge.yaml"
-    cfg.write_text("xmpp: {component: patrons.chat.example, secret_file: component.secret}\n"
-                   "database: t.sqlite3\nrota: rota.yaml\n")
+    cfg.write_text(
+        "xmpp: {component: patrons.chat.example, secret_file: component.secret}\n"
+        "database: t.sqlite3\nrota: rota.yaml\n"
+    )
     with pytest.raises(ConfigError, match="chmod 600"):
         load_config(cfg)
     secret.chmod(0o600)

@@ -44,8 +44,14 @@ async def test_repeated_message_id_is_stored_once(store: Store) -> None:
 
 async def test_state_change_and_event_in_one_transaction(store: Store) -> None:
     await store.create_session("p-abc", "t", "tampere", "fi", None, ChatState.BOT)
-    await store.set_state("p-abc", ChatState.ACTIVE, "accepted", seat="tampere@x/desk-1",
-                          desk="tampere@x", owner="tampere@x/desk-1")
+    await store.set_state(
+        "p-abc",
+        ChatState.ACTIVE,
+        "accepted",
+        seat="tampere@x/desk-1",
+        desk="tampere@x",
+        owner="tampere@x/desk-1",
+    )
     s = await store.session("p-abc")
     assert s.state is ChatState.ACTIVE and s.owner == "tampere@x/desk-1"
     kinds = [e[1] for e in await store.events("p-abc")]

@@ -8,8 +8,12 @@ from tests.support.stack import Stack
 
 def test_forbidden_characters_become_replacement_characters() -> None:
     frame = {"type": "message", "id": "m\x0b1", "text": "a\x01b\ud800c\td\ne\r\x7f ä", "n": 3}
-    assert xml_safe(frame) == {"type": "message", "id": "m\ufffd1", "text": "a\ufffdb\ufffdc\td\ne\r\x7f ä",
-                               "n": 3}
+    assert xml_safe(frame) == {
+        "type": "message",
+        "id": "m\ufffd1",
+        "text": "a\ufffdb\ufffdc\td\ne\r\x7f ä",
+        "n": 3,
+    }
 
 
 async def test_control_character_reaches_the_desk_and_the_stream_stays_up(stack: Stack) -> None:

@@ -26,8 +26,7 @@ vercheck=false
 class Profanity:
     """One profanity process logged in as a desk account, in a detached tmux session."""
 
-    def __init__(self, home: Path, jid: str, password: str, port: int,
-                 resource: str = "profanity") -> None:
+    def __init__(self, home: Path, jid: str, password: str, port: int, resource: str = "profanity") -> None:
         self.home, self.jid = home, jid
         self.socket = f"tiski-{os.getpid()}-{secrets.token_hex(4)}"
         self.session = "desk"
@@ -36,20 +35,33 @@ class Profanity:
         (config / "profanity").mkdir(parents=True, exist_ok=True)
         (data / "profanity" / "accounts").write_text(
             f"[{jid}]\nenabled=true\njid={jid}\nserver=127.0.0.1\nport={port}\n"
-            f"resource={resource}\npassword={password}\ntls.policy=disable\n")
+            f"resource={resource}\npassword={password}\ntls.policy=disable\n"
+        )
         (config / "profanity" / "profrc").write_text(PROFRC)
         self.env = {
-            "HOME": str(home), "XDG_CONFIG_HOME": str(config), "XDG_DATA_HOME": str(data),
-            "XDG_CACHE_HOME": str(home / ".cache"), "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(config),
+            "XDG_DATA_HOME": str(data),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "TERM": "xterm-256color",
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
         }
         self.started = False
         self.socket_path: Path | None = None
 
     async def _tmux(self, *args: str) -> str:
         proc = await asyncio.create_subprocess_exec(
-            TMUX, "-u", "-L", self.socket, *args, env=self.env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            TMUX,
+            "-u",
+            "-L",
+            self.socket,
+            *args,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await proc.communicate()
         if proc.returncode:
             raise RuntimeError(f"tmux {' '.join(args)}: {err.decode(errors='replace')}")
@@ -57,8 +69,23 @@ class Profanity:
 
     async def start(self) -> None:
         """Start profanity with the account (it connects at once) in a 200×50 terminal."""
-        await self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session,
-                         "-x", "200", "-y", "50", PROFANITY, "-l", "DEBUG", "-a", self.jid)
+        await self._tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            "200",
+            "-y",
+            "50",
+            PROFANITY,
+            "-l",
+            "DEBUG",
+            "-a",
+            self.jid,
+        )
         self.started = True
         self.socket_path = Path((await self._tmux("display-message", "-p", "#{socket_path}")).strip())
 
@@ -81,8 +108,10 @@ class Profanity:
             if found:
                 return found
             if loop.time() > deadline:
-                raise AssertionError(f"profanity never showed {pattern!r}; the screen:\n{text}\n"
-                                     f"profanity.log:\n{self.log_tail()}")
+                raise AssertionError(
+                    f"profanity never showed {pattern!r}; the screen:\n{text}\n"
+                    f"profanity.log:\n{self.log_tail()}"
+                )
             await asyncio.sleep(0.1)
 
     def log_tail(self, lines: int = 15) -> str:

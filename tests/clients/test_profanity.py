@@ -24,8 +24,10 @@ from tests.support.stack import Stack, start_stack
 
 pytestmark = [
     pytest.mark.prosody,
-    pytest.mark.skipif(shutil.which("profanity") is None or shutil.which("tmux") is None,
-                       reason="needs profanity and tmux (./tiski test installs them)"),
+    pytest.mark.skipif(
+        shutil.which("profanity") is None or shutil.which("tmux") is None,
+        reason="needs profanity and tmux (./tiski test installs them)",
+    ),
 ]
 
 DESK = "tampere@chat.localhost"

@@ -93,17 +93,15 @@ def test_no_match_is_an_empty_export(db: Path) -> None:
 
 
 def test_delete_with_yes_removes_every_row_of_the_chats(db: Path) -> None:
-    code, out, _ = run(
-        "delete", "--database", str(db), "--contact", "maija.meikalainen@example.fi", "--yes"
-    )
+    code, out, _ = run("delete", "--database", str(db), "--contact", "maija.meikalainen@example.fi", "--yes")
     assert code == 0
     assert "p-old001" in out and "p-old002" in out and "deleted 2 chat(s)" in out
     assert ids(db) == {c.id for c in data.ALL} - {"p-old001", "p-old002"}
     with sqlite3.connect(db) as c:
         for table in ("messages", "events", "chat_tags", "left_messages"):
-            assert c.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE session_id LIKE 'p-old%'"
-            ).fetchone() == (0,)
+            assert c.execute(f"SELECT COUNT(*) FROM {table} WHERE session_id LIKE 'p-old%'").fetchone() == (
+                0,
+            )
 
 
 def test_delete_asks_at_a_terminal_and_stops_unless_told_yes(db: Path) -> None:
@@ -141,9 +139,7 @@ def test_delete_after_retention_also_removes_the_marks(db: Path) -> None:
 
 def test_retention_reads_the_privacy_section_of_the_bridge_config(db: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "bridge.yaml"
-    cfg.write_text(
-        "database: tiski.sqlite3\nprivacy:\n  retention_days: 3650\n  redact_after_end: false\n"
-    )
+    cfg.write_text("database: tiski.sqlite3\nprivacy:\n  retention_days: 3650\n  redact_after_end: false\n")
     code, out, _ = run("retention", "--database", str(db), "--config", str(cfg))
     assert code == 0 and out.startswith("anonymised 0 chat(s)") and "redacted 0 line(s)" in out
     code, out, _ = run("retention", "--database", str(db), "--retention-days", "365")

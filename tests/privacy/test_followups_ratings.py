@@ -29,16 +29,28 @@ def db(tmp_path: Path) -> Path:
         c.execute(
             "INSERT INTO followups (left_seq, claimed_by, claimed_at, answer, answered_by, answered_at,"
             " mailed_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (seqs["p-left03"], data.SEAT, "2026-11-23T08:00:00.000Z",
-             "Avasin kortin 2 1234 5678 9012, uusi PIN-koodi on 8642.", data.SEAT,
-             "2026-11-23T08:05:00.000Z", "maija@example.fi"),
+            (
+                seqs["p-left03"],
+                data.SEAT,
+                "2026-11-23T08:00:00.000Z",
+                "Avasin kortin 2 1234 5678 9012, uusi PIN-koodi on 8642.",
+                data.SEAT,
+                "2026-11-23T08:05:00.000Z",
+                "maija@example.fi",
+            ),
         )
-        c.execute("INSERT INTO followups (left_seq, answer, mailed_to) VALUES (?, ?, ?)",
-                  (seqs["p-old002"], "Uusin lainat.", "maija.meikalainen@example.fi"))
-        c.execute("INSERT INTO ratings (session_id, score, comment, ts) VALUES (?, 5, ?, ?)",
-                  ("p-k7q2m9", "Nopea apu! Kortti 2 1234 5678 9012 toimii taas.", "2026-11-23T10:32:00.000Z"))
-        c.execute("INSERT INTO ratings (session_id, score, comment, ts) VALUES (?, 4, ?, ?)",
-                  ("p-old001", "Kiitos, soittakaa 040 111 2222", "2025-09-02T09:21:00.000Z"))
+        c.execute(
+            "INSERT INTO followups (left_seq, answer, mailed_to) VALUES (?, ?, ?)",
+            (seqs["p-old002"], "Uusin lainat.", "maija.meikalainen@example.fi"),
+        )
+        c.execute(
+            "INSERT INTO ratings (session_id, score, comment, ts) VALUES (?, 5, ?, ?)",
+            ("p-k7q2m9", "Nopea apu! Kortti 2 1234 5678 9012 toimii taas.", "2026-11-23T10:32:00.000Z"),
+        )
+        c.execute(
+            "INSERT INTO ratings (session_id, score, comment, ts) VALUES (?, 4, ?, ?)",
+            ("p-old001", "Kiitos, soittakaa 040 111 2222", "2025-09-02T09:21:00.000Z"),
+        )
     return path
 
 
@@ -50,9 +62,12 @@ def one(path: Path, sql: str) -> tuple:
 async def test_answers_and_comments_are_redacted_and_later_emptied(db: Path) -> None:
     result = await apply_retention(db, now=NOW, retention_days=365)
     assert one(db, "SELECT answer, mailed_to FROM followups WHERE answered_by IS NOT NULL") == (
-        "Avasin kortin [kortti], uusi PIN-koodi on [PIN].", "maija@example.fi")
+        "Avasin kortin [kortti], uusi PIN-koodi on [PIN].",
+        "maija@example.fi",
+    )
     assert one(db, "SELECT comment FROM ratings WHERE session_id = 'p-k7q2m9'") == (
-        "Nopea apu! Kortti [kortti] toimii taas.",)
+        "Nopea apu! Kortti [kortti] toimii taas.",
+    )
     assert one(db, "SELECT answer, mailed_to FROM followups WHERE answered_by IS NULL") == (None, None)
     assert one(db, "SELECT score, comment FROM ratings WHERE session_id = 'p-old001'") == (4, None)
     assert (result.redacted_left_messages, result.redacted_comments) == (2, 1)  # message and answer

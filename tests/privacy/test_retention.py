@@ -26,14 +26,15 @@ def db_path(tmp_path: Path) -> Path:
 
 def texts(path: Path, session_id: str) -> list[str]:
     with sqlite3.connect(path) as db:
-        return [r[0] for r in db.execute(
-            "SELECT text FROM messages WHERE session_id = ? ORDER BY seq", (session_id,))]
+        return [
+            r[0]
+            for r in db.execute("SELECT text FROM messages WHERE session_id = ? ORDER BY seq", (session_id,))
+        ]
 
 
 def left(path: Path, session_id: str) -> list[tuple[str, str | None]]:
     with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT text, contact FROM left_messages WHERE session_id = ?",
-                               (session_id,)))
+        return list(db.execute("SELECT text, contact FROM left_messages WHERE session_id = ?", (session_id,)))
 
 
 def dump(path: Path) -> list[str]:
@@ -62,8 +63,7 @@ async def test_ended_chat_is_redacted_in_every_line(db_path: Path) -> None:
 async def test_live_and_waiting_chats_keep_their_text(db_path: Path) -> None:
     await run(db_path)
     assert texts(db_path, "p-live01") == ["PIN-koodini 1234 ei käy, kortti 2 1234 5678 9012"]
-    assert left(db_path, "p-left04") == [
-        ("Unohdin tunnusluvun, korttini on 2 9999 8888 7777", "040-7654321")]
+    assert left(db_path, "p-left04") == [("Unohdin tunnusluvun, korttini on 2 9999 8888 7777", "040-7654321")]
 
 
 async def test_answered_left_message_is_redacted_but_keeps_its_contact(db_path: Path) -> None:
@@ -87,7 +87,8 @@ async def test_old_chats_lose_text_contact_page_and_token_but_keep_what_reports_
         assert all(t.startswith("erased:") for t in tokens)
         assert db.execute("SELECT COUNT(*) FROM events WHERE session_id = 'p-old001'").fetchone()[0] == 6
         assert db.execute("SELECT tag_id FROM chat_tags WHERE session_id = 'p-old001'").fetchall() == [
-            ("varaaminen",)]
+            ("varaaminen",)
+        ]
         assert db.execute("SELECT state FROM sessions WHERE id = 'p-old002'").fetchone()[0] == "closed"
     assert load_conversations(db_path) == before
     assert texts(db_path, "p-k7q2m9")[1].startswith("Hei, tarkistan")  # recent chats keep text
@@ -97,17 +98,23 @@ async def test_a_second_run_changes_nothing(db_path: Path) -> None:
     await run(db_path)
     first = dump(db_path)
     again = await run(db_path)
-    assert (again.redacted_chats, again.redacted_lines, again.anonymised_chats,
-            again.redacted_left_messages) == (0, 0, 0, 0)
+    assert (
+        again.redacted_chats,
+        again.redacted_lines,
+        again.anonymised_chats,
+        again.redacted_left_messages,
+    ) == (0, 0, 0, 0)
     assert dump(db_path) == first
 
 
 async def test_lines_written_after_the_end_are_redacted_on_the_next_run(db_path: Path) -> None:
     await run(db_path)
     with sqlite3.connect(db_path) as db:
-        db.execute("INSERT INTO messages (session_id, msg_id, sender, text, ts) VALUES"
-                   " ('p-k7q2m9', 'n-late', 'note', ?, '2026-11-24T09:00:00.000Z')",
-                   (f"jälkikirjaus: hetu {HETU}",))
+        db.execute(
+            "INSERT INTO messages (session_id, msg_id, sender, text, ts) VALUES"
+            " ('p-k7q2m9', 'n-late', 'note', ?, '2026-11-24T09:00:00.000Z')",
+            (f"jälkikirjaus: hetu {HETU}",),
+        )
     result = await run(db_path)
     assert texts(db_path, "p-k7q2m9")[-1] == "jälkikirjaus: hetu [hetu]"
     assert (result.redacted_chats, result.redacted_lines) == (1, 1)
@@ -144,12 +151,15 @@ async def test_runs_while_the_bridge_writes(tmp_path: Path) -> None:
         with sqlite3.connect(tmp_path / "live.sqlite3") as db:
             for chat in data.ALL:
                 data.insert(db, chat)
+
         async def bridge_writes() -> None:
             for i in range(200):
                 await store.add_message("p-live01", f"x{i}", "patron", f"rivi {i}", touch=True)
+
         async def retention_runs() -> None:
             for _ in range(20):
                 await apply_retention(tmp_path / "live.sqlite3", now=NOW, retention_days=365, batch=1)
+
         await asyncio.gather(bridge_writes(), retention_runs())
         assert len(await store.history("p-live01")) == 201
     finally:

@@ -30,13 +30,21 @@ class DeskMessage:
         return self.chat.get("session", "")
 
 
-class DeskClient(ClientXMPP):  # type: ignore[misc]
+class DeskClient(ClientXMPP):
     """One seat of a desk account."""
 
-    def __init__(self, jid: str, password: str, port: int, component: str, *,
-                 directed: bool = True, show: str | None = None, receipts: bool = False) -> None:
-        super().__init__(jid, password,
-                         plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
+    def __init__(
+        self,
+        jid: str,
+        password: str,
+        port: int,
+        component: str,
+        *,
+        directed: bool = True,
+        show: str | None = None,
+        receipts: bool = False,
+    ) -> None:
+        super().__init__(jid, password, plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
         self.enable_plaintext = True
         self.enable_direct_tls = False
         self.enable_starttls = False
@@ -60,15 +68,17 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         self.add_event_handler("message", self._message)
         self.add_event_handler("message_error", lambda m: self.errors.put_nowait(m))
         for st in ("composing", "paused"):
-            self.add_event_handler(f"chatstate_{st}",
-                                   lambda m: self.chatstates.put_nowait((m["from"].bare, m["chat_state"])))
+            self.add_event_handler(
+                f"chatstate_{st}", lambda m: self.chatstates.put_nowait((m["from"].bare, m["chat_state"]))
+            )
 
     async def _start(self, _event: Any) -> None:
         await self.get_roster()
         self.send_presence(pshow=self.show) if self.show else self.send_presence()
         if self.directed:
-            self.send_presence(pto=self.component, pshow=self.show) if self.show \
-                else self.send_presence(pto=self.component)
+            self.send_presence(pto=self.component, pshow=self.show) if self.show else self.send_presence(
+                pto=self.component
+            )
         self.ready.set()
 
     def _message(self, msg: Any) -> None:
@@ -80,10 +90,14 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
             self.plugin["xep_0184"].ack(msg)
         el = msg.xml.find(DESK_NS)
         nick_el = msg.xml.find("{http://jabber.org/protocol/nick}nick")
-        self.inbox.put_nowait(DeskMessage(
-            frm=str(msg["from"]), body=msg["body"], chat=dict(el.attrib) if el is not None else {},
-            nick=nick_el.text if nick_el is not None else None,
-        ))
+        self.inbox.put_nowait(
+            DeskMessage(
+                frm=str(msg["from"]),
+                body=msg["body"],
+                chat=dict(el.attrib) if el is not None else {},
+                nick=nick_el.text if nick_el is not None else None,
+            )
+        )
 
     async def start(self) -> DeskClient:
         self.connect("127.0.0.1", self.port)
@@ -140,9 +154,15 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         values = form.get_values()
         if isinstance(values.get("message"), list):
             values["message"] = "\n".join(values["message"])
-        return {"values": values, "items": [dict(i) for i in _items(form)],
-                "notes": cmd["notes"], "status": cmd["status"], "actions": cmd["actions"],
-                "sessionid": cmd["sessionid"], "fields": list(form.get_fields())}
+        return {
+            "values": values,
+            "items": [dict(i) for i in _items(form)],
+            "notes": cmd["notes"],
+            "status": cmd["status"],
+            "actions": cmd["actions"],
+            "sessionid": cmd["sessionid"],
+            "fields": list(form.get_fields()),
+        }
 
     async def command_two_step(self, node: str, *, to: str | None = None, **fields: Any) -> dict[str, Any]:
         """Run a command the ordinary way: execute, read the form, submit it."""
@@ -158,10 +178,12 @@ class DeskClient(ClientXMPP):  # type: ignore[misc]
         for var, value in values.items():
             if value not in (None, "", []):
                 form.add_field(var=var, value=value)
-        iq = await adhoc.send_command(target, node, action="complete",
-                                      sessionid=sessionid, payload=form)
-        return {"first": first["command"]["form"], "values": iq["command"]["form"].get_values(),
-                "notes": iq["command"]["notes"]}
+        iq = await adhoc.send_command(target, node, action="complete", sessionid=sessionid, payload=form)
+        return {
+            "first": first["command"]["form"],
+            "values": iq["command"]["form"].get_values(),
+            "notes": iq["command"]["notes"],
+        }
 
     async def close(self) -> None:
         if self.is_connected():

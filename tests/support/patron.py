@@ -15,9 +15,14 @@ _ids = itertools.count(1)
 class Patron:
     """One patron's widget connection."""
 
-    def __init__(self, ws_url: str, library: str = "tampere", lang: str = "fi",
-                 page: str | None = "https://library.example/search?q=kissa",
-                 origin: str | None = None) -> None:
+    def __init__(
+        self,
+        ws_url: str,
+        library: str = "tampere",
+        lang: str = "fi",
+        page: str | None = "https://library.example/search?q=kissa",
+        origin: str | None = None,
+    ) -> None:
         self.ws_url, self.library, self.lang, self.page = ws_url, library, lang, page
         self.origin = origin
         self.http: aiohttp.ClientSession | None = None
@@ -33,8 +38,9 @@ class Patron:
         return self
 
     async def hello(self, token: str | None = None) -> dict[str, Any]:
-        await self.send_frame({"type": "hello", "library": self.library, "lang": self.lang,
-                               "session": token, "page": self.page})
+        await self.send_frame(
+            {"type": "hello", "library": self.library, "lang": self.lang, "session": token, "page": self.page}
+        )
         self.welcome = await self.recv_type("welcome")
         self.token = self.welcome["session"]
         return self.welcome
@@ -75,7 +81,8 @@ class Patron:
 
     async def recv_type(self, kind: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
         return await self.recv(
-            lambda f: f["type"] == kind and all(f.get(k) == v for k, v in match.items()), timeout)
+            lambda f: f["type"] == kind and all(f.get(k) == v for k, v in match.items()), timeout
+        )
 
     async def close(self) -> None:
         if self.ws is not None:

@@ -72,8 +72,15 @@ class Stack:
             return
         log = open(self.directory / "bridge.log", "ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bridge", "--config", str(self.config_path),
-            cwd=ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            sys.executable,
+            "-m",
+            "bridge",
+            "--config",
+            str(self.config_path),
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         await self._wait_http()
 
@@ -107,8 +114,7 @@ class Stack:
             await self.process.wait()
 
     async def desk(self, jid: str, resource: str = "desk-1", **kwargs: Any) -> DeskClient:
-        client = DeskClient(f"{jid}/{resource}", self.passwords[jid], self.c2s_port,
-                            self.component, **kwargs)
+        client = DeskClient(f"{jid}/{resource}", self.passwords[jid], self.c2s_port, self.component, **kwargs)
         self.clients.append(client)
         await client.start()
         await asyncio.sleep(0.15)  # let the bridge see the presence
@@ -145,9 +151,15 @@ def desk_accounts(rota_path: Path) -> dict[str, str]:
 
 
 async def start_stack(
-    directory: Path, *, rota: Path = TEST_ROTA, clock: str | None = MONDAY_NOON,
-    faq: Path | None = None, canned: Path | None = None, in_process: bool = True,
-    limits: dict[str, Any] | None = None, tags: Path = PIKI / "tags.yaml",
+    directory: Path,
+    *,
+    rota: Path = TEST_ROTA,
+    clock: str | None = MONDAY_NOON,
+    faq: Path | None = None,
+    canned: Path | None = None,
+    in_process: bool = True,
+    limits: dict[str, Any] | None = None,
+    tags: Path = PIKI / "tags.yaml",
     extra: dict[str, Any] | None = None,
 ) -> Stack:
     """Start Prosody, register the roster's desks, write a config and start the bridge."""
@@ -157,10 +169,18 @@ async def start_stack(
     await prosody.register(passwords.items())
     web_port = free_port()
     config: dict[str, Any] = {
-        "xmpp": {"host": "127.0.0.1", "port": prosody.component_port,
-                 "component": prosody.component, "secret": prosody.secret},
-        "web": {"host": "127.0.0.1", "port": web_port, "demo_pages": True,
-                "allowed_origins": ["https://library.example"]},
+        "xmpp": {
+            "host": "127.0.0.1",
+            "port": prosody.component_port,
+            "component": prosody.component,
+            "secret": prosody.secret,
+        },
+        "web": {
+            "host": "127.0.0.1",
+            "port": web_port,
+            "demo_pages": True,
+            "allowed_origins": ["https://library.example"],
+        },
         "database": str(directory / "tiski.sqlite3"),
         "rota": str(rota),
         "tags": str(tags),
@@ -176,8 +196,7 @@ async def start_stack(
     config.update(extra or {})
     config_path = directory / "bridge.yaml"
     config_path.write_text(yaml.safe_dump(config))
-    stack = Stack(directory, prosody, config_path, passwords, in_process=in_process,
-                  web_port=web_port)
+    stack = Stack(directory, prosody, config_path, passwords, in_process=in_process, web_port=web_port)
     try:
         await stack.start_bridge()
     except BaseException:
