@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rota.clock import Span, format_minutes
 from rota.model import Roster
@@ -58,3 +58,38 @@ def when_text(moment: datetime, lang: str) -> str:
     if code == "en":
         return f"{day} {moment.day} {moment:%b} {clock}"
     return f"{day} {moment.day}.{moment.month}. {'klo' if code == 'fi' else 'kl.'} {clock}"
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _local(moment: datetime, tz: tzinfo | None) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("give an aware datetime (with a time zone), e.g. datetime.now(UTC)")
+    return moment.astimezone(tz) if tz is not None else moment
+
+
+def clock_text(moment: datetime, lang: str, tz: tzinfo | None = None) -> str:
+    """The local time of day for people: "10:30" (en), "10.30" (fi, sv)."""
+    local = _local(moment, tz)
+    return format_minutes(local.hour * 60 + local.minute, _TIME_SEP[_lang(lang)])
+
+
+def date_text(moment: datetime, lang: str, tz: tzinfo | None = None) -> str:
+    """The local date for people: "23 Nov 2026" (en), "23.11.2026" (fi, sv)."""
+    local = _local(moment, tz)
+    if _lang(lang) == "en":
+        return f"{local.day} {_MONTHS_EN[local.month - 1]} {local.year}"
+    return f"{local.day}.{local.month}.{local.year}"
+
+
+def datetime_text(moment: datetime, lang: str, tz: tzinfo | None = None) -> str:
+    """Date and time in the reader's language and the roster's zone.
+
+    "23 Nov 2026, 10:30" (en), "23.11.2026 klo 10.30" (fi), "23.11.2026 kl. 10.30" (sv).
+    """
+    code = _lang(lang)
+    day, clock = date_text(moment, code, tz), clock_text(moment, code, tz)
+    if code == "en":
+        return f"{day}, {clock}"
+    return f"{day} {'klo' if code == 'fi' else 'kl.'} {clock}"

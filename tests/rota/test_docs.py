@@ -29,3 +29,18 @@ def test_the_documented_weights_file_is_valid():
     block = next(b for b in yaml_blocks() if "slot_hours" in yaml.safe_load(b))
     weights = parse_weights(block)
     assert [s.id for s in weights.shares] == ["tampere", "nokia", "akaa"]
+
+
+def test_datetime_text_in_each_language_and_the_roster_zone() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from rota.text import clock_text, date_text, datetime_text
+
+    helsinki = ZoneInfo("Europe/Helsinki")
+    moment = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 10.30 in Helsinki (UTC+2)
+    assert datetime_text(moment, "fi", helsinki) == "23.11.2026 klo 10.30"
+    assert datetime_text(moment, "sv", helsinki) == "23.11.2026 kl. 10.30"
+    assert datetime_text(moment, "en", helsinki) == "23 Nov 2026, 10:30"
+    assert date_text(datetime(2026, 12, 31, 22, 30, tzinfo=UTC), "fi", helsinki) == "1.1.2027"
+    assert clock_text(datetime(2026, 7, 1, 9, 5, tzinfo=UTC), "en", helsinki) == "12:05"  # summer: UTC+3
