@@ -25,7 +25,7 @@ class FakeStore:
         self.left.append((session_id, text, contact))
 
     def last_state(self) -> tuple[str, ChatState, str, dict[str, Any]]:
-        kind, value = [w for w in self.writes if w[0] == "state"][-1]
+        _kind, value = [w for w in self.writes if w[0] == "state"][-1]
         return value  # type: ignore[no-any-return]
 
 

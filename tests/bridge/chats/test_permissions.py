@@ -92,7 +92,7 @@ def test_permission_cell(phase: str, role: str, action: Action) -> None:
 
 def test_refusals_say_who_has_the_chat() -> None:
     desk = actions()
-    with pytest.raises(CommandError, match="tampere@chat.localhost/desk-1 has this chat"):
+    with pytest.raises(CommandError, match=r"tampere@chat\.localhost/desk-1 has this chat"):
         desk.authorize(SEATS["other"], make_chat("owned"), Action.TRANSCRIPT)
     with pytest.raises(CommandError, match="send /accept to take it over"):
         desk.authorize(SEATS["owner_desk"], make_chat("owned"), Action.REPLY)

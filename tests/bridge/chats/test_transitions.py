@@ -43,7 +43,7 @@ async def test_queue_while_closed_goes_to_closed_without_a_waiting_time(parts) -
 
 
 async def test_close_for_timeout(parts) -> None:
-    t, store, chats, _ = parts
+    t, store, _chats, _ = parts
     c = chat(state=ChatState.QUEUED, queued_at="x")
     await t.close_for_timeout(c)
     assert c.state is ChatState.CLOSED
