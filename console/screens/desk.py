@@ -165,6 +165,8 @@ class DeskScreen(Screen[None]):
 
     def _redraw_list(self) -> None:
         self._list_pending = False
+        if not self.is_attached or not self.query(ChatList):
+            return  # the app is closing
         book = self.desk.book
         chats = self.query_one(ChatList)
         chats.active = self.desk.active

@@ -231,9 +231,13 @@ class TranscriptView(ScrollView, can_focus=True):
         return strips
 
     def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width and width != self._width:
+            # The vertical scrollbar came or went without a resize (e.g. a long chat was opened):
+            # lay out again, or every wrapped row would lose its last character to the crop.
+            self._relayout()
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
-        width = self.scrollable_content_region.width
         if not self.lines or row >= self._offsets[-1]:
             return Strip.blank(width, self.rich_style)
         index = bisect_right(self._offsets, row) - 1
