@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from console.screens.dialogs import ConfirmScreen
 from console.widgets.reply import ReplyInput
-from console.widgets.transcript import TranscriptView
 
 from .helpers import list_text, static_text, transcript_text
 
