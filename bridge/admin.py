@@ -108,7 +108,8 @@ class AdminCommands:
             ("wait_p90", s.wait_p90),
         ):
             label = var.replace("_", " ").capitalize() + (" (s)" if var.startswith("wait") else "")
-            form.add_field(var=var, ftype="text-single", label=label, value="" if value is None else str(value))
+            text = "" if value is None else str(value)
+            form.add_field(var=var, ftype="text-single", label=label, value=text)
         return form
 
     # tag edits
