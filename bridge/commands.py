@@ -9,11 +9,20 @@ import shlex
 from typing import TYPE_CHECKING
 
 from bridge.chat import LiveChat
+from bridge.clock import parse_ts
 from bridge.desktext import HELP
 from bridge.errors import CommandError
+from bridge.followup import Followups
+from rota.text import datetime_text
 
 if TYPE_CHECKING:
     from bridge.desk import DeskActions
+
+
+COMMANDS = frozenset(
+    "help accept tag untag tags transfer desks end keep end-stale note canned transcript forward "
+    "chats followups claim answer close".split()
+)
 
 
 class TextCommands:
@@ -21,6 +30,25 @@ class TextCommands:
 
     def __init__(self, actions: DeskActions) -> None:
         self.actions = actions
+
+    @staticmethod
+    def command_text(body: str) -> str | None:
+        """The `/command` in a body, or None for a line to the patron.
+
+        `!accept` works like `/accept` (clients such as profanity and Gajim eat a leading `/`),
+        but only for a known command, so "!!" or "!Hei" still reach the patron; `//` sends a
+        literal `/`.
+        """
+        stripped = body.lstrip()
+        if stripped.startswith("/") and not stripped.startswith("//"):
+            return stripped
+        if (
+            stripped.startswith("!")
+            and stripped[1:].split(None, 1)[:1]
+            and (stripped[1:].split(None, 1)[0].lower() in COMMANDS)
+        ):
+            return "/" + stripped[1:]
+        return None
 
     async def run(self, seat: str, chat: LiveChat, body: str) -> None:
         try:
@@ -85,9 +113,63 @@ class TextCommands:
         if cmd == "transcript":
             _chat, lines = await actions.transcript(seat, sid)
             return "\n".join(lines) or "(no messages yet)"
+        if cmd == "chats":
+            return await self.chats(seat)
+        if cmd == "followups":
+            return await self.followups(seat)
+        if cmd in ("claim", "close"):
+            if not args:
+                raise CommandError(f"Give the follow-up's number: /{cmd} N (see /followups).")
+            followups = Followups(actions.service)
+            return await (followups.claim if cmd == "claim" else followups.close)(seat, args[0])
+        if cmd == "answer":
+            number, _, text = rest.strip().partition(" ")
+            if not number or not text.strip():
+                raise CommandError("Give the number and the answer: /answer N TEXT (see /followups).")
+            return await Followups(actions.service).answer(seat, number, text.strip())
         if cmd == "forward":
             to, _, note = rest.strip().partition(" ")
             if not to:
                 raise CommandError("Name a library id or an e-mail address: /forward TO [NOTE]")
             return await actions.forward(seat, sid, to, note.strip())
         raise CommandError(f"Unknown command /{cmd}. Send /help for the list; // sends a literal /.")
+
+    async def chats(self, seat: str) -> str:
+        """Waiting chats and the seat's own, one line each: who, where from, how long, what."""
+        svc = self.actions.service
+        now = svc.clock.now()
+        rows = []
+        for chat in self.actions.open_chats(seat):
+            if chat.owner == seat:
+                mark = "yours"
+            elif chat.owner:
+                continue  # a colleague's: not yours to answer
+            elif chat.waiting:
+                mark = f"waiting, place {svc.position(chat)}"
+            else:
+                continue  # still with the automatic answers
+            since = parse_ts(chat.queued_at or chat.created_at)
+            minutes = max(0, int((now - since).total_seconds() // 60))
+            first = (chat.first_line or "").replace("\n", " ")
+            first = first[:60] + ("…" if len(first) > 60 else "")
+            rows.append(
+                f"{chat.nickname} · {svc.library_name(chat.library)} · {minutes} min · {mark} · "
+                f"{chat.id}: {first}"
+            )
+        return "\n".join(rows) if rows else "No waiting chats and none of yours."
+
+    async def followups(self, seat: str) -> str:
+        """Follow-ups the seat's desk sees, one line each, newest last."""
+        svc = self.actions.service
+        tz, lang = svc.roster.timezone, self.actions.lang(seat)
+        rows = []
+        for f in await Followups(svc).listing(seat):
+            who = f" ({f.claimed_by})" if f.claimed_by else ""
+            text = f.text.replace("\n", " ")
+            rows.append(
+                f"#{f.id} {svc.library_name(f.library)} · {datetime_text(parse_ts(f.ts), lang, tz)} · "
+                f"{f.status.value}{who} · {text[:60]}{'…' if len(text) > 60 else ''}"
+            )
+        if not rows:
+            return "No open follow-ups."
+        return "\n".join([*rows, "/claim N, /answer N TEXT, /close N"])

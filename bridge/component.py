@@ -20,7 +20,7 @@ from slixmpp.exceptions import XMPPError
 from slixmpp.stanza import Message, Presence
 
 from bridge.config import XmppConfig
-from deskproto import CHAT_ELEMENT
+from deskproto import CHAT_ELEMENT, DESK_NS
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class ReceiptBook:
 def error_reply(msg: Message, condition: str, text: str) -> None:
     """Answer a stanza with an XMPP error, from the address it was sent to (not a crash)."""
     reply = msg.reply()
+    reply["id"] = msg["id"]  # an error names the stanza it answers (RFC 6120); reply() drops it
     reply["type"] = "error"
     reply["error"]["type"] = "cancel"
     reply["error"]["condition"] = condition
@@ -92,7 +93,7 @@ def error_reply(msg: Message, condition: str, text: str) -> None:
 class DeskEvents(Protocol):
     """What the component reports to the chat service."""
 
-    async def on_desk_message(self, seat: JID, session_id: str, body: str, msg: Message) -> None: ...
+    async def on_desk_message(self, seat: JID, session_id: str, body: str, msg: Message) -> bool: ...
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None: ...
     async def on_presence(self, seat: JID, available: bool, show: str) -> None: ...
     async def on_connected(self) -> None: ...
@@ -131,6 +132,7 @@ class Component(ComponentXMPP):
         # Receipts are answered by hand from the patron's JID (auto-ack would use the domain).
         self.register_plugin("xep_0184", pconfig={"auto_ack": False, "auto_request": False})
         self.receipts = ReceiptBook()
+        self.desk_clients: set[str] = set()  # seats whose client advertises the desk protocol
         self._commands_on_patron_jids()
         self.auto_authorize = None  # the service decides about subscriptions
         self.auto_subscribe = False
@@ -244,8 +246,8 @@ class Component(ComponentXMPP):
             if msg["type"] == "chat" or msg["type"] == "normal":
                 error_reply(msg, "service-unavailable", "Write to a patron's chat address.")
             return
-        await self.events.on_desk_message(msg["from"], session_id, msg["body"], msg)
-        if msg["request_receipt"] and msg["id"]:
+        taken = await self.events.on_desk_message(msg["from"], session_id, msg["body"], msg)
+        if taken and msg["request_receipt"] and msg["id"]:
             # Stored (or answered) by now: confirm from the patron's address.
             ack = self.make_message(mto=msg["from"], mfrom=msg["to"])
             ack["receipt"] = msg["id"]
@@ -255,13 +257,21 @@ class Component(ComponentXMPP):
         self.receipts.confirmed(str(msg["from"]), msg["receipt"])
 
     async def learn_receipts(self, seat: JID) -> None:
-        """Ask a seat (XEP-0030) whether its client confirms delivery with XEP-0184 receipts."""
+        """Ask a seat (XEP-0030) what its client does: XEP-0184 receipts, the desk protocol."""
         try:
             info = await self.plugin["xep_0030"].get_info(jid=seat, ifrom=self.domain, timeout=5)
             features = info["disco_info"]["features"]
-        except Exception:  # no answer: treat as a client without receipts
+        except Exception:  # no answer: treat as a plain client without receipts
             features = []
         self.receipts.supports[seat.full] = "urn:xmpp:receipts" in features
+        if DESK_NS in features:
+            self.desk_clients.add(seat.full)
+        else:
+            self.desk_clients.discard(seat.full)
+
+    def speaks_desk_protocol(self, seat: str) -> bool:
+        """The seat's client reads <chat/> (the console): its bodies need no labels."""
+        return seat in self.desk_clients
 
     def forget_chat(self, session_id: str) -> None:
         self.receipts.forget_chat(session_id)
@@ -297,6 +307,7 @@ class Component(ComponentXMPP):
         if pres["from"].domain == self.domain or not pres["from"].resource:
             return
         self.receipts.forget_seat(pres["from"].full)
+        self.desk_clients.discard(pres["from"].full)
         await self.events.on_presence(pres["from"], False, "unavailable")
 
     def _on_subscribe(self, pres: Presence) -> None:
@@ -352,6 +363,17 @@ class Component(ComponentXMPP):
             msg.send()
         else:
             self._outbox.append(msg)
+
+    def send_notice(self, seat: str, session_id: str, chat: Mapping[str, str | None]) -> None:
+        """A bodiless message with only the <chat/> element (e.g. `kind="delivered"`)."""
+        if not self.online:
+            return
+        msg = self.make_message(mto=seat, mfrom=self.patron_jid(session_id), mtype="chat")
+        attrs = {"session": session_id}
+        attrs.update({k: str(v) for k, v in chat.items() if v is not None})
+        msg.xml.append(ET.Element(CHAT_ELEMENT, attrs))
+        msg.xml.append(ET.Element("{urn:xmpp:hints}no-store"))
+        msg.send()
 
     def send_chatstate(self, seat: str, session_id: str, state: str) -> None:
         if not self.online:

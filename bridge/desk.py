@@ -65,24 +65,31 @@ class DeskActions:
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         await self.service.on_desk_chatstate(seat, session_id, state)
 
-    async def on_desk_message(self, seat: JID, session_id: str, body: str, msg: Message) -> None:
-        """A line or a command from a seat in the chat with a patron JID."""
+    async def on_desk_message(self, seat: JID, session_id: str, body: str, msg: Message) -> bool:
+        """A line or a command from a seat in the chat with a patron JID; True if taken in.
+
+        A line that was not stored (refused, or the chat has ended) is answered in the chat
+        window and with an XMPP error carrying the line's id, and gets no receipt.
+        """
         if not self.service.is_desk(seat):
             # The same answer whether the chat exists or not: nothing to learn from it.
             error_reply(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
-            return
+            return False
         chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
         if chat is None:
             error_reply(msg, "item-not-found", f"No chat {session_id} exists.")
-            return
-        stripped = body.lstrip()
-        if stripped.startswith("/") and not stripped.startswith("//"):
-            await self.commands.run(seat.full, chat, stripped)
-            return
+            return False
+        command = self.commands.command_text(body)
+        if command is not None:
+            await self.commands.run(seat.full, chat, command)
+            return True
         text = body[1:] if body.startswith("//") else body
         if msg["chat_state"] and not text:
-            return
-        await self.reply(seat.full, chat, text, msg["id"] or f"l-{secrets.token_hex(6)}")
+            return True
+        refused = await self.reply(seat.full, chat, text, msg["id"] or f"x-{secrets.token_hex(6)}")
+        if refused:
+            error_reply(msg, "not-acceptable", refused)
+        return not refused
 
     # looking chats up
 
@@ -135,21 +142,26 @@ class DeskActions:
 
     # actions
 
-    async def reply(self, seat: str, chat: LiveChat, text: str, msg_id: str) -> None:
-        """A librarian's line: claims a waiting chat, then goes to the patron."""
+    async def reply(self, seat: str, chat: LiveChat, text: str, line_id: str) -> str:
+        """A librarian's line: claims a waiting chat, then goes to the patron.
+
+        Returns why it was not sent (also said in the chat), or "" when it was stored.
+        """
         svc = self.service
         async with svc.live.lock(chat.id):
             if chat.state is ChatState.ENDED or chat.id not in svc.live:
-                self.info(seat, chat, "This chat has ended; your line was not sent.")
-                return
+                refused = "This chat has ended; your line was not sent."
+                self.info(seat, chat, refused)
+                return refused
             try:
                 self.authorize(seat, chat, Action.REPLY)
             except CommandError as e:
                 self.info(seat, chat, f"Not sent: {e}")
-                return
+                return f"Not sent: {e}"
             if chat.owner != seat:
                 await self._accept(seat, chat)
-            await svc.deliver_librarian_line(chat, seat, text, f"l-{msg_id}")
+            await svc.deliver_librarian_line(chat, seat, text, line_id)
+            return ""
 
     async def accept(self, seat: str, session_id: str) -> str:
         chat = await self.find(session_id)
@@ -166,7 +178,8 @@ class DeskActions:
         """Make `seat` the owner (lock held); tell the patron and the other seats."""
         svc = self.service
         previous = await svc.transitions.accept(chat, seat)
-        others = sorted(s for s in chat.offered | ({previous} if previous else set()) if s != seat)
+        told = chat.offered | svc.colleagues(seat) | ({previous} if previous else set())
+        others = sorted(s for s in told if s != seat)
         svc.notify(chat, others, Kind.TAKEN, f"{chat.nickname}: taken by {seat}.")
         history = await svc.svc.store.history(chat.id)
         svc.notify(
@@ -240,7 +253,7 @@ class DeskActions:
             if chat.id not in svc.live:
                 raise CommandError("This chat has ended.")
             from_target = svc.roster.library_of_desk(JID(seat).bare) or chat.target or ""
-            old_seats = set(chat.offered) | ({chat.owner} if chat.owner else set())
+            old_seats = set(chat.offered) | ({chat.owner} if chat.owner else set()) | svc.colleagues(seat)
             await svc.transitions.transfer(chat, seat, target, from_target)
             chat.offered, chat.step = set(), 0
             svc.notify(
@@ -320,7 +333,9 @@ class DeskActions:
             library=lib.name if lib else chat.library,
             hours=svc.welcome_facts(chat.lang)["hours"],
         )
-        await self.reply(seat, chat, text, f"c-{secrets.token_hex(6)}")
+        refused = await self.reply(seat, chat, text, f"c-{secrets.token_hex(6)}")
+        if refused:
+            raise CommandError(refused)
         return f"Sent the canned answer {key!r}:\n{text}"
 
     async def transcript(self, seat: str, session_id: str) -> tuple[LiveChat, list[str]]:

@@ -44,12 +44,17 @@ def offer_body(
     if chat.tags:
         lines.append("Tags: " + ", ".join(chat.tags))
     lines.extend(transcript_lines(history) or ["(no messages yet)"])
-    lines.append("Reply to take this chat, or send /accept. /help lists the commands.")
+    lines.append(
+        "Reply to take this chat, or send !accept (or /accept where your client lets a / through; "
+        "in profanity and Gajim type //accept). !help lists the commands."
+    )
     return "\n".join(lines)
 
 
-HELP = """Commands (send them in the chat with the patron; they never reach the patron):
-/accept            take this chat
+HELP = """Commands (send them in the chat with the patron; they never reach the patron).
+Start them with ! or / (clients that eat a leading /, such as profanity and Gajim: ! or //):
+/chats             waiting chats and yours, one line each
+/accept            take this chat (a colleague's at your desk account: take it over)
 /tag NAME…         add tags (id, name or number from /tags)
 /untag NAME        remove a tag
 /tags              list the tags with numbers
@@ -60,5 +65,11 @@ HELP = """Commands (send them in the chat with the patron; they never reach the 
 /canned [KEY]      send a canned answer (without KEY: list them)
 /transcript        the whole chat so far
 /forward TO [NOTE] mail the transcript to a library id or an address
+/keep              keep the chat open although the patron has gone
+/end-stale         end the chats whose patrons have gone
+/followups         open follow-ups (messages patrons left)
+/claim N           take follow-up N
+/answer N TEXT     answer follow-up N (by e-mail when the patron left an address)
+/close N           close follow-up N
 /help              this list
-Start a line with // to send a literal /."""
+In a client that passes / through, start a line with // to send a literal / to the patron."""

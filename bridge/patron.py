@@ -93,6 +93,10 @@ class PatronSocket:
         limits = service.svc.config.limits
         self.bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
 
+    @property
+    def closed(self) -> bool:
+        return self.ws.closed
+
     async def send(self, frame: dict[str, Any]) -> None:
         if not self.ws.closed:
             await self.ws.send_str(json.dumps(frame, ensure_ascii=False))

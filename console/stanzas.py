@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import deskproto
 from console.backend import (
     KIND_EVENTS,
     ChatEvent,
@@ -23,8 +24,8 @@ from console.backend import (
     Target,
 )
 
-DESK_NS = "urn:tiski:desk:1"
-CHAT_TAG = f"{{{DESK_NS}}}chat"
+DESK_NS = deskproto.DESK_NS
+CHAT_TAG = deskproto.CHAT_ELEMENT
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -65,6 +66,9 @@ def chat_event(attrs: Mapping[str, str], body: str, ts: datetime | None = None) 
     """The event a desk message stands for."""
     meta = parse_meta(attrs)
     cls = KIND_EVENTS.get(meta.kind, ChatInfo)
+    label = attrs.get("label")
+    if label and body.startswith(f"[{label}] "):
+        body = body[len(label) + 3 :]  # the bridge's label for plain clients
     if cls is ChatLine:
         sender = meta.sender or "patron"
         prefix = f"[{sender}] "

@@ -136,6 +136,8 @@ class DeskClient:
         for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0184", "xep_0199", "xep_0203"):
             xmpp.register_plugin(plugin)
         xmpp.plugin["xep_0199"].enable_keepalive(30, 10)
+        # Tell the bridge this client reads <chat/>: its lines then come without plain-client labels.
+        xmpp.plugin["xep_0030"].add_feature(stanzas.DESK_NS)
         xmpp.roster.auto_authorize = False
         xmpp.roster.auto_subscribe = False
         handlers: list[tuple[str, Callable[..., Any]]] = [

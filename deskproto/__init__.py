@@ -42,6 +42,7 @@ class Kind(enum.StrEnum):
     TAGGED = "tagged"
     NOTE = "note"
     INFO = "info"  # the answer to a command, or a refusal: never a line of the chat
+    DELIVERED = "delivered"  # (no body) the patron's browser has the seat's line `msg_id`
     FOLLOWUP = "followup"
 
 
@@ -64,4 +65,5 @@ ATTRIBUTES = (
     "name",
     "followup",
     "left_at",
+    "label",  # the "[Patron 7F3K · Tampere] " a line's body starts with, for plain clients
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bridge.chat import LiveChat
@@ -26,6 +26,8 @@ class DeskSender(Protocol):
     ) -> None: ...
     def resend_unconfirmed(self, older_than: float = 5.0) -> int: ...
     def forget_chat(self, session_id: str) -> None: ...
+    def send_notice(self, seat: str, session_id: str, chat: dict[str, str | None]) -> None: ...
+    def speaks_desk_protocol(self, seat: str) -> bool: ...
     def send_chatstate(self, seat: str, session_id: str, state: str) -> None: ...
     def ask_desks(self, desks: Any) -> None: ...
 
@@ -48,8 +50,9 @@ def chat_attrs(chat: LiveChat, kind: str) -> dict[str, str | None]:
 class DeskNotices:
     """Sends desk messages through a `DeskSender` (none while the component is not wired)."""
 
-    def __init__(self) -> None:
+    def __init__(self, library_name: Callable[[str], str]) -> None:
         self.desks: DeskSender | None = None
+        self.library_name = library_name
 
     def notify(
         self,
@@ -78,7 +81,21 @@ class DeskNotices:
         attrs = chat_attrs(chat, Kind.LINE)
         attrs.update(msg_id=m.msg_id, sender=m.sender, name=m.name or chat.nickname)
         body = m.text if m.sender == "patron" else f"[{m.sender}] {m.text}"
+        if not self.desks.speaks_desk_protocol(seat):
+            # A plain client (or one not known yet): say which chat this is. `label` lets a
+            # desk-protocol client take it off again.
+            attrs["label"] = self.label(chat)
+            body = f"[{attrs['label']}] {body}"
         self.desks.send_to_desk(seat, chat.id, body, attrs, msg_id=f"{chat.id}-{m.seq}")
+
+    def label(self, chat: LiveChat) -> str:
+        """Who a relayed line is from, for plain clients: "Patron 7F3K · Tampere"."""
+        return f"{chat.nickname} · {self.library_name(chat.library)}"
+
+    def delivered(self, chat: LiveChat, seat: str, line_id: str) -> None:
+        """The patron's browser has the seat's line `line_id` (the id the seat gave it)."""
+        if self.desks is not None:
+            self.desks.send_notice(seat, chat.id, {"kind": Kind.DELIVERED, "msg_id": line_id})
 
     def offer(
         self, chat: LiveChat, seats: Iterable[str], body: str, attrs: dict[str, str | None], nick: str

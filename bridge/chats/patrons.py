@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 class PatronLink(Protocol):
     """One live patron connection (a WebSocket)."""
 
+    @property
+    def closed(self) -> bool: ...
+
     async def send(self, frame: dict[str, Any]) -> None: ...
 
 
@@ -57,12 +60,18 @@ class PatronLinks:
         del self.links[session_id]
         return True
 
-    async def send(self, session_id: str, frame: dict[str, Any]) -> None:
+    async def send(self, session_id: str, frame: dict[str, Any]) -> int:
+        """Send to every socket of the chat; how many took the frame."""
+        sent = 0
         for link in list(self.links.get(session_id, ())):
+            if link.closed:
+                continue
             try:
                 await link.send(frame)
+                sent += 1
             except Exception:  # a closing socket must not stop the others
                 log.debug("dropping frame for a closed link of %s", session_id)
+        return sent
 
     def state_frame(self, chat: LiveChat, desk_name: str | None) -> dict[str, Any]:
         frame: dict[str, Any] = {"type": "state", "state": chat.state.value}

@@ -127,7 +127,7 @@ class Router:
                     sorted(chat.offered),
                     Kind.REMINDER,
                     f"Still waiting for an answer: {chat.nickname}, {int(waited.total_seconds())} s. "
-                    "Reply or send /accept.",
+                    "Reply or send !accept.",
                     {"position": str(self.chats.position(chat))},
                 )
                 if chat.transferred_from is None:

@@ -75,7 +75,7 @@ class ChatService:
         self.svc = svc
         self.live = LiveChats()
         self.seats = SeatBook()
-        self.notices = DeskNotices()
+        self.notices = DeskNotices(self.library_name)
         self.transitions = Transitions(svc.store, svc.clock, self.live)
         self.router = Router(svc, self.live, self.seats, self.transitions, self.notices)
         self.patrons = PatronLinks(self.live)
@@ -210,13 +210,19 @@ class ChatService:
         lib = self.roster.libraries.get(library_id)
         return lib.name if lib else library_id
 
+    def colleagues(self, seat: str) -> set[str]:
+        """The other signed-in seats of `seat`'s desk account (any presence)."""
+        desk = JID(seat).bare
+        return {f"{desk}/{r}" for r in self.seats.seats.get(desk, {})} - {seat}
+
     def is_desk(self, seat: JID) -> bool:
         return self.roster.library_of_desk(seat.bare) is not None
 
     # patron links
 
-    async def send_patron(self, session_id: str, frame: dict[str, Any]) -> None:
-        await self.patrons.send(session_id, frame)
+    async def send_patron(self, session_id: str, frame: dict[str, Any]) -> int:
+        """Send a frame to every socket of the chat; how many took it."""
+        return await self.patrons.send(session_id, frame)
 
     def attach(self, session_id: str, link: PatronLink) -> None:
         self.patrons.attach(session_id, link)
@@ -414,8 +420,8 @@ class ChatService:
         chat.tags.append(tag.id)
 
     async def end_chat(self, chat: LiveChat, seat: str | None, by: str, reason: str | None = None) -> None:
-        """End a chat (lock held) and tell everyone who knew of it."""
-        told = {chat.owner} if chat.owner else set(chat.offered)
+        """End a chat (lock held) and tell everyone who knew of it (all seats of the owner's desk)."""
+        told = ({chat.owner} | self.colleagues(chat.owner)) if chat.owner else set(chat.offered)
         if not await self.transitions.end(chat, seat, by, reason):
             return
         if reason == "patron_left" and not chat.owner:
@@ -477,13 +483,17 @@ class ChatService:
         if chat is not None and chat.owner == seat.full and state in ("composing", "paused"):
             await self.send_patron(session_id, {"type": "typing", "state": state})
 
-    async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, msg_id: str) -> bool:
-        """Store a librarian's line and pass it to the patron (lock held); False if a repeat."""
+    async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, line_id: str) -> bool:
+        """Store a librarian's line and pass it to the patron (lock held); False if a repeat.
+
+        `line_id` is the id the seat gave the line: a line sent again with the same id is stored
+        once. The seat is told `delivered` once the patron's browser has it.
+        """
         m, new = await self.svc.store.add_message(
-            chat.id, msg_id, "librarian", text, name=self.desk_name(seat), seat=seat
+            chat.id, f"l-{line_id}", "librarian", text, name=self.desk_name(seat), seat=seat
         )
-        if new:
-            await self.send_patron(chat.id, message_frame(m))
+        if new and await self.send_patron(chat.id, message_frame(m)):
+            self.notices.delivered(chat, seat, line_id)
         return new
 
     # timers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.support.desk import DeskClient
 from tests.support.patron import Patron
 from tests.support.stack import Stack
@@ -39,9 +41,12 @@ async def test_text_accept_tag_untag_note_end(stack: Stack) -> None:
     assert (await p.recv_type("state", state="active"))["desk"] == "Tampere"
     desk.say(jid, "/tag lainaus – lainat, 5")
     assert (await desk.next_message("info")).body == "Tags: loans, fees"
-    desk.say(jid, "/tag lainat")
+    desk.say(jid, "/tag lainaukset")
     answer = (await desk.next_message("info")).body
-    assert "no tag 'lainat'" in answer.lower() and "Lainaus – lainat" in answer
+    assert "no tag 'lainaukset'" in answer.lower() and "Lainaus – lainat" in answer
+    desk.say(jid, "!tag kirjasto")  # `!` works like `/`; an ambiguous beginning lists the tags
+    answer = (await desk.next_message("info")).body
+    assert "Kirjastokortti" in answer and "Kirjastoaineisto" in answer
     desk.say(jid, "/untag fees")
     assert (await desk.next_message("info")).body == "Tags: loans"
     desk.say(jid, "/note asiakas soittaa huomenna")
@@ -213,3 +218,58 @@ async def test_commands_run_from_a_chat_have_it_preselected(stack: Stack) -> Non
     res = await desk.command("tag", to=jid, tags=["fees"])  # one step, no session field given
     assert res["values"]["tags"] == ["fees"]
     assert await stack.bridge.store.tags(first) == []
+
+
+async def test_plain_client_lines_say_which_patron_and_library(stack: Stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost", plain=True)
+    p = await stack.patron()
+    await p.say("hei")
+    offer = await desk.next_message("offer")
+    assert "!accept" in offer.body
+    desk.say(offer.frm, "!accept")
+    await desk.next_message("accepted")
+    await p.say("toinen rivi")
+    line = await desk.next_message("line")
+    assert line.raw.startswith("[Patron ") and line.raw.endswith(" · Tampere] toinen rivi")
+    assert line.body == "toinen rivi" and line.chat["label"].endswith(" · Tampere")
+
+
+async def test_line_to_an_ended_chat_is_answered_in_its_window_and_refused(stack: Stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost", receipts=True)
+    p = await stack.patron()
+    await p.say("hei")
+    offer = await desk.next_message("offer")
+    desk.say(offer.frm, "/accept")
+    await desk.next_message("accepted")
+    desk.say(offer.frm, "/end")
+    await desk.next_message("ended")
+    sent = desk.say(offer.frm, "vielä yksi asia", receipt=True)
+    assert (await desk.next_message("info")).body == "This chat has ended; your line was not sent."
+    error = await asyncio.wait_for(desk.errors.get(), 5)
+    while error["id"] != sent:  # errors of earlier stanzas may come first
+        error = await asyncio.wait_for(desk.errors.get(), 5)
+    assert error["error"]["condition"] == "not-acceptable"
+    assert desk.receipts.empty()  # no receipt: the line was not stored
+    desk.say(offer.frm, "/transcript")  # the chat just ended: its transcript is still there
+    assert "Patron: hei" in (await desk.next_message("info")).body
+
+
+async def test_chats_and_followups_as_text_commands(stack: Stack) -> None:
+    desk = await stack.desk("tampere@chat.localhost", plain=True)
+    first = await stack.patron()
+    await first.say("Miten uusin lainat?")
+    offer = await desk.next_message("offer")
+    second = await stack.patron()
+    await second.say("Onko kirjasto auki?")
+    await desk.next_message("offer")
+    desk.say(offer.frm, "!accept")
+    await desk.next_message("accepted")
+    desk.say(offer.frm, "/chats")
+    listing = (await desk.next_message("info")).body.splitlines()
+    assert len(listing) == 2
+    assert any("yours" in row and "Miten uusin lainat?" in row for row in listing)
+    assert any("waiting, place 1" in row and "Onko kirjasto auki?" in row for row in listing)
+    desk.say(offer.frm, "/followups")
+    assert (await desk.next_message("info")).body == "No open follow-ups."
+    desk.say(offer.frm, "/claim")
+    assert "/claim N" in (await desk.next_message("info")).body

@@ -10,6 +10,7 @@ from slixmpp import ClientXMPP
 from slixmpp.plugins.xep_0004 import Form
 
 from deskproto import CHAT_ELEMENT
+from deskproto import DESK_NS as PROTOCOL_NS
 
 DESK_NS = CHAT_ELEMENT  # the name the bench imports
 
@@ -19,9 +20,10 @@ class DeskMessage:
     """A message a seat received: sender JID, body and the <chat/> element's attributes."""
 
     frm: str
-    body: str
+    body: str  # without the plain-client label (see `raw`)
     chat: dict[str, str]
     nick: str | None = None
+    raw: str = ""  # the body as it came
 
     @property
     def kind(self) -> str:
@@ -45,6 +47,7 @@ class DeskClient(ClientXMPP):
         directed: bool = True,
         show: str | None = None,
         receipts: bool = False,
+        plain: bool = False,
     ) -> None:
         super().__init__(jid, password, plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
         self.enable_plaintext = True
@@ -60,6 +63,8 @@ class DeskClient(ClientXMPP):
         self.ready = asyncio.Event()
         for p in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(p)
+        if not plain:  # a desk-protocol client like the console; `plain`: like profanity
+            self.plugin["xep_0030"].add_feature(PROTOCOL_NS)
         self.ids: list[str] = []  # ids of the messages received, in order
         self.ack_receipts = receipts
         if receipts:  # advertise XEP-0184; acknowledging is up to `ack_receipts`
@@ -85,19 +90,23 @@ class DeskClient(ClientXMPP):
 
     def _message(self, msg: Any) -> None:
         if msg["type"] == "error":
-            self.errors.put_nowait(msg)
-            return
+            return  # the message_error handler keeps it
         self.ids.append(msg["id"])
         if self.ack_receipts and msg["request_receipt"] and msg["id"]:
             self.plugin["xep_0184"].ack(msg)
         el = msg.xml.find(DESK_NS)
         nick_el = msg.xml.find("{http://jabber.org/protocol/nick}nick")
+        attrs = dict(el.attrib) if el is not None else {}
+        raw = msg["body"]
+        label = attrs.get("label")
+        body = raw[len(label) + 3 :] if label and raw.startswith(f"[{label}] ") else raw
         self.inbox.put_nowait(
             DeskMessage(
                 frm=str(msg["from"]),
-                body=msg["body"],
-                chat=dict(el.attrib) if el is not None else {},
+                body=body,
+                chat=attrs,
                 nick=nick_el.text if nick_el is not None else None,
+                raw=raw,
             )
         )
 

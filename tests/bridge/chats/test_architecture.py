@@ -84,3 +84,8 @@ def test_the_pure_parts_of_the_core_do_no_io() -> None:
     for name in ("permissions.py", "live.py", "transitions.py"):
         imported = _imports(ROOT / "bridge" / "chats" / name)
         assert not imported & {"aiohttp", "aiosqlite", "sqlite3", "socket"}, name
+
+
+def test_the_console_reads_the_desk_protocol_from_the_shared_module() -> None:
+    assert "deskproto" in _imports(ROOT / "console" / "stanzas.py")
+    assert "deskproto" in _imports(ROOT / "bridge" / "component.py")
