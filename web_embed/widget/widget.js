@@ -85,7 +85,9 @@ class Widget {
     for (const el of document.querySelectorAll("[data-i18n]")) {
       el.textContent = this.t(el.dataset.i18n);
     }
-    $("text").placeholder = this.t("inputPlaceholder");
+    for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+      el.placeholder = this.t(el.dataset.i18nPlaceholder);
+    }
   }
 
   applyColours(params) {
