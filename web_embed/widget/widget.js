@@ -20,6 +20,9 @@ const LIVE_STATES = new Set(["bot", "queued", "active"]);
 const TYPING_IDLE_MS = 3000; // no keystroke this long: tell the librarian we paused
 const TYPING_SHOW_MS = 15000; // hide "is typing" if the librarian's client never says paused
 const RATE_LIMIT_RETRY_MS = 3000;
+// The connection checks itself with a heartbeat only while a patron is around: an abandoned
+// tab must let the bridge close its socket when idle (limits.idle_timeout_seconds).
+const PRESENT_MS = 5 * 60 * 1000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,10 +61,12 @@ class Widget {
     this.composing = false;
 
     this.host = new HostChannel(parentOrigin(params), (msg) => this.onHostMessage(msg));
+    this.lastActivity = Date.now();
     this.conn = new Connection(socketUrl(), {
       onOpen: () => this.sendHello(),
       onFrame: (frame) => this.onFrame(frame),
       onStatus: (status) => this.showConnection(status),
+      wantsHeartbeat: () => this.patronPresent(),
     });
     this.leave = new LeaveForm(this.t, this.lang, (frame) => this.conn.send(frame));
     this.rating = new RatingForm(this.t, this.storage, (frame) => this.conn.send(frame));
@@ -128,6 +133,22 @@ class Widget {
     $("end-no").addEventListener("click", () => this.hideEndConfirm(true));
     $("new-chat").addEventListener("click", () => this.newChat());
     document.addEventListener("keydown", (e) => this.onKey(e));
+    for (const type of ["keydown", "pointerdown", "focusin"]) {
+      document.addEventListener(type, () => this.noteActivity(), { passive: true });
+    }
+  }
+
+  /** The patron is here: before they rely on the connection, make sure it still works. */
+  noteActivity() {
+    this.lastActivity = Date.now();
+    if (Date.now() - this.conn.lastHeard > 5000) this.conn.probe();
+  }
+
+  /** Someone is looking at the chat (or waiting for a line to be confirmed). */
+  patronPresent() {
+    if (this.storage.outbox.length) return true;
+    return this.visible && document.visibilityState === "visible" &&
+      Date.now() - this.lastActivity < PRESENT_MS;
   }
 
   onKey(e) {
@@ -152,6 +173,7 @@ class Widget {
   onHostMessage(msg) {
     if (msg.type === "open") {
       this.visible = true;
+      this.noteActivity();
       this.markSeen();
       this.focusMain();
     } else if (msg.type === "close") {
