@@ -563,7 +563,11 @@
     var words = ui.unread === 1 ? T.unread1 : T.unread.replace("{n}", ui.unread);
     unreadText.textContent = ui.unread ? "(" + words + ")" : "";
     live.textContent = ui.unread ? words : "";
+    // Read out once, then cleared: the count stays in the launcher's name.
+    clearTimeout(liveTimer);
+    if (ui.unread) liveTimer = setTimeout(function () { live.textContent = ""; }, 5000);
   }
+  var liveTimer = null;
 
   // ---- where the closed launcher goes ---------------------------------------------------
 

@@ -434,15 +434,19 @@ class Widget {
   // ---- chat state ---------------------------------------------------------------------
 
   setState(state, info) {
-    const changed = state !== this.state;
+    const before = this.state;
+    const changed = state !== before;
     this.state = state;
     if (info.desk) this.desk = String(info.desk);
     const line = this.stateText(state, info);
     const el = $("state");
+    // A new line (a new state, or a new place in the queue) is read out once.
+    const news = line !== el.textContent;
     el.textContent = line;
     el.hidden = !line;
     el.dataset.state = state;
-    if (changed && line && state !== "bot") this.log.say(line);
+    if (changed && state === "ended") this.sayWhoEnded(before);
+    else if (news && line && state !== "bot") this.log.say(line);
 
     const live = LIVE_STATES.has(state);
     $("composer").hidden = !live;
@@ -462,6 +466,14 @@ class Widget {
     this.reportStatus();
   }
 
+  /** "You ended the chat" / "Tampere ended the chat" in the conversation itself. */
+  sayWhoEnded(before) {
+    if (this.endedByPatron) this.log.notice(this.t("youEnded"));
+    else if (before === "active") {
+      this.log.notice(this.t("librarianEnded", { name: this.desk || this.t("theLibrarian") }));
+    } else if (before) this.log.notice(this.t("stateEnded"));
+  }
+
   stateText(state, info) {
     switch (state) {
       case "bot": return this.t("stateBot");
@@ -479,7 +491,8 @@ class Widget {
   askEnd() {
     this.toggleOptions(false);
     $("end-confirm").hidden = false;
-    $("end-yes").focus();
+    // The safe choice has the focus: Enter by habit must not end the chat.
+    $("end-no").focus();
   }
 
   hideEndConfirm(refocus) {
@@ -488,6 +501,7 @@ class Widget {
   }
 
   endChat() {
+    this.endedByPatron = true;
     this.hideEndConfirm(false);
     this.conn.send({ type: "end" });
     // The bridge answers with state `ended`; show it at once so the tap feels done.
@@ -496,6 +510,7 @@ class Widget {
   }
 
   newChat() {
+    this.endedByPatron = false;
     this.storage.token = null;
     this.storage.outbox = [];
     this.log.clear();
