@@ -571,20 +571,34 @@
 
   // ---- where the closed launcher goes ---------------------------------------------------
 
-  /** Visible rectangles of the page's controls in the viewport (ours excluded). */
+  /**
+   * Visible rectangles in the viewport the launcher must not cover (ours excluded): the page's
+   * controls, and whole fixed or sticky boxes — a cookie notice, a sticky footer — whose text
+   * would sit under the launcher for good, since they do not scroll away from it.
+   */
   function obstacles(vw, vh) {
     var list = [];
     var nodes = document.querySelectorAll(CONTROLS);
-    for (var i = 0; i < nodes.length; i++) {
-      var el = nodes[i];
-      if (el === hostEl) continue;
-      var r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 ||
-          r.top >= vh || r.left >= vw) continue;
-      if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) continue;
-      list.push(r);
+    for (var i = 0; i < nodes.length; i++) addBox(list, nodes[i], vw, vh);
+    var all = document.body.getElementsByTagName("*");
+    for (var j = 0; j < all.length; j++) {
+      var position = getComputedStyle(all[j]).position;
+      if (position !== "fixed" && position !== "sticky") continue;
+      var r = all[j].getBoundingClientRect();
+      // A fixed box over most of the screen is the page's own frame, not a bar beside it.
+      if (r.width * r.height > 0.6 * vw * vh) continue;
+      addBox(list, all[j], vw, vh);
     }
     return list;
+  }
+
+  function addBox(list, el, vw, vh) {
+    if (el === hostEl) return;
+    var r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 ||
+        r.top >= vh || r.left >= vw) return;
+    if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) return;
+    list.push(r);
   }
 
   function overlaps(c, list) {
