@@ -29,7 +29,6 @@ async def quick_stack(tmp_path: Path) -> AsyncIterator[Stack]:
         await s.close()
 
 
-@pytest.mark.xfail(strict=True, reason="chat-core expiry (issue 15)")
 async def test_an_abandoned_chat_does_not_count_in_a_later_queue(
     quick_stack: Stack, browser: Browser
 ) -> None:
