@@ -13,6 +13,7 @@ from bridge.chats.service import ChatService
 from bridge.config import WebConfig
 from bridge.limits import AddressLimits, client_address
 from bridge.patron import PatronSocket
+from bridge.widget_page import embed_config, pick_lang, render_panel
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,37 @@ async def embed_js(request: web.Request) -> web.StreamResponse:
 async def widget(request: web.Request) -> web.StreamResponse:
     name = request.match_info.get("name") or "index.html"
     csp = widget_csp(request.app[CONFIG_KEY])
+    if name == "index.html":
+        return panel_page(request, csp)
     response = _static(_safe_file(WEB_ROOT / "widget", name), csp)
     response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def panel_page(request: web.Request, csp: str) -> web.Response:
+    """The panel's HTML already in `?lang=` or the frame request's Accept-Language."""
+    lang = pick_lang(request.query.get("lang"), request.headers.get("Accept-Language"))
+    response = web.Response(text=render_panel(lang), content_type="text/html", charset="utf-8")
+    response.headers["Content-Security-Policy"] = csp
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+async def embed_config_json(request: web.Request) -> web.Response:
+    """GET /embed/config?library=ID, read by embed.js from any site (CORS): may this page's
+    origin embed the chat, and the library's contact details for when it cannot be shown."""
+    origin = request.headers.get("Origin")
+    # A browser leaves Origin out only on a same-origin GET: the bridge's own pages.
+    allowed = origin_allowed(request, request.app[CONFIG_KEY])
+    roster = request.app[SERVICE_KEY].roster
+    body = embed_config(roster, request.query.get("library"), origin, allowed)
+    response = web.json_response(body)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Vary"] = "Origin"
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -141,6 +171,7 @@ def create_app(service: ChatService, config: WebConfig) -> web.Application:
     routes = [
         web.get("/ws", websocket),
         web.get("/embed.js", embed_js),
+        web.get("/embed/config", embed_config_json),
         web.get("/widget/", widget),
         web.get("/widget/{name}", widget),
         web.get("/health", health),

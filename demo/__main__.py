@@ -2,7 +2,8 @@
 
 Starts a private Prosody, the bridge with the PIKI example, the demo library pages, optionally a
 scripted patron, and the console in the foreground signed in as the desk on duty. Quitting the
-console (Ctrl+Q) stops everything the demo started.
+console (Ctrl+Q), Ctrl+C, SIGTERM or closing the terminal (SIGHUP) stops everything the demo
+started. It refuses to start when its web port is taken.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import sys
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import aiohttp
 import yaml
 
 from demo.prosody import PrivateProsody, ProsodyMissing, free_port
@@ -113,37 +117,111 @@ def write_configs(
     return bridge_path, console_path
 
 
-async def start_process(args: list[str], log_path: Path) -> asyncio.subprocess.Process:
-    log = log_path.open("ab")
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        *args,
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+class DemoError(Exception):
+    """The demo cannot start; the message says why and what to do."""
 
 
-async def wait_port(port: int, proc: asyncio.subprocess.Process, log: Path) -> None:
-    for _ in range(300):
-        if proc.returncode is not None:
-            tail = await asyncio.to_thread(log.read_text)
-            raise SystemExit(f"the bridge stopped; see {log}:\n{tail[-2000:]}")
+def port_in_use(port: int) -> bool:
+    """Is something listening on loopback `port`? (A socket in TIME_WAIT does not count.)"""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            _, w = await asyncio.open_connection("127.0.0.1", port)
-            w.close()
-            return
+            s.bind(("127.0.0.1", port))
         except OSError:
-            await asyncio.sleep(0.05)
-    raise SystemExit(f"the bridge did not open port {port}; see {log}")
+            return True
+    return False
+
+
+@dataclass
+class Children:
+    """The demo's child processes, all in one process group of their own.
+
+    One group so that stopping is one `killpg` that cannot miss a grandchild; not the
+    terminal's group, so that a hangup reaches only the demo, which then stops them in order.
+    """
+
+    pgid: int | None = None
+    procs: list[asyncio.subprocess.Process] = field(default_factory=list)
+
+    async def start(self, args: list[str], log_path: Path) -> asyncio.subprocess.Process:
+        with log_path.open("ab") as log:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                *args,
+                cwd=ROOT,
+                stdout=log,
+                stderr=log,
+                process_group=self.pgid if self.pgid is not None else 0,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+        if self.pgid is None:
+            self.pgid = proc.pid
+        self.procs.append(proc)
+        return proc
+
+    async def stop(self) -> None:
+        """SIGTERM to each child, newest first; SIGKILL for one that takes over 5 s."""
+        for proc in reversed(self.procs):
+            if proc.returncode is None:
+                proc.terminate()
+                try:
+                    await asyncio.wait_for(proc.wait(), 5)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
+
+    def kill_group(self) -> None:
+        """SIGKILL to anything left in the group (a grandchild the children did not stop)."""
+        if self.pgid is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pgid, signal.SIGKILL)
+
+
+async def wait_healthy(port: int, proc: asyncio.subprocess.Process, log: Path) -> None:
+    """Wait until this bridge answers /health with 200 (connected to Prosody)."""
+    url = f"http://127.0.0.1:{port}/health"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
+        for _ in range(300):
+            if proc.returncode is not None:
+                tail = await asyncio.to_thread(log.read_text)
+                raise DemoError(f"the bridge stopped; see {log}:\n{tail[-2000:]}")
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            await asyncio.sleep(0.1)
+    raise DemoError(f"the bridge did not answer {url} within 30 s; see {log}")
+
+
+def stop_on_signals() -> None:
+    """SIGHUP (terminal closed), SIGTERM and Ctrl+C cancel the demo, which then cleans up."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    assert main is not None
+
+    def stop(sig: signal.Signals) -> None:
+        for s in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(s)  # a second signal during cleanup is not a second cancel
+            loop.add_signal_handler(s, lambda: None)
+        print(f"\nStopping the demo ({sig.name}) …", flush=True)
+        main.cancel()
+
+    for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop, sig)
 
 
 async def run(args: argparse.Namespace) -> int:
     clock = None if args.clock == "real" else datetime.fromisoformat(args.clock)
     if clock is not None and clock.tzinfo is None:
         raise SystemExit("--clock needs a UTC offset, e.g. 2026-11-23T10:30:00+02:00")
+    if args.port and port_in_use(args.port):
+        raise DemoError(
+            f"port {args.port} is in use (is another demo or program using it?): "
+            "stop it, or choose another port with --port"
+        )
+    stop_on_signals()
     if args.dir.exists():
         shutil.rmtree(args.dir)  # a fresh sandbox every time
     args.dir.mkdir(parents=True)
@@ -151,19 +229,19 @@ async def run(args: argparse.Namespace) -> int:
 
     roster = load_roster(PIKI / "rota.yaml")
     desk = args.desk or on_duty_desk(clock)
-    prosody = PrivateProsody(args.dir / "prosody")
-    children: list[asyncio.subprocess.Process] = []
+    children = Children()
+    prosody = PrivateProsody(args.dir / "prosody", process_group=0)
     try:
         await prosody.start()
+        children.pgid = prosody.pid
         accounts = {d for lib in roster.libraries.values() for d in lib.desks}
         accounts |= set(roster.coordinators)
         await prosody.register((a, DEMO_PASSWORD) for a in sorted(accounts))
         bridge_cfg, console_cfg = write_configs(args, prosody, clock, desk)
         port = yaml.safe_load(bridge_cfg.read_text())["web"]["port"]
         bridge_log = args.dir / "bridge.log"
-        bridge = await start_process(["-m", "bridge", "--config", str(bridge_cfg)], bridge_log)
-        children.append(bridge)
-        await wait_port(port, bridge, bridge_log)
+        bridge = await children.start(["-m", "bridge", "--config", str(bridge_cfg)], bridge_log)
+        await wait_healthy(port, bridge, bridge_log)
         url = f"http://127.0.0.1:{port}/demo/"
         print(
             f"""
@@ -177,19 +255,14 @@ Tiski demo is running.
             flush=True,
         )
         if args.patron:
-            children.append(
-                await start_process(
-                    ["-m", "demo.patron", "--url", f"ws://127.0.0.1:{port}/ws"], args.dir / "patron.log"
-                )
+            await children.start(
+                ["-m", "demo.patron", "--url", f"ws://127.0.0.1:{port}/ws"], args.dir / "patron.log"
             )
         if args.no_console or not (ROOT / "console" / "__main__.py").exists():
             print("Press Ctrl+C to stop.", flush=True)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+            await asyncio.Event().wait()  # until a signal cancels this task
             return 0
+        # The console stays in the terminal's process group: it reads the keyboard.
         console = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -199,14 +272,18 @@ Tiski demo is running.
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        return await console.wait()
+        try:
+            return await console.wait()
+        finally:
+            if console.returncode is None:
+                console.terminate()
+                await console.wait()
+    except asyncio.CancelledError:
+        return 0
     finally:
-        for proc in children:
-            if proc.returncode is None:
-                proc.terminate()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(proc.wait(), 5)
+        await children.stop()
         await prosody.stop()
+        children.kill_group()
         print("Tiski demo stopped.", flush=True)
 
 
@@ -215,8 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     args.dir = args.dir.resolve()
     try:
         return asyncio.run(run(args))
-    except ProsodyMissing as e:
-        print(e, file=sys.stderr)
+    except (ProsodyMissing, DemoError) as e:
+        print(f"./tiski demo: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -76,6 +76,9 @@ class PrivateProsody:
     component_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
     log_level: str = "info"
+    # None: a session of its own (tests); an id: join that process group (0: lead a new one),
+    # so that the demo can stop Prosody together with its other children.
+    process_group: int | None = None
     _process: asyncio.subprocess.Process | None = None
 
     @property
@@ -114,7 +117,8 @@ class PrivateProsody:
             "-F",
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=self.process_group is None,
+            process_group=self.process_group,
         )
         await self._wait_for_port(self.c2s_port)
         await self._wait_for_port(self.component_port)
@@ -156,6 +160,11 @@ class PrivateProsody:
             out, _ = await proc.communicate()
             if proc.returncode != 0:
                 raise RuntimeError(f"prosodyctl register {jid} failed: {out.decode().strip()}")
+
+    @property
+    def pid(self) -> int | None:
+        """The running Prosody's process id."""
+        return self._process.pid if self._process is not None else None
 
     async def stop(self) -> None:
         """Stop Prosody and wait for it to exit."""

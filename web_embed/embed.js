@@ -7,6 +7,10 @@
  * the same bridge. The panel keeps the session token and the conversation on the bridge's
  * origin; this script only learns UI events (open, close, unread, status) by postMessage,
  * checked by origin both ways. No build step, no dependencies; see docs/widget.md.
+ *
+ * It never strands a patron: it first asks the bridge whether this site may embed the chat
+ * (no launcher where it may not), shows a small shell of its own in the page's language until
+ * the panel says `ready`, and if the panel does not come, the library's phone and web address.
  */
 (function () {
   "use strict";
@@ -20,14 +24,28 @@
   var SMALL_HEIGHT = 500;
   var EDGE = 16; // gap between the launcher and the viewport's edge
   var CLEARANCE = 4; // a control closer than this to the launcher counts as covered
+  var READY_TIMEOUT = 15000; // no `ready` from the panel this long (ms): it is not coming
+  var LOAD_GRACE = 3000; // the frame has loaded but said nothing (a refused or error page)
 
   var TEXTS = {
     en: { label: "Chat with a librarian", unread: "{n} new messages in the chat",
-          unread1: "1 new message in the chat", frame: "Chat with a librarian" },
+          unread1: "1 new message in the chat", frame: "Chat with a librarian",
+          close: "Close chat", connecting: "Connecting…",
+          unavailable: "The chat cannot be opened right now.",
+          contact: "You can also contact {name}:", phone: "Phone", web: "Website",
+          retry: "Try again" },
     fi: { label: "Chattaa kirjastonhoitajan kanssa", unread: "{n} uutta viestiä chatissa",
-          unread1: "1 uusi viesti chatissa", frame: "Chattaa kirjastonhoitajan kanssa" },
+          unread1: "1 uusi viesti chatissa", frame: "Chattaa kirjastonhoitajan kanssa",
+          close: "Sulje chat", connecting: "Yhdistetään…",
+          unavailable: "Chattia ei juuri nyt saa auki.",
+          contact: "Voit ottaa yhteyttä myös kirjastoon ({name}):", phone: "Puhelin",
+          web: "Verkkosivut", retry: "Yritä uudelleen" },
     sv: { label: "Chatta med en bibliotekarie", unread: "{n} nya meddelanden i chatten",
-          unread1: "1 nytt meddelande i chatten", frame: "Chatta med en bibliotekarie" },
+          unread1: "1 nytt meddelande i chatten", frame: "Chatta med en bibliotekarie",
+          close: "Stäng chatten", connecting: "Ansluter…",
+          unavailable: "Chatten går inte att öppna just nu.",
+          contact: "Du kan också kontakta biblioteket ({name}):", phone: "Telefon",
+          web: "Webbplats", retry: "Försök igen" },
   };
 
   // Controls the closed launcher must never sit on (the seed's lesson: on phones the old
@@ -118,6 +136,11 @@
     open: false,
     fullscreen: false,
     ready: false, // the iframe said hello
+    failed: false, // the iframe did not say hello in time: the fallback is shown
+    refused: false, // the bridge says this site may not embed the chat: no launcher
+    config: null, // the bridge's answer to /embed/config (null: unknown)
+    started: false, // the bridge has answered (or could not): the launcher may show
+    opener: null, // what had focus when the panel opened (focus goes back there)
     queue: [], // messages for the iframe until it is ready
     scroll: null, // where the page was when the full-screen panel opened
     unread: 0,
@@ -163,7 +186,33 @@
     "  border-radius: 14px; box-shadow: 0 8px 30px rgba(0,0,0,.35); }",
     ".panel.full { inset: 0; border-radius: 0; box-shadow: none; }",
     "iframe { display: block; width: 100%; height: 100%; border: 0; border-radius: inherit;",
-    "  background: #fff; color-scheme: light; }",
+    "  background: transparent; color-scheme: light dark; }",
+    // The shell: shown by this script until the panel is ready, or instead of it.
+    ".shell { display: flex; flex-direction: column; height: 100%; border-radius: inherit;",
+    "  overflow: hidden; background: #fff; color: #1a1a1a;",
+    "  font: 16px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }",
+    ".shell-head { display: flex; align-items: center; gap: 8px; padding: 6px 8px 6px 16px;",
+    "  background: var(--accent); color: var(--on); }",
+    ".shell-title { flex: 1; margin: 0; font-size: 1.05rem; line-height: 1.3; }",
+    ".shell-close { flex: none; width: 44px; height: 44px; border: 0; border-radius: 10px;",
+    "  background: transparent; color: inherit; cursor: pointer; display: inline-flex;",
+    "  align-items: center; justify-content: center; }",
+    ".shell-close svg { stroke: currentColor; }",
+    ".shell button:focus { outline: none; }",
+    ".shell button:focus-visible { outline: 3px solid currentColor; outline-offset: 2px; }",
+    ".shell-body { flex: 1; overflow-y: auto; padding: 16px; }",
+    ".shell-body p { margin: 0 0 10px; }",
+    ".shell-body ul { margin: 0 0 14px; padding-left: 1.2em; }",
+    ".shell-body a { color: #1d4f91; }",
+    ".shell-retry { font: inherit; font-weight: 600; min-height: 44px; padding: 8px 16px;",
+    "  border-radius: 10px; border: 2px solid #1d4f91; background: #fff; color: #1d4f91;",
+    "  cursor: pointer; }",
+    ".shell-retry:focus-visible { outline-color: #1a1a1a; }",
+    "@media (prefers-color-scheme: dark) {",
+    "  .panel, .shell { background: #16181d; color: #e8e8e8; }",
+    "  .shell-body a { color: #9cc2ff; }",
+    "  .shell-retry { background: #16181d; color: #9cc2ff; border-color: #9cc2ff; }",
+    "  .shell-retry:focus-visible { outline-color: #e8e8e8; } }",
     "[hidden] { display: none !important; }",
     "@media (prefers-reduced-motion: no-preference) {",
     "  .launcher { transition: top .2s ease, left .2s ease; } }",
@@ -204,12 +253,92 @@
   panel.setAttribute("role", "dialog");
   panel.setAttribute("aria-label", T.frame);
   var frame = null; // created on first open, or at once when a chat is going on
+  var shell = buildShell();
+  panel.append(shell.el);
 
   var live = document.createElement("div"); // tells screen readers about unread replies
   live.className = "sr-only";
   live.setAttribute("aria-live", "polite");
 
   root.append(launcher, panel, live);
+
+  /** The small stand-in for the panel: a title, a close button, and a status line that says
+   *  "Connecting…" or, if the panel does not come, how else to reach the library. */
+  function buildShell() {
+    var el = document.createElement("div");
+    el.className = "shell";
+    var head = document.createElement("div");
+    head.className = "shell-head";
+    head.style.setProperty("--accent", opts.accent);
+    head.style.setProperty("--on", opts.onAccent);
+    var title = document.createElement("h2");
+    title.className = "shell-title";
+    title.textContent = T.frame;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "shell-close";
+    close.setAttribute("aria-label", T.close);
+    close.innerHTML = '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" ' +
+      'height="24"><path d="M6 6l12 12M18 6 6 18" stroke-width="2.5" stroke-linecap="round"/></svg>';
+    close.addEventListener("click", function () { closePanel(); });
+    head.append(title, close);
+    var body = document.createElement("div");
+    body.className = "shell-body";
+    var status = document.createElement("div");
+    status.setAttribute("role", "status");
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "shell-retry";
+    retry.textContent = T.retry;
+    retry.hidden = true;
+    retry.addEventListener("click", reloadFrame);
+    body.append(status, retry);
+    el.append(head, body);
+    return { el: el, status: status, close: close, retry: retry };
+  }
+
+  /** What the shell says: connecting, or the fallback with the library's own contacts. */
+  function renderShell() {
+    var loading = !ui.ready;
+    shell.el.hidden = !loading;
+    if (frame) frame.hidden = loading;
+    if (!loading) return;
+    var box = shell.status;
+    box.replaceChildren();
+    shell.retry.hidden = !ui.failed || ui.refused;
+    if (!ui.failed && !ui.refused) {
+      box.append(para(T.connecting));
+      return;
+    }
+    box.append(para(T.unavailable));
+    var lib = ui.config && ui.config.library;
+    if (!lib || !(lib.phone || lib.email || lib.url)) return;
+    box.append(para(T.contact.replace("{name}", lib.name || lib.id || "")));
+    var list = document.createElement("ul");
+    if (lib.phone) list.append(contactItem(T.phone, lib.phone, "tel:" + lib.phone.replace(/[^\d+]/g, "")));
+    if (lib.email) list.append(contactItem("E-mail", lib.email, "mailto:" + lib.email));
+    if (lib.url && /^https?:/i.test(lib.url)) list.append(contactItem(T.web, lib.url, lib.url));
+    box.append(list);
+  }
+
+  function para(text) {
+    var p = document.createElement("p");
+    p.textContent = text;
+    return p;
+  }
+
+  function contactItem(label, text, href) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    if (/^https?:/i.test(href)) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    }
+    li.append(label + ": ", a);
+    return li;
+  }
 
   /** Constructed sheets work under a strict host CSP; <style> is the fallback. */
   function addStyles(shadow) {
@@ -235,17 +364,57 @@
     return url;
   }
 
+  var readyTimer = null;
+
   function ensureFrame() {
     if (frame) return;
     frame = document.createElement("iframe");
     frame.title = T.frame;
+    frame.hidden = true; // until it says `ready`; the shell stands in for it
     frame.src = frameUrl();
+    ui.failed = false;
+    clearTimeout(readyTimer);
+    readyTimer = setTimeout(panelFailed, READY_TIMEOUT);
+    frame.addEventListener("load", function () {
+      // Loaded but silent: an error page, or a page the browser refused to show here.
+      if (!ui.ready) {
+        clearTimeout(readyTimer);
+        readyTimer = setTimeout(panelFailed, LOAD_GRACE);
+      }
+    });
     // The panel needs scripts, its own origin (sessionStorage), forms, new tabs for links,
     // downloads and print; it never needs to navigate this page.
     frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-popups " +
       "allow-popups-to-escape-sandbox allow-downloads allow-modals");
     frame.setAttribute("referrerpolicy", "no-referrer");
     panel.append(frame);
+    renderShell();
+  }
+
+  /** The panel did not come: show the fallback and tell the site's admin why, once. */
+  function panelFailed() {
+    if (ui.ready || ui.failed) return;
+    ui.failed = true;
+    renderShell();
+    warn("the chat panel from " + BRIDGE + " did not load on this page. If this site is " +
+      "not in the bridge's web.allowed_origins, add \"" + location.origin + "\" there; " +
+      "otherwise check that the bridge is running and reachable.");
+  }
+
+  /** "Try again": a fresh frame (the network may be back). */
+  function reloadFrame() {
+    if (frame) frame.remove();
+    frame = null;
+    ui.ready = false;
+    ensureFrame();
+    focusFrame();
+  }
+
+  var warned = {};
+  function warn(text) {
+    if (warned[text]) return;
+    warned[text] = true;
+    console.warn("Tiski chat: " + text);
   }
 
   function post(type, fields) {
@@ -262,7 +431,12 @@
     var msg = event.data;
     if (!msg || msg.tiski !== 1) return;
     if (msg.type === "ready") {
+      var focusWasInShell = shell.el.contains(root.activeElement);
       ui.ready = true;
+      ui.failed = false;
+      clearTimeout(readyTimer);
+      renderShell();
+      if (ui.open && focusWasInShell) focusFrame();
       var queued = ui.queue.splice(0);
       post("layout", { fullscreen: ui.fullscreen });
       queued.forEach(function (m) { frame.contentWindow.postMessage(m, BRIDGE); });
@@ -288,7 +462,9 @@
       focusFrame();
       return;
     }
-    ensureFrame();
+    ui.opener = document.activeElement;
+    if (ui.refused) renderShell(); // no panel here: only the library's own contacts
+    else ensureFrame();
     ui.open = true;
     ui.fullscreen = isSmall();
     launcher.setAttribute("aria-expanded", "true");
@@ -314,11 +490,15 @@
     ui.fullscreen = false;
     saveUi();
     place();
-    launcher.focus({ preventScroll: true });
+    if (!launcher.hidden) launcher.focus({ preventScroll: true });
+    else if (ui.opener && ui.opener.focus) ui.opener.focus({ preventScroll: true });
   }
 
+  /** Focus the panel, or while it is not there, the shell's button. */
   function focusFrame() {
-    if (frame) frame.focus();
+    if (ui.ready && frame) frame.focus();
+    else if (!shell.retry.hidden) shell.retry.focus();
+    else shell.close.focus();
   }
 
   /** Phones: the panel covers the page; remember where the patron was, to come back there. */
@@ -383,24 +563,42 @@
     var words = ui.unread === 1 ? T.unread1 : T.unread.replace("{n}", ui.unread);
     unreadText.textContent = ui.unread ? "(" + words + ")" : "";
     live.textContent = ui.unread ? words : "";
+    // Read out once, then cleared: the count stays in the launcher's name.
+    clearTimeout(liveTimer);
+    if (ui.unread) liveTimer = setTimeout(function () { live.textContent = ""; }, 5000);
   }
+  var liveTimer = null;
 
   // ---- where the closed launcher goes ---------------------------------------------------
 
-  /** Visible rectangles of the page's controls in the viewport (ours excluded). */
+  /**
+   * Visible rectangles in the viewport the launcher must not cover (ours excluded): the page's
+   * controls, and whole fixed or sticky boxes — a cookie notice, a sticky footer — whose text
+   * would sit under the launcher for good, since they do not scroll away from it.
+   */
   function obstacles(vw, vh) {
     var list = [];
     var nodes = document.querySelectorAll(CONTROLS);
-    for (var i = 0; i < nodes.length; i++) {
-      var el = nodes[i];
-      if (el === hostEl) continue;
-      var r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 ||
-          r.top >= vh || r.left >= vw) continue;
-      if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) continue;
-      list.push(r);
+    for (var i = 0; i < nodes.length; i++) addBox(list, nodes[i], vw, vh);
+    var all = document.body.getElementsByTagName("*");
+    for (var j = 0; j < all.length; j++) {
+      var position = getComputedStyle(all[j]).position;
+      if (position !== "fixed" && position !== "sticky") continue;
+      var r = all[j].getBoundingClientRect();
+      // A fixed box over most of the screen is the page's own frame, not a bar beside it.
+      if (r.width * r.height > 0.6 * vw * vh) continue;
+      addBox(list, all[j], vw, vh);
     }
     return list;
+  }
+
+  function addBox(list, el, vw, vh) {
+    if (el === hostEl) return;
+    var r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 ||
+        r.top >= vh || r.left >= vw) return;
+    if (el.checkVisibility && !el.checkVisibility({ visibilityProperty: true })) return;
+    list.push(r);
   }
 
   function overlaps(c, list) {
@@ -460,7 +658,8 @@
   function place() {
     var hideHere = pageMatches(opts.hideOn);
     // On pages where the launcher is hidden, a chat in progress still gets its small tab.
-    var hidden = (hideHere && !ui.ongoing && !ui.open) || (ui.open && ui.fullscreen);
+    var hidden = !ui.started || ui.refused || (hideHere && !ui.ongoing && !ui.open) ||
+      (ui.open && ui.fullscreen);
     launcher.hidden = hidden;
     if (hidden) return;
     var vw = document.documentElement.clientWidth;
@@ -522,13 +721,43 @@
     if (event.key === "Escape" && ui.open && !ui.fullscreen &&
         root.activeElement === launcher) closePanel();
   });
+  // The shell is ours (the panel handles its own keys): Escape closes it, full screen too.
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && ui.open && !ui.ready) closePanel();
+  });
 
   window.TiskiEmbed = {
     open: function () { openPanel(false); }, close: closePanel, version: 1,
   };
 
+  /** Ask the bridge whether this site may embed the chat (null: no answer; then we try). */
+  function fetchConfig() {
+    if (!window.fetch) return Promise.resolve(null);
+    var url = BRIDGE + "/embed/config?library=" + encodeURIComponent(opts.library);
+    return fetch(url, { credentials: "omit", cache: "no-cache" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; });
+  }
+
   function start() {
+    launcher.hidden = true; // until the bridge has answered
     document.body.append(hostEl);
+    fetchConfig().then(function (config) {
+      ui.config = config;
+      if (config && config.allowed === false) {
+        ui.refused = true;
+        launcher.hidden = true;
+        warn("this site (" + location.origin + ") may not embed the chat of " + BRIDGE +
+          ", so no chat button is shown. Add \"" + location.origin + "\" to " +
+          "web.allowed_origins in the bridge's configuration.");
+        return;
+      }
+      show();
+    });
+  }
+
+  function show() {
+    ui.started = true;
     if (remembered.open) {
       openPanel(true); // the patron had the chat open on the previous page or before the reload
     } else {

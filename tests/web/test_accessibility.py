@@ -7,44 +7,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Frame, Page, expect
+from playwright.async_api import Browser, expect
 
 from tests.support.stack import CLOSED_DAY, Stack, start_stack
+from tests.web.axe import serious_violations, widget_frame
 from tests.web.widget_page import DESKTOP, PHONE, open_page
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 DESK = "tampere@chat.localhost"
-SERIOUS = {"serious", "critical"}
-
-
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is not installed: run `npm ci --prefix tests/web` ({AXE} missing)")
-    return AXE.read_text(encoding="utf-8")
-
-
-async def serious_violations(where: Page | Frame) -> list[dict[str, Any]]:
-    """Run axe in one document (WCAG 2.1 A/AA rules and best practices)."""
-    if await where.evaluate("typeof axe === 'undefined'"):
-        await where.add_script_tag(content=axe_source())
-    result = await where.evaluate("""async () => {
-      const r = await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
-        iframes: false,
-      });
-      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
-    }""")
-    return [v for v in result if v["impact"] in SERIOUS]
-
-
-def widget_frame(page: Page) -> Frame:
-    return next(f for f in page.frames if "/widget/" in f.url)
 
 
 @pytest.fixture

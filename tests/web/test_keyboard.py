@@ -78,8 +78,7 @@ async def test_keyboard_only(stack: Stack, browser: Browser) -> None:
     await page.keyboard.press("Enter")
     await tab_until(page, lambda: frame, "end")
     await page.keyboard.press("Enter")
-    assert (await focused(frame))["id"] == "end-yes"
-    await page.keyboard.press("Tab")
+    assert (await focused(frame))["id"] == "end-no"  # the safe choice, not "Yes, end chat"
     await page.keyboard.press("Enter")  # "No, continue": back to writing
     assert (await focused(frame))["id"] == "text"
 
@@ -94,7 +93,8 @@ async def test_keyboard_only(stack: Stack, browser: Browser) -> None:
     await page.keyboard.press("Enter")
     await tab_until(page, lambda: frame, "end")
     await page.keyboard.press("Enter")
-    await page.keyboard.press("Enter")  # "Yes, end chat"
+    await page.keyboard.press("Shift+Tab")  # from "No, continue" back to "Yes, end chat"
+    await page.keyboard.press("Enter")
     await expect(patron.panel.locator("#state")).to_have_text("Chat on päättynyt.")
     assert (await focused(frame))["id"] == "rating-title"  # asked for a rating (test_rating.py)
     await tab_until(page, lambda: frame, "ended-download")  # past the rating form

@@ -69,8 +69,11 @@ async def test_closed_shows_hours_next_opening_and_takes_a_message(
     await panel.get_by_role("button", name="Lähetä viesti").click()
     await expect(panel.locator("#leave-thanks")).to_be_visible()
     await expect(panel.locator("#leave-thanks")).to_be_focused()
-    # The bridge confirms with a stored system line (sent as a code, shown translated).
+    # The bridge confirms with a stored system line (a code, translated): kept for the
+    # transcript, not shown, so the patron is thanked once, by the form.
     await expect(patron.messages("system")).to_contain_text("Viestisi on tallennettu")
+    await expect(patron.messages("system")).to_be_hidden()
+    await expect(panel.locator("text=/^Kiitos!/ >> visible=true")).to_have_count(1)
 
     with sqlite3.connect(closed_stack.directory / "tiski.sqlite3") as db:
         stored = db.execute("SELECT text, contact FROM left_messages").fetchall()
@@ -79,6 +82,7 @@ async def test_closed_shows_hours_next_opening_and_takes_a_message(
     await patron.page.reload()  # still thanked, not asked again
     await expect(panel.locator("#leave-thanks")).to_be_visible()
     await expect(panel.locator("#leave")).to_be_hidden()
+    await expect(panel.locator("text=/^Kiitos!/ >> visible=true")).to_have_count(1)
     assert patron.errors == []
 
 

@@ -18,7 +18,7 @@ ORIGIN = "http://widget.test"
 
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context()
+    context = await browser.new_context(timezone_id="Europe/Helsinki")
 
     async def serve(route: Route) -> None:
         path = route.request.url.removeprefix(ORIGIN).split("?")[0]
@@ -106,3 +106,16 @@ async def test_rating_answer_belongs_to_one_chat(page: Page) -> None:
       return seen;
     }""")
     assert out == [None, "rated", "rated", None, None]
+
+
+async def test_dates_and_times_in_each_language_order(page: Page) -> None:
+    """Day before month and a 24-hour clock in every language; English spells the month."""
+    out = await page.evaluate("""async () => {
+      const {formatWhen, formatDate, timeFormatter} = await import('/widget/view.js');
+      const iso = '2026-11-30T08:00:00Z';  // Monday 10:00 in Helsinki
+      return Object.fromEntries(['fi', 'sv', 'en'].map(l => [l, [formatWhen(l, iso),
+        formatDate(l, new Date(iso)), timeFormatter(l)('2026-11-30T13:05:00Z')]]));
+    }""")
+    assert out["fi"] == ["maanantaina 30.11. klo 10.00", "30.11.2026", "15.05"]
+    assert out["sv"] == ["måndag 30.11 10.00", "30 nov. 2026", "15.05"]
+    assert out["en"] == ["Monday 30 November at 10:00", "30 Nov 2026", "15:05"]

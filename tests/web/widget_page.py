@@ -28,7 +28,10 @@ class PatronPage:
 
     @property
     def launcher(self) -> Locator:
-        return self.page.get_by_role("button", name=LAUNCHER_NAME)
+        # By role and name (the contract), and the launcher itself: while the panel loads,
+        # its shell's "Close chat" button matches the name too.
+        named = self.page.get_by_role("button", name=LAUNCHER_NAME)
+        return named.and_(self.page.locator("#tiski-chat .launcher"))
 
     @property
     def panel(self) -> FrameLocator:

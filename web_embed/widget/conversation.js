@@ -7,6 +7,9 @@ import {
 } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
+// Long enough for a screen reader to pick the line up (it queues polite ones), short
+// enough that nobody browsing the panel meets it as a stray paragraph.
+const ANNOUNCE_MS = 5000;
 
 export class Conversation {
   constructor(t, formatTime) {
@@ -72,13 +75,18 @@ export class Conversation {
     this.say(this.t("newMessage", { name: authorName(msg, this.t), text }));
   }
 
-  /** Read out a line (polite: after what the screen reader is saying now). */
+  /**
+   * Read out a line (polite: after what the screen reader is saying now), then take it away
+   * again: a line left in the region would meet browse-mode users a second time after the
+   * message itself. Removals are not read out (aria-relevant defaults to additions).
+   */
   say(text) {
     const region = $("announcer");
     const p = document.createElement("p");
     p.textContent = text;
     region.append(p);
     while (region.childElementCount > 3) region.firstElementChild.remove();
+    setTimeout(() => p.remove(), ANNOUNCE_MS);
   }
 
   /** "That helped" / "Ask a librarian" under the latest automatic answer, if it is last. */

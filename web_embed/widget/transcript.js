@@ -1,6 +1,8 @@
 // The patron's copy of the conversation: a plain-text download or a printout.
 // Built from the messages the widget holds; nothing is fetched.
 
+import { formatDate } from "./view.js";
+
 function lines(messages, t, nameOf, formatTime) {
   return messages.map((m) => `[${formatTime(m.ts)}] ${nameOf(m)}: ${m.text}`);
 }
@@ -26,7 +28,7 @@ export function downloadTranscript(messages, t, nameOf, formatTime) {
 export function printTranscript(area, messages, t, nameOf, formatTime) {
   area.replaceChildren();
   const h = document.createElement("h1");
-  h.textContent = `${t("transcriptTitle")} ${new Date().toLocaleDateString()}`;
+  h.textContent = `${t("transcriptTitle")} ${formatDate(document.documentElement.lang)}`;
   area.append(h);
   for (const m of messages) {
     const p = document.createElement("p");

@@ -1,14 +1,15 @@
 // Rendering of the conversation: one <li> per message, built with textContent only.
 
+import { locale, pickLang } from "./i18n.js";
 import { appendText } from "./linkify.js";
 
 // Whose links become clickable: people and the FAQ we trust to send addresses, not the
 // patron's own lines (those are shown exactly as typed).
 const LINKIFY = new Set(["librarian", "bot", "system"]);
 
-/** Formats times in the panel's language, in the patron's own time zone. */
+/** Formats times in the panel's language, in the patron's own time zone (24-hour clock). */
 export function timeFormatter(lang) {
-  const fmt = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  const fmt = new Intl.DateTimeFormat(locale(lang), { hour: "2-digit", minute: "2-digit" });
   return (iso) => {
     const d = iso ? new Date(iso) : new Date();
     return Number.isNaN(d.getTime()) ? "" : fmt.format(d);
@@ -19,9 +20,16 @@ export function timeFormatter(lang) {
 export function formatWhen(lang, iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
-  return new Intl.DateTimeFormat(lang, {
-    weekday: "long", day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit",
+  // Finnish and Swedish write 30.11.; in English the month's name avoids the US/UK doubt.
+  return new Intl.DateTimeFormat(locale(lang), {
+    weekday: "long", day: "numeric", month: pickLang(lang) === "en" ? "long" : "numeric",
+    hour: "2-digit", minute: "2-digit",
   }).format(d);
+}
+
+/** A date alone ("30.11.2026", "30 Nov 2026"), for the transcript's heading. */
+export function formatDate(lang, date = new Date()) {
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: "medium" }).format(date);
 }
 
 /** A message's text; the bridge's system lines come as codes we translate. */
@@ -69,6 +77,9 @@ export function messageItem(doc, msg, t, formatTime) {
   appendText(body, displayText(msg, t), LINKIFY.has(msg.from));
 
   li.append(meta, body);
+  // The bridge's "message saved" line confirms the leave-a-message form, which thanks the
+  // patron itself: shown once there, kept here for the transcript.
+  if (msg.from === "system" && msg.text === "message_saved") li.hidden = true;
   if (msg.from === "patron") {
     const status = doc.createElement("p");
     status.className = "delivery";

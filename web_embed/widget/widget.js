@@ -20,6 +20,9 @@ const LIVE_STATES = new Set(["bot", "queued", "active"]);
 const TYPING_IDLE_MS = 3000; // no keystroke this long: tell the librarian we paused
 const TYPING_SHOW_MS = 15000; // hide "is typing" if the librarian's client never says paused
 const RATE_LIMIT_RETRY_MS = 3000;
+// The connection checks itself with a heartbeat only while a patron is around: an abandoned
+// tab must let the bridge close its socket when idle (limits.idle_timeout_seconds).
+const PRESENT_MS = 5 * 60 * 1000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,10 +61,12 @@ class Widget {
     this.composing = false;
 
     this.host = new HostChannel(parentOrigin(params), (msg) => this.onHostMessage(msg));
+    this.lastActivity = Date.now();
     this.conn = new Connection(socketUrl(), {
       onOpen: () => this.sendHello(),
       onFrame: (frame) => this.onFrame(frame),
       onStatus: (status) => this.showConnection(status),
+      wantsHeartbeat: () => this.patronPresent(),
     });
     this.leave = new LeaveForm(this.t, this.lang, (frame) => this.conn.send(frame));
     this.rating = new RatingForm(this.t, this.storage, (frame) => this.conn.send(frame));
@@ -85,7 +90,9 @@ class Widget {
     for (const el of document.querySelectorAll("[data-i18n]")) {
       el.textContent = this.t(el.dataset.i18n);
     }
-    $("text").placeholder = this.t("inputPlaceholder");
+    for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+      el.placeholder = this.t(el.dataset.i18nPlaceholder);
+    }
   }
 
   applyColours(params) {
@@ -126,6 +133,22 @@ class Widget {
     $("end-no").addEventListener("click", () => this.hideEndConfirm(true));
     $("new-chat").addEventListener("click", () => this.newChat());
     document.addEventListener("keydown", (e) => this.onKey(e));
+    for (const type of ["keydown", "pointerdown", "focusin"]) {
+      document.addEventListener(type, () => this.noteActivity(), { passive: true });
+    }
+  }
+
+  /** The patron is here: before they rely on the connection, make sure it still works. */
+  noteActivity() {
+    this.lastActivity = Date.now();
+    if (Date.now() - this.conn.lastHeard > 5000) this.conn.probe();
+  }
+
+  /** Someone is looking at the chat (or waiting for a line to be confirmed). */
+  patronPresent() {
+    if (this.storage.outbox.length) return true;
+    return this.visible && document.visibilityState === "visible" &&
+      Date.now() - this.lastActivity < PRESENT_MS;
   }
 
   onKey(e) {
@@ -150,6 +173,7 @@ class Widget {
   onHostMessage(msg) {
     if (msg.type === "open") {
       this.visible = true;
+      this.noteActivity();
       this.markSeen();
       this.focusMain();
     } else if (msg.type === "close") {
@@ -410,15 +434,19 @@ class Widget {
   // ---- chat state ---------------------------------------------------------------------
 
   setState(state, info) {
-    const changed = state !== this.state;
+    const before = this.state;
+    const changed = state !== before;
     this.state = state;
     if (info.desk) this.desk = String(info.desk);
     const line = this.stateText(state, info);
     const el = $("state");
+    // A new line (a new state, or a new place in the queue) is read out once.
+    const news = line !== el.textContent;
     el.textContent = line;
     el.hidden = !line;
     el.dataset.state = state;
-    if (changed && line && state !== "bot") this.log.say(line);
+    if (changed && state === "ended") this.sayWhoEnded(before);
+    else if (news && line && state !== "bot") this.log.say(line);
 
     const live = LIVE_STATES.has(state);
     $("composer").hidden = !live;
@@ -438,6 +466,14 @@ class Widget {
     this.reportStatus();
   }
 
+  /** "You ended the chat" / "Tampere ended the chat" in the conversation itself. */
+  sayWhoEnded(before) {
+    if (this.endedByPatron) this.log.notice(this.t("youEnded"));
+    else if (before === "active") {
+      this.log.notice(this.t("librarianEnded", { name: this.desk || this.t("theLibrarian") }));
+    } else if (before) this.log.notice(this.t("stateEnded"));
+  }
+
   stateText(state, info) {
     switch (state) {
       case "bot": return this.t("stateBot");
@@ -455,7 +491,8 @@ class Widget {
   askEnd() {
     this.toggleOptions(false);
     $("end-confirm").hidden = false;
-    $("end-yes").focus();
+    // The safe choice has the focus: Enter by habit must not end the chat.
+    $("end-no").focus();
   }
 
   hideEndConfirm(refocus) {
@@ -464,6 +501,7 @@ class Widget {
   }
 
   endChat() {
+    this.endedByPatron = true;
     this.hideEndConfirm(false);
     this.conn.send({ type: "end" });
     // The bridge answers with state `ended`; show it at once so the tap feels done.
@@ -472,6 +510,7 @@ class Widget {
   }
 
   newChat() {
+    this.endedByPatron = false;
     this.storage.token = null;
     this.storage.outbox = [];
     this.log.clear();
