@@ -48,7 +48,7 @@ class Bridge:
 
             faq = load_faq(cfg.faq) if cfg.faq else None
             canned = load_canned(cfg.canned) if cfg.canned else None
-        self.store = await Store.open(cfg.database)
+        self.store = await Store.open(cfg.database, privacy=cfg.privacy)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(
             config=cfg,
