@@ -511,6 +511,21 @@ class Store:
             ]
         )
 
+    async def edit_left_message(self, session_id: str, text: str, contact: str | None) -> bool:
+        """Replace the text and contact of a chat's left message while no desk has touched it."""
+        counts = await self._write(
+            [
+                (
+                    "UPDATE left_messages SET text = ?, contact = ? WHERE seq ="
+                    " (SELECT MAX(seq) FROM left_messages WHERE session_id = ?) AND status = 'open'",
+                    (text, contact, session_id),
+                ),
+            ]
+        )
+        if counts[0]:
+            await self.add_event(session_id, "left_message_edited")
+        return bool(counts[0])
+
     async def left_messages(self, session_id: str) -> list[tuple[str, str | None, str]]:
         rows = await self._read(
             "SELECT text, contact, ts FROM left_messages WHERE session_id = ? ORDER BY seq",
