@@ -19,7 +19,7 @@ from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
 from bridge.service import ChatService, Services, raise_if_cancelling
 from bridge.store import Store
-from bridge.web import create_app
+from bridge.web import ACCESS_LOG_FORMAT, create_app
 from rota import load_roster
 from tags import load_tags, parse_tags
 
@@ -75,7 +75,9 @@ class Bridge:
         await self.component.start()
         app = create_app(self.service, cfg.web)
         # Patron sockets are closed by the app's on_shutdown; don't wait a minute for stragglers.
-        self.runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
+        self.runner = web.AppRunner(
+            app, handle_signals=False, shutdown_timeout=5.0, access_log_format=ACCESS_LOG_FORMAT
+        )
         await self.runner.setup()
         site = web.TCPSite(self.runner, cfg.web.host, cfg.web.port)
         await site.start()

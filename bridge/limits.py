@@ -1,6 +1,7 @@
 """Per-address abuse limits: sockets open at once and new sessions per minute.
 
-Addresses are kept in memory only while needed and never written anywhere.
+Addresses are kept in memory only while needed and never written anywhere. An IPv6 client
+usually has a whole /64 to itself, so IPv6 addresses are counted by their /64.
 """
 
 from __future__ import annotations
@@ -23,6 +24,19 @@ def client_address(remote: str | None, forwarded_for: str | None, trusted_proxie
         if not _trusted(hop, trusted_proxies):
             return hop
     return hops[0] if hops else addr
+
+
+def address_group(addr: str) -> str:
+    """What per-address limits count: an IPv4 address, or the /64 network of an IPv6 one."""
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return addr
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _trusted(addr: str, trusted: tuple[str, ...]) -> bool:

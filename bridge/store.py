@@ -217,6 +217,9 @@ class Store:
         await db.execute("PRAGMA secure_delete=ON")
         await db.executescript(SCHEMA)
         await db.executescript(MARKS_SCHEMA)
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS health_checks (id INTEGER PRIMARY KEY, ts TEXT NOT NULL)"
+        )
         return cls(db, privacy)
 
     async def close(self) -> None:
@@ -275,6 +278,22 @@ class Store:
             for _, future in left:
                 if not future.done():
                     future.set_exception(StoreError("the store is closing"))
+
+    async def write_check(self) -> str | None:
+        """Write one small row (as every chat line is written); None if it worked, else why not."""
+        try:
+            await self._write(
+                [
+                    (
+                        "INSERT INTO health_checks (id, ts) VALUES (1, ?)"
+                        " ON CONFLICT (id) DO UPDATE SET ts = excluded.ts",
+                        (utc_now(),),
+                    )
+                ]
+            )
+        except StoreError as e:
+            return str(e)
+        return None
 
     async def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
         try:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import logging
+import os
+import resource
+import shutil
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 from aiohttp import web
 
 from bridge.config import WebConfig
-from bridge.limits import AddressLimits, client_address
+from bridge.limits import AddressLimits, address_group, client_address
 from bridge.patron import PatronSocket
 from bridge.service import ChatService
 
@@ -22,17 +29,38 @@ CONFIG_KEY = web.AppKey("web_config", WebConfig)
 SOCKETS_KEY: web.AppKey[set[web.WebSocketResponse]] = web.AppKey("sockets", set)
 ADDRESS_KEY = web.AppKey("address_limits", AddressLimits)
 
+# The access log names no client: no address, no User-Agent, no Referer (data-protection.md).
+ACCESS_LOG_FORMAT = '%t "%r" %s %b %Tfs'
+MIN_FREE_BYTES = 64 * 1024 * 1024  # less free disk beside the database: /health is not ok
+HEALTH_CACHE_SECONDS = 5.0  # /health probes in a flood share one check
+
+
+def own_origins(request: web.Request) -> set[str]:
+    """Origins of the address this socket really reached (never the client's Host header).
+
+    Behind a reverse proxy the public origin differs: list it in `web.allowed_origins`.
+    """
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    if not sockname:
+        return set()
+    host, port = sockname[0], sockname[1]
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return set()
+    names = {f"[{ip}]" if ip.version == 6 else str(ip)}
+    if ip.is_loopback:
+        names |= {"localhost", "127.0.0.1", "[::1]"}
+    return {f"{scheme}://{name}:{port}" for scheme in ("http", "https") for name in names}
+
 
 def origin_allowed(request: web.Request, config: WebConfig) -> bool:
     """A browser's Origin must be the bridge's own or one of `web.allowed_origins`."""
     origin = request.headers.get("Origin")
     if origin is None:
         return True  # not a browser: no cross-site risk to guard against
-    origin = origin.rstrip("/")
-    # Same host and port as the bridge, whatever the scheme (TLS may end at a reverse proxy).
-    if urlsplit(origin).netloc == request.host:
-        return True
-    return origin in config.allowed_origins
+    origin = origin.rstrip("/").lower()
+    return origin in {o.lower() for o in config.allowed_origins} or origin in own_origins(request)
 
 
 def widget_csp(config: WebConfig) -> str:
@@ -53,7 +81,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     service = request.app[SERVICE_KEY]
     limits = service.svc.config.limits
     per_address = request.app[ADDRESS_KEY]
-    addr = client_address(request.remote, request.headers.get("X-Forwarded-For"), config.trusted_proxies)
+    addr = address_group(
+        client_address(request.remote, request.headers.get("X-Forwarded-For"), config.trusted_proxies)
+    )
     if not per_address.open_socket(addr):
         raise web.HTTPTooManyRequests(text="Too many chat connections from this address.\n")
     try:
@@ -111,16 +141,76 @@ async def to_demo(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/demo/")
 
 
+def open_files() -> int:
+    """File descriptors this process has open (0 where /proc is missing)."""
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return 0
+
+
+@dataclass
+class Health:
+    """The bridge's health, checked at most every HEALTH_CACHE_SECONDS."""
+
+    service: ChatService
+    sockets: set[web.WebSocketResponse]
+    checked_at: float = -1e9
+    facts: dict[str, Any] = field(default_factory=dict)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def check(self) -> dict[str, Any]:
+        async with self._lock:
+            if time.monotonic() - self.checked_at >= HEALTH_CACHE_SECONDS:
+                self.facts = await self._check()
+                self.checked_at = time.monotonic()
+        return {**self.facts, "sockets": len(self.sockets), "chats": len(self.service.chats)}
+
+    async def _check(self) -> dict[str, Any]:
+        online = bool(getattr(self.service.desks, "online", False))
+        store = self.service.svc.store
+        written = await store.write_check()
+        folder = self.service.svc.config.database.parent
+        free = (await asyncio.to_thread(shutil.disk_usage, folder)).free
+        files = await asyncio.to_thread(open_files)
+        problems = []
+        if not online:
+            problems.append("not connected to the XMPP server")
+        if written is not None:
+            problems.append(f"the database refuses writes: {written}")
+        if free < MIN_FREE_BYTES:
+            problems.append(f"{free} bytes free beside the database (under {MIN_FREE_BYTES})")
+        return {
+            "ok": not problems,
+            "xmpp": "connected" if online else "disconnected",
+            "database": "ok" if written is None else "refuses writes",
+            "disk_free_bytes": free,
+            "files_open": files,
+            "files_limit": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
+            "problems": problems,
+        }
+
+
+HEALTH_KEY = web.AppKey("health", Health)
+
+
 async def health(request: web.Request) -> web.Response:
-    service = request.app[SERVICE_KEY]
-    online = bool(getattr(service.desks, "online", False))
-    body = {
-        "ok": online,
-        "xmpp": "connected" if online else "disconnected",
-        "chats": len(service.chats),
-        "sockets": len(request.app[SOCKETS_KEY]),
-    }
-    return web.json_response(body, status=200 if online else 503)
+    """Public liveness for load balancers: `{"ok": …}` and 200 or 503, nothing else."""
+    facts = await request.app[HEALTH_KEY].check()
+    return web.json_response({"ok": facts["ok"]}, status=200 if facts["ok"] else 503)
+
+
+async def health_detail(request: web.Request) -> web.Response:
+    """Counts and checks for operators, with `Authorization: Bearer <web.health_token>`."""
+    token = request.app[CONFIG_KEY].health_token
+    given = request.headers.get("Authorization", "")
+    if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        raise web.HTTPUnauthorized(
+            text="Give web.health_token as `Authorization: Bearer …`.\n",
+            headers={"WWW-Authenticate": 'Bearer realm="tiski"'},
+        )
+    facts = await request.app[HEALTH_KEY].check()
+    return web.json_response(facts, status=200 if facts["ok"] else 503)
 
 
 async def _close_sockets(app: web.Application) -> None:
@@ -138,12 +228,14 @@ def create_app(service: ChatService, config: WebConfig) -> web.Application:
     app[CONFIG_KEY] = config
     app[SOCKETS_KEY] = set()
     app[ADDRESS_KEY] = AddressLimits(service.svc.config.limits)
+    app[HEALTH_KEY] = Health(service, app[SOCKETS_KEY])
     routes = [
         web.get("/ws", websocket),
         web.get("/embed.js", embed_js),
         web.get("/widget/", widget),
         web.get("/widget/{name}", widget),
         web.get("/health", health),
+        web.get("/health/detail", health_detail),
     ]
     if config.demo_pages:
         routes += [web.get("/demo/", demo), web.get("/demo/{name}", demo), web.get("/", to_demo)]
