@@ -6,7 +6,6 @@ import asyncio
 import hmac
 import ipaddress
 import logging
-import os
 import resource
 import shutil
 import time
@@ -17,7 +16,15 @@ from typing import Any
 from aiohttp import web
 
 from bridge.config import WebConfig
-from bridge.limits import AddressLimits, address_group, client_address
+from bridge.limits import (
+    AddressLimits,
+    FileBudget,
+    ResourceErrorLog,
+    address_group,
+    client_address,
+    open_files,
+    raise_file_limit,
+)
 from bridge.patron import PatronSocket
 from bridge.service import ChatService
 
@@ -81,11 +88,17 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     service = request.app[SERVICE_KEY]
     limits = service.svc.config.limits
     per_address = request.app[ADDRESS_KEY]
+    files = request.app[FILES_KEY]
+    if files.full():
+        raise web.HTTPServiceUnavailable(
+            text="The chat is very busy right now; try again in a moment.\n", headers={"Retry-After": "10"}
+        )
     addr = address_group(
         client_address(request.remote, request.headers.get("X-Forwarded-For"), config.trusted_proxies)
     )
     if not per_address.open_socket(addr):
         raise web.HTTPTooManyRequests(text="Too many chat connections from this address.\n")
+    files.take()
     try:
         ws = web.WebSocketResponse(heartbeat=limits.heartbeat_seconds, max_msg_size=limits.max_frame)
         await ws.prepare(request)
@@ -141,14 +154,6 @@ async def to_demo(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/demo/")
 
 
-def open_files() -> int:
-    """File descriptors this process has open (0 where /proc is missing)."""
-    try:
-        return len(os.listdir("/proc/self/fd"))
-    except OSError:
-        return 0
-
-
 @dataclass
 class Health:
     """The bridge's health, checked at most every HEALTH_CACHE_SECONDS."""
@@ -192,6 +197,21 @@ class Health:
 
 
 HEALTH_KEY = web.AppKey("health", Health)
+FILES_KEY = web.AppKey("file_budget", FileBudget)
+RESOURCE_LOG = ResourceErrorLog()
+# Loggers of the libraries that log a traceback per failed accept() or request when out of handles.
+RESOURCE_LOGGERS = ("asyncio", "aiohttp.server", "aiohttp.web", "aiohttp.websocket", "aiohttp.access")
+
+
+async def _guard_resources(app: web.Application) -> None:
+    """At start: raise the file limit, size the socket budget, tame resource-error logging."""
+    app[FILES_KEY].limit = raise_file_limit()
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(RESOURCE_LOG.loop_handler(loop.get_exception_handler()))
+    for name in RESOURCE_LOGGERS:
+        logger = logging.getLogger(name)
+        if RESOURCE_LOG not in logger.filters:
+            logger.addFilter(RESOURCE_LOG)
 
 
 async def health(request: web.Request) -> web.Response:
@@ -229,6 +249,7 @@ def create_app(service: ChatService, config: WebConfig) -> web.Application:
     app[SOCKETS_KEY] = set()
     app[ADDRESS_KEY] = AddressLimits(service.svc.config.limits)
     app[HEALTH_KEY] = Health(service, app[SOCKETS_KEY])
+    app[FILES_KEY] = FileBudget(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     routes = [
         web.get("/ws", websocket),
         web.get("/embed.js", embed_js),
@@ -240,5 +261,6 @@ def create_app(service: ChatService, config: WebConfig) -> web.Application:
     if config.demo_pages:
         routes += [web.get("/demo/", demo), web.get("/demo/{name}", demo), web.get("/", to_demo)]
     app.add_routes(routes)
+    app.on_startup.append(_guard_resources)
     app.on_shutdown.append(_close_sockets)
     return app
