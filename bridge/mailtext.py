@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bridge.desktext import SENDER_LABEL
+from bridge.desktext import SENDER_LABEL, one_line, patron_text
 from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
 from bridge.store import ChatMessage
 
@@ -84,7 +84,7 @@ def transcript_body(
         out += ["", note.strip()]
     out += ["", f"Chat {session_id}, library {library}, language {lang}, started {started:%Y-%m-%d %H:%M}"]
     if page:
-        out.append(f"Page: {page}")
+        out.append(f"Page: {one_line(page)}")
     if tags:
         out.append("Tags: " + ", ".join(tags))
     out.append("")
@@ -92,9 +92,9 @@ def transcript_body(
         who = SENDER_LABEL.get(m.sender, m.sender)
         if m.sender == "librarian" and m.name:
             who = f"{who} ({m.name})"
-        out.append(f"{at:%H:%M} {who}: {m.text}")
+        out.append(f"{at:%H:%M} {who}: {patron_text(m.text) if m.sender == 'patron' else m.text}")
     for at, text in left:
-        out.append(f"{at:%H:%M} Left message: {text}")
+        out.append(f"{at:%H:%M} Left message: {patron_text(text)}")
     if not lines and not left:
         out.append("(no lines)")
     return "\n".join(out) + "\n"

@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bridge.chat import ChatState, LiveChat
+from bridge.desktext import one_line
 from bridge.errors import StoreError
 from bridge.followup import Followups
 from bridge.ratings import Rating, RatingError, rating_of, save_rating
@@ -248,7 +249,7 @@ class PatronSocket:
                 raise FrameError("busy", "the chat is very busy right now; try again in a moment")
             if not self.allow_session():
                 raise FrameError("rate_limited", "too many new chats from this address; wait a minute")
-            chat, token = await svc.start_session(library, lang, page[:2000] if page else None)
+            chat, token = await svc.start_session(library, lang, one_line(page)[:2000] if page else None)
         assert token is not None
         self.chat = chat
         svc.attach(chat.id, self)
