@@ -154,6 +154,11 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
     if health_token is None and w.get("health_token_file"):
         token_path = _path(base, w["health_token_file"], "web.health_token_file")
         try:
+            if token_path.stat().st_mode & 0o077:
+                raise ConfigError(
+                    f"web.health_token_file: {token_path} can be read by other users;"
+                    f" run `chmod 600 {token_path}`"
+                )
             health_token = token_path.read_text().strip()
         except OSError as e:
             raise ConfigError(f"web.health_token_file: cannot read {token_path}: {e.strerror}") from e

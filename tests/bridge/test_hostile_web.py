@@ -177,3 +177,24 @@ async def test_per_address_limits_see_one_ipv6_64_through_a_trusted_proxy(tmp_pa
                 await ws.close()
     finally:
         await s.close()
+
+
+def test_the_health_token_file_must_be_private(tmp_path: Path) -> None:
+    from bridge.config import parse_config
+    from bridge.errors import ConfigError
+
+    token = tmp_path / "health.token"
+    token.write_text("a-long-secret\n")
+    raw = {
+        "xmpp": {"component": "patrons.chat.example", "secret": "s"},
+        "web": {"health_token_file": "health.token"},
+        "database": "db.sqlite3",
+        "rota": "rota.yaml",
+    }
+    token.chmod(0o644)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        parse_config(raw, tmp_path)
+    token.chmod(0o600)
+    assert parse_config(raw, tmp_path).web.health_token == "a-long-secret"
+    with pytest.raises(ConfigError, match="at least 8"):
+        parse_config({**raw, "web": {"health_token": "short"}}, tmp_path)
