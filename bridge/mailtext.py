@@ -8,6 +8,7 @@ from datetime import datetime
 from bridge.desktext import SENDER_LABEL, one_line, patron_text
 from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
 from bridge.store import ChatMessage
+from rota.text import clock_text, date_text, datetime_text
 
 ANSWER_SUBJECT = {
     "fi": "Vastaus viestiisi – {library}",
@@ -15,7 +16,6 @@ ANSWER_SUBJECT = {
     "en": "Answer to your message – {library}",
 }
 YOU_WROTE = {"fi": "Kirjoitit {when}:", "sv": "Du skrev {when}:", "en": "You wrote on {when}:"}
-WHEN = {"fi": "%d.%m.%Y klo %H.%M", "sv": "%d.%m.%Y kl. %H.%M", "en": "%d %b %Y at %H:%M"}
 SIGNATURE = {
     "fi": "{library} – kirjaston chat",
     "sv": "{library} – bibliotekets chatt",
@@ -50,7 +50,7 @@ def answer_body(
     quoted = "\n".join(f"> {line}" for line in masked.splitlines() or [""])
     return (
         f"{answer.strip()}\n\n-- \n{SIGNATURE[lang].format(library=library)}\n\n"
-        f"{YOU_WROTE[lang].format(when=left_at.strftime(WHEN[lang]))}\n{quoted}\n"
+        f"{YOU_WROTE[lang].format(when=datetime_text(left_at, lang))}\n{quoted}\n"
     )
 
 
@@ -59,7 +59,7 @@ MASKED_NOTE = "Card numbers, personal identity codes (hetu) and PINs are masked 
 
 def transcript_subject(nickname: str, library: str, started: datetime) -> str:
     """The subject of a forwarded transcript (staff read it: English like the desk texts)."""
-    return f"Chat transcript: {nickname} ({library}), {started:%Y-%m-%d}"
+    return f"Chat transcript: {nickname} ({library}), {date_text(started, 'en')}"
 
 
 def transcript_body(
@@ -82,7 +82,10 @@ def transcript_body(
     out = [f"Forwarded by {forwarded_by}.", MASKED_NOTE]
     if note.strip():
         out += ["", note.strip()]
-    out += ["", f"Chat {session_id}, library {library}, language {lang}, started {started:%Y-%m-%d %H:%M}"]
+    out += [
+        "",
+        f"Chat {session_id}, library {library}, language {lang}, started {datetime_text(started, 'en')}",
+    ]
     if page:
         out.append(f"Page: {one_line(page)}")
     if tags:
@@ -92,9 +95,10 @@ def transcript_body(
         who = SENDER_LABEL.get(m.sender, m.sender)
         if m.sender == "librarian" and m.name:
             who = f"{who} ({m.name})"
-        out.append(f"{at:%H:%M} {who}: {patron_text(m.text) if m.sender == 'patron' else m.text}")
+        text = patron_text(m.text) if m.sender == "patron" else m.text
+        out.append(f"{clock_text(at, 'en')} {who}: {text}")
     for at, text in left:
-        out.append(f"{at:%H:%M} Left message: {patron_text(text)}")
+        out.append(f"{clock_text(at, 'en')} Left message: {patron_text(text)}")
     if not lines and not left:
         out.append("(no lines)")
     return "\n".join(out) + "\n"

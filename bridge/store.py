@@ -20,13 +20,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from bridge.chat import ChatState
+from bridge.clock import Clock
 from bridge.errors import StoreError
 
 if TYPE_CHECKING:
@@ -35,21 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text()
-
-
-def utc_now() -> str:
-    """The current instant as the store writes it: ISO 8601 UTC with milliseconds."""
-    return format_ts(datetime.now(UTC))
-
-
-def format_ts(instant: datetime) -> str:
-    """An aware datetime as the store's text form."""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
-def parse_ts(text: str) -> datetime:
-    """The store's text form back to an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def hash_token(token: str) -> str:
@@ -193,8 +178,11 @@ def make_private(path: Path) -> None:
 class Store:
     """Async access to the bridge's database; one connection, writes group-committed."""
 
-    def __init__(self, db: aiosqlite.Connection, privacy: PrivacyConfig | None = None) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, clock: Clock | None = None, privacy: PrivacyConfig | None = None
+    ) -> None:
         self._db = db
+        self.clock = clock or Clock()
         self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
         if privacy is None:
@@ -204,8 +192,11 @@ class Store:
         self.privacy = privacy
 
     @classmethod
-    async def open(cls, path: Path, *, privacy: PrivacyConfig | None = None) -> Store:
-        """Open (and create or migrate) the database at `path`, private to the owner."""
+    async def open(
+        cls, path: Path, clock: Clock | None = None, *, privacy: PrivacyConfig | None = None
+    ) -> Store:
+        """Open (and create or migrate) the database at `path`, private to the owner;
+        `clock` stamps every row."""
         from bridge.privacy.db import MARKS_SCHEMA
 
         await asyncio.to_thread(make_private, path)
@@ -220,7 +211,7 @@ class Store:
         await db.execute(
             "CREATE TABLE IF NOT EXISTS health_checks (id INTEGER PRIMARY KEY, ts TEXT NOT NULL)"
         )
-        return cls(db, privacy)
+        return cls(db, clock, privacy)
 
     async def close(self) -> None:
         """Finish queued writes (up to 10 s), then close the connection."""
@@ -287,7 +278,7 @@ class Store:
                     (
                         "INSERT INTO health_checks (id, ts) VALUES (1, ?)"
                         " ON CONFLICT (id) DO UPDATE SET ts = excluded.ts",
-                        (utc_now(),),
+                        (self.clock.stamp(),),
                     )
                 ]
             )
@@ -312,7 +303,7 @@ class Store:
         page: str | None,
         state: ChatState,
     ) -> ChatSession:
-        now = utc_now()
+        now = self.clock.stamp()
         await self._write(
             [
                 (
@@ -387,7 +378,7 @@ class Store:
             (f"UPDATE sessions SET {cols} WHERE id = ?", (*values.values(), session_id)),
         ]
         if event:
-            statements.append(self._event_sql(session_id, event, seat, desk, data))
+            statements.append(self.event_sql(session_id, event, seat, desk, data))
         if state is not ChatState.ENDED or not self.privacy.redact_after_end:
             await self._write(statements)
             return
@@ -422,7 +413,7 @@ class Store:
         touch: bool = False,
     ) -> tuple[ChatMessage, bool]:
         """Store a line; a repeated (session, msg_id) returns the stored one and False."""
-        now = utc_now()
+        now = self.clock.stamp()
 
         def work(conn: sqlite3.Connection) -> tuple[ChatMessage, bool]:
             inserted = conn.execute(
@@ -458,8 +449,8 @@ class Store:
 
     # events and tags
 
-    @staticmethod
-    def _event_sql(
+    def event_sql(
+        self,
         session_id: str,
         kind: str,
         seat: str | None,
@@ -468,7 +459,7 @@ class Store:
     ) -> tuple[str, tuple[Any, ...]]:
         return (
             "INSERT INTO events (session_id, ts, kind, seat, desk, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, utc_now(), kind, seat, desk, json.dumps(data) if data else None),
+            (session_id, self.clock.stamp(), kind, seat, desk, json.dumps(data) if data else None),
         )
 
     async def add_event(
@@ -480,7 +471,7 @@ class Store:
         desk: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        await self._write([self._event_sql(session_id, kind, seat, desk, data)])
+        await self._write([self.event_sql(session_id, kind, seat, desk, data)])
 
     async def events(self, session_id: str) -> list[tuple[str, str, str | None, str | None]]:
         """(ts, kind, seat, data) of a session's events in order."""
@@ -491,7 +482,7 @@ class Store:
         return [tuple(r) for r in rows]
 
     async def add_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
-        now = utc_now()
+        now = self.clock.stamp()
         statements: list[tuple[str, tuple[Any, ...]]] = []
         for tag in tag_ids:
             statements.append(
@@ -500,7 +491,7 @@ class Store:
                     (session_id, tag, seat, now),
                 )
             )
-            statements.append(self._event_sql(session_id, "tagged", seat, None, {"tag": tag}))
+            statements.append(self.event_sql(session_id, "tagged", seat, None, {"tag": tag}))
         await self._write(statements)
 
     async def remove_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
@@ -509,7 +500,7 @@ class Store:
             statements.append(
                 ("DELETE FROM chat_tags WHERE session_id = ? AND tag_id = ?", (session_id, tag))
             )
-            statements.append(self._event_sql(session_id, "untagged", seat, None, {"tag": tag}))
+            statements.append(self.event_sql(session_id, "untagged", seat, None, {"tag": tag}))
         await self._write(statements)
 
     async def tags(self, session_id: str) -> list[str]:
@@ -519,14 +510,14 @@ class Store:
         return [r[0] for r in rows]
 
     async def leave_message(self, session_id: str, text: str, contact: str | None) -> None:
-        now = utc_now()
+        now = self.clock.stamp()
         await self._write(
             [
                 (
                     "INSERT INTO left_messages (session_id, text, contact, ts) VALUES (?, ?, ?, ?)",
                     (session_id, text, contact, now),
                 ),
-                self._event_sql(session_id, "left_message", None, None, None),
+                self.event_sql(session_id, "left_message", None, None, None),
             ]
         )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bridge.chats.service import ChatService
 from bridge.config import WebConfig
 from bridge.limits import (
     AddressLimits,
@@ -26,7 +27,6 @@ from bridge.limits import (
     raise_file_limit,
 )
 from bridge.patron import PatronSocket
-from bridge.service import ChatService
 
 log = logging.getLogger(__name__)
 
