@@ -42,9 +42,10 @@ def recipient(service: ChatService, to: str) -> str:
         allowed = known_addresses(service) | {a.lower() for a in mail.forward_addresses}
         if mail.forward_any_address or wanted.lower() in allowed or domain in mail.forward_domains:
             return wanted
-        places = sorted(allowed) + [f"any address at {d}" for d in mail.forward_domains]
+        places = [f"addresses at {', '.join(mail.forward_domains)}"] if mail.forward_domains else []
+        places += [", ".join(sorted(allowed))] if allowed else []
         raise CommandError(
-            f"Transcripts may go only to a library id or to {', '.join(places) or 'no address'}"
+            f"Transcripts may go only to {' or to '.join([*places, 'a library id'])}"
             " (mail.library_addresses, mail.forward_addresses, mail.forward_domains;"
             " mail.forward_any_address allows any)."
         )

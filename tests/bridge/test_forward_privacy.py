@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -83,6 +83,8 @@ def test_mail_settings_for_forwarding_are_checked(tmp_path: Path) -> None:
 
 
 def test_an_e_mailed_answer_quotes_the_patron_masked() -> None:
-    body = answer_body("fi", "Tampere", "Uusi PIN tulee postissa.", LINE, datetime(2026, 11, 23, 12, 0))
+    body = answer_body(
+        "fi", "Tampere", "Uusi PIN tulee postissa.", LINE, datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    )
     assert "> Kortti [kortti], hetu [hetu], PINin [PIN] ei toimi" in body
     assert "7531" not in body and "1234 5678" not in body
