@@ -208,13 +208,13 @@ class AdhocCommands:
     async def _tag(self, seat: str, v: Fields) -> Form:
         tags = await self.actions.tag(seat, _one(v, "session"), _many(v, "tags"))
         form = self._result("ok", "Tags: " + ", ".join(tags))
-        form.add_field(var="tags", ftype="list-multi", value=tags)
+        form.add_field(var="tags", ftype="list-multi", label="Tags", value=tags)
         return form
 
     async def _untag(self, seat: str, v: Fields) -> Form:
         tags = await self.actions.untag(seat, _one(v, "session"), _many(v, "tags"))
         form = self._result("ok", "Tags: " + (", ".join(tags) or "none"))
-        form.add_field(var="tags", ftype="list-multi", value=tags)
+        form.add_field(var="tags", ftype="list-multi", label="Tags", value=tags)
         return form
 
     async def _transfer(self, seat: str, v: Fields) -> Form:
@@ -323,9 +323,9 @@ class AdhocCommands:
             for m in history
         ]
         form = self._table(f"{len(rows)} line(s)", ("time", "sender", "name", "text", "ts"), rows)
-        form.add_field(var="session", ftype="text-single", value=sid)
-        form.add_field(var="state", ftype="text-single", value=stored.state.value)
-        form.add_field(var="tags", ftype="text-single", value=",".join(await store.tags(sid)))
+        form.add_field(var="session", ftype="text-single", label="Chat", value=sid)
+        form.add_field(var="state", ftype="text-single", label="State", value=stored.state.value)
+        form.add_field(var="tags", ftype="text-single", label="Tags", value=",".join(await store.tags(sid)))
         return form
 
 

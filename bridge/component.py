@@ -20,10 +20,10 @@ from slixmpp.exceptions import XMPPError
 from slixmpp.stanza import Message, Presence
 
 from bridge.config import XmppConfig
+from deskproto import CHAT_ELEMENT
 
 log = logging.getLogger(__name__)
 
-DESK_NS = "urn:tiski:desk:1"
 NICK_NS = "http://jabber.org/protocol/nick"
 CHATSTATES = ("active", "composing", "paused", "inactive", "gone")
 
@@ -334,7 +334,7 @@ class Component(ComponentXMPP):
         msg = self.make_message(mto=seat, mfrom=self.patron_jid(session_id), mbody=body, mtype="chat")
         attrs = {"session": session_id}
         attrs.update({k: str(v) for k, v in chat.items() if v is not None})
-        msg.xml.append(ET.Element(f"{{{DESK_NS}}}chat", attrs))
+        msg.xml.append(ET.Element(CHAT_ELEMENT, attrs))
         if nick:
             el = ET.Element(f"{{{NICK_NS}}}nick")
             el.text = nick

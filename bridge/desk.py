@@ -185,7 +185,7 @@ class DeskActions:
         tag_ids = []
         for name in names:
             try:
-                tag_ids.append(self.service.svc.tagset.resolve(name, lang).id)
+                tag_ids.append(self.service.svc.tagset.resolve(name, lang, prefixes=True).id)
             except TagError as e:
                 raise CommandError(str(e)) from e
         new = [t for t in tag_ids if t not in chat.tags]
@@ -203,7 +203,7 @@ class DeskActions:
                 gone.append(name)
                 continue
             try:
-                tag = self.service.svc.tagset.resolve(name, self.lang(seat))
+                tag = self.service.svc.tagset.resolve(name, self.lang(seat), prefixes=True)
             except TagError as e:
                 raise CommandError(str(e)) from e
             if tag.id not in chat.tags:

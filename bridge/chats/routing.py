@@ -107,7 +107,7 @@ class Router:
                 had_offers = bool(chat.offered)
                 chat.offered = {s for s in chat.offered if self.seats.is_online(s)}
                 if had_offers and not chat.offered:
-                    chat.transferred_from = None  # its desks left: the rota decides again
+                    self.transitions.back_to_the_rota(chat)
                 await self.offer(chat)
 
     async def rollovers(self) -> None:

@@ -77,6 +77,10 @@ class Transitions:
             chat.target = target
             self.chats.queue_changed()
 
+    def back_to_the_rota(self, chat: LiveChat) -> None:
+        """A transferred chat whose target's desks all left: the rota decides again."""
+        chat.transferred_from = None
+
     async def accept(self, chat: LiveChat, seat: str) -> str | None:
         """`seat` has the chat now (first answer, or a colleague taking over); the old owner."""
         previous = chat.owner
