@@ -18,7 +18,7 @@ from bridge.desk import DeskActions
 from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
 from bridge.store import Store
-from bridge.web import create_app
+from bridge.web import ACCESS_LOG_FORMAT, create_app
 from rota import load_roster
 from tags import load_tags, parse_tags
 
@@ -49,7 +49,7 @@ class Bridge:
             faq = load_faq(cfg.faq) if cfg.faq else None
             canned = load_canned(cfg.canned) if cfg.canned else None
         self.clock = Clock(cfg.demo_clock)
-        self.store = await Store.open(cfg.database, self.clock)
+        self.store = await Store.open(cfg.database, self.clock, privacy=cfg.privacy)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(
             config=cfg,
@@ -76,7 +76,9 @@ class Bridge:
         await self.component.start()
         app = create_app(self.service, cfg.web)
         # Patron sockets are closed by the app's on_shutdown; don't wait a minute for stragglers.
-        self.runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5.0)
+        self.runner = web.AppRunner(
+            app, handle_signals=False, shutdown_timeout=5.0, access_log_format=ACCESS_LOG_FORMAT
+        )
         await self.runner.setup()
         site = web.TCPSite(self.runner, cfg.web.host, cfg.web.port)
         await site.start()

@@ -33,6 +33,7 @@ class WebConfig:
     allowed_origins: tuple[str, ...] = ()
     demo_pages: bool = False
     trusted_proxies: tuple[str, ...] = ()
+    health_token: str | None = field(default=None, repr=False)  # for /health/detail (Bearer)
 
 
 @dataclass(frozen=True)
@@ -150,12 +151,27 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
     origins = w.get("allowed_origins", [])
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
         raise ConfigError('web.allowed_origins: expected a list like ["https://library.example"]')
+    health_token = w.get("health_token")
+    if health_token is None and w.get("health_token_file"):
+        token_path = _path(base, w["health_token_file"], "web.health_token_file")
+        try:
+            if token_path.stat().st_mode & 0o077:
+                raise ConfigError(
+                    f"web.health_token_file: {token_path} can be read by other users;"
+                    f" run `chmod 600 {token_path}`"
+                )
+            health_token = token_path.read_text().strip()
+        except OSError as e:
+            raise ConfigError(f"web.health_token_file: cannot read {token_path}: {e.strerror}") from e
+    if health_token is not None and (not isinstance(health_token, str) or len(health_token) < 8):
+        raise ConfigError("web.health_token: expected a secret of at least 8 characters")
     web = WebConfig(
         host=str(w.get("host", "127.0.0.1")),
         port=int(w.get("port", 8080)),
         allowed_origins=tuple(o.rstrip("/") for o in origins),
         demo_pages=bool(w.get("demo_pages", False)),
         trusted_proxies=tuple(w.get("trusted_proxies", [])),
+        health_token=health_token,
     )
     for key in ("database", "rota"):
         if key not in top:

@@ -1,11 +1,46 @@
-"""Human-readable bodies of the messages the bridge sends to desks (plain clients show these)."""
+"""Human-readable bodies of the messages the bridge sends to desks (plain clients show these).
+
+A patron's text must never pass for the service's own lines in a plain client: fields such
+as the page are one line, later lines of a message are indented under the patron's turn,
+and bidi and zero-width controls (which can reverse or hide text) are removed.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 
 from bridge.chat import LiveChat
 from bridge.store import ChatMessage
+
+# Line breaks as Unicode knows them (what splitlines() splits on), tab and other controls.
+_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+CONTINUATION = "  | "  # starts every later line of a patron's message
+
+
+def _visible(text: str) -> str:
+    """Without format characters (category Cf): bidi overrides and isolates, zero-width
+    spaces and joiners, the BOM, soft hyphens."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def one_line(text: str) -> str:
+    """A field shown on a line of its own (page URL …): line breaks and controls %-escaped."""
+    flat = _visible(text)
+    return _CONTROLS.sub(lambda m: f"%{ord(m.group()):02X}", _BREAKS.sub("%0A", flat)).replace("\t", "%09")
+
+
+def patron_text(text: str) -> str:
+    """A patron's message for a plain client: every line after the first indented with CONTINUATION.
+
+    So no line of it can start like the service's ("Tiski: …", "Librarian (…): …").
+    """
+    lines = _BREAKS.split(_visible(text))
+    cleaned = [_CONTROLS.sub(" ", line.replace("\t", "    ")) for line in lines]
+    return ("\n" + CONTINUATION).join(cleaned)
+
 
 SENDER_LABEL = {"patron": "Patron", "librarian": "Librarian", "bot": "Bot", "system": "Tiski", "note": "Note"}
 
@@ -20,7 +55,7 @@ def transcript_lines(history: Sequence[ChatMessage], limit: int = 20) -> list[st
         who = SENDER_LABEL.get(m.sender, m.sender)
         if m.sender in ("librarian", "note") and m.name:
             who = f"{who} ({m.name})"
-        lines.append(f"{who}: {m.text}")
+        lines.append(f"{who}: {patron_text(m.text) if m.sender == 'patron' else m.text}")
     return lines
 
 
@@ -38,7 +73,7 @@ def offer_body(
         head = f"Chat transferred from {from_name}: {chat.nickname} ({library_name}), language {chat.lang}"
     lines = [head]
     if chat.page:
-        lines.append(f"Page: {chat.page}")
+        lines.append(f"Page: {one_line(chat.page)}")
     if position:
         lines.append(f"Place in queue: {position}")
     if chat.tags:

@@ -1,7 +1,13 @@
-"""Forwarding a chat's transcript by e-mail to a library's address (feedback, purchase requests)."""
+"""Forwarding a chat's transcript by e-mail to a library's address (feedback, purchase requests).
+
+Transcripts go only to addresses the configuration names (libraries' addresses, then
+`mail.forward_addresses` and `mail.forward_domains`) unless `mail.forward_any_address` is on,
+and card numbers, hetu and PINs are masked in them whether or not the chat has ended.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from slixmpp import JID
@@ -11,9 +17,18 @@ from bridge.errors import CommandError
 from bridge.followup import library_address
 from bridge.mail import MailError, MailSender, SmtpMailer, compose, is_address
 from bridge.mailtext import transcript_body, transcript_subject
+from bridge.privacy.redact import redact
 
 if TYPE_CHECKING:
     from bridge.chats.service import ChatService
+
+
+def known_addresses(service: ChatService) -> set[str]:
+    """Addresses a transcript may always go to: every library's own (roster or mail config)."""
+    mail = service.svc.config.mail
+    found = set(mail.library_addresses.values()) if mail else set()
+    found |= {a for a in (library_address(service, i) for i in service.roster.libraries) if a}
+    return {a.lower() for a in found}
 
 
 def recipient(service: ChatService, to: str) -> str:
@@ -24,13 +39,16 @@ def recipient(service: ChatService, to: str) -> str:
     wanted = to.strip()
     if is_address(wanted):
         domain = wanted.rpartition("@")[2].lower()
-        allowed = mail.forward_domains
-        known = set(mail.library_addresses.values())
-        if allowed and wanted not in known and domain not in allowed:
-            raise CommandError(
-                f"Transcripts may go only to addresses at {', '.join(allowed)} or to a library id."
-            )
-        return wanted
+        allowed = known_addresses(service) | {a.lower() for a in mail.forward_addresses}
+        if mail.forward_any_address or wanted.lower() in allowed or domain in mail.forward_domains:
+            return wanted
+        places = [f"addresses at {', '.join(mail.forward_domains)}"] if mail.forward_domains else []
+        places += [", ".join(sorted(allowed))] if allowed else []
+        raise CommandError(
+            f"Transcripts may go only to {' or to '.join([*places, 'a library id'])}"
+            " (mail.library_addresses, mail.forward_addresses, mail.forward_domains;"
+            " mail.forward_any_address allows any)."
+        )
     lib = next((i for i in service.roster.libraries if i.casefold() == wanted.casefold()), None)
     address = library_address(service, lib) if lib else None
     if address is None:
@@ -50,7 +68,7 @@ async def forward_transcript(
     note: str = "",
     mailer: MailSender | None = None,
 ) -> str:
-    """Mail a chat's transcript (no internal notes, no contact details) and record who sent it where."""
+    """Mail a chat's masked transcript (no notes, no contact details); record who sent it where."""
     address = recipient(service, to)
     store = service.svc.store
     session = await store.session(session_id)
@@ -59,8 +77,13 @@ async def forward_transcript(
     mail = service.svc.config.mail
     assert mail is not None
     tz = service.roster.timezone
-    history = [m for m in await store.history(session_id) if m.sender != "note"]
-    left = await store.left_messages(session_id)
+    patterns = service.svc.config.privacy.card_patterns
+
+    def mask(text: str) -> str:
+        return redact(text, card_patterns=patterns, lang=session.lang)
+
+    history = [replace(m, text=mask(m.text)) for m in await store.history(session_id) if m.sender != "note"]
+    left = [(mask(text), contact, ts) for text, contact, ts in await store.left_messages(session_id)]
     library = service.library_name(session.library)
     started = parse_ts(session.created_at).astimezone(tz)
     nickname = "Patron " + session_id.removeprefix("p-")[:4].upper()
@@ -74,7 +97,7 @@ async def forward_transcript(
         lines=[(parse_ts(m.ts).astimezone(tz), m) for m in history],
         left=[(parse_ts(ts).astimezone(tz), text) for text, _contact, ts in left],
         forwarded_by=f"{seat} ({service.desk_name(seat)})",
-        note=note,
+        note=mask(note),
     )
     message = compose(
         mail.sender,

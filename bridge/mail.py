@@ -31,7 +31,9 @@ class MailConfig:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     library_addresses: dict[str, str] = field(default_factory=dict)  # library id → address
-    forward_domains: tuple[str, ...] = ()  # if set, /forward only to these domains' addresses
+    forward_domains: tuple[str, ...] = ()  # /forward may also go to any address at these domains
+    forward_addresses: tuple[str, ...] = ()  # /forward may also go to these addresses
+    forward_any_address: bool = False  # /forward to any address at all (off: libraries' and the above)
     timeout_seconds: float = 30.0
 
 
@@ -114,6 +116,8 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
         "password_file",
         "library_addresses",
         "forward_domains",
+        "forward_addresses",
+        "forward_any_address",
         "timeout_seconds",
     }
     unknown = sorted(set(raw) - known)
@@ -154,6 +158,14 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
     domains = raw.get("forward_domains") or []
     if not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
         raise ConfigError("mail.forward_domains: expected a list of domains, e.g. [tampere.example]")
+    extra = raw.get("forward_addresses") or []
+    if not isinstance(extra, list) or not all(isinstance(a, str) and is_address(a) for a in extra):
+        raise ConfigError(
+            "mail.forward_addresses: expected a list of e-mail addresses, e.g. [hankinnat@tampere.example]"
+        )
+    free = raw.get("forward_any_address", False)
+    if not isinstance(free, bool):
+        raise ConfigError(f"mail.forward_any_address: expected true or false, got {free!r}")
     timeout = raw.get("timeout_seconds", 30.0)
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
         raise ConfigError(f"mail.timeout_seconds: expected a positive number, got {timeout!r}")
@@ -167,5 +179,7 @@ def parse_mail_config(raw: Any, base: Path) -> MailConfig | None:
         password=password or None,
         library_addresses={str(k): v.strip() for k, v in addresses.items()},
         forward_domains=tuple(d.lower().lstrip("@") for d in domains),
+        forward_addresses=tuple(a.strip() for a in extra),
+        forward_any_address=free,
         timeout_seconds=float(timeout),
     )

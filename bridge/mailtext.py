@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bridge.desktext import SENDER_LABEL
+from bridge.desktext import SENDER_LABEL, one_line, patron_text
+from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
 from bridge.store import ChatMessage
 from rota.text import clock_text, date_text, datetime_text
 
@@ -31,14 +32,29 @@ def answer_subject(lang: str, library: str) -> str:
     return ANSWER_SUBJECT[_lang(lang)].format(library=library)
 
 
-def answer_body(lang: str, library: str, answer: str, original: str, left_at: datetime) -> str:
-    """The librarian's answer, signed by the library, with the patron's message quoted below."""
+def answer_body(
+    lang: str,
+    library: str,
+    answer: str,
+    original: str,
+    left_at: datetime,
+    *,
+    card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS,
+) -> str:
+    """The librarian's answer, signed by the library, with the patron's message quoted below.
+
+    The quote is masked (card numbers, hetu, PINs): e-mail is no place for them.
+    """
     lang = _lang(lang)
-    quoted = "\n".join(f"> {line}" for line in original.splitlines() or [""])
+    masked = redact(original, card_patterns=card_patterns, lang=lang)
+    quoted = "\n".join(f"> {line}" for line in masked.splitlines() or [""])
     return (
         f"{answer.strip()}\n\n-- \n{SIGNATURE[lang].format(library=library)}\n\n"
         f"{YOU_WROTE[lang].format(when=datetime_text(left_at, lang))}\n{quoted}\n"
     )
+
+
+MASKED_NOTE = "Card numbers, personal identity codes (hetu) and PINs are masked in this transcript."
 
 
 def transcript_subject(nickname: str, library: str, started: datetime) -> str:
@@ -59,8 +75,11 @@ def transcript_body(
     forwarded_by: str,
     note: str,
 ) -> str:
-    """A chat's lines for a library's address; internal notes and contact details left out."""
-    out = [f"Forwarded by {forwarded_by}."]
+    """A chat's lines for a library's address; internal notes and contact details left out.
+
+    The caller masks the lines; the mail says so.
+    """
+    out = [f"Forwarded by {forwarded_by}.", MASKED_NOTE]
     if note.strip():
         out += ["", note.strip()]
     out += [
@@ -68,7 +87,7 @@ def transcript_body(
         f"Chat {session_id}, library {library}, language {lang}, started {datetime_text(started, 'en')}",
     ]
     if page:
-        out.append(f"Page: {page}")
+        out.append(f"Page: {one_line(page)}")
     if tags:
         out.append("Tags: " + ", ".join(tags))
     out.append("")
@@ -76,9 +95,10 @@ def transcript_body(
         who = SENDER_LABEL.get(m.sender, m.sender)
         if m.sender == "librarian" and m.name:
             who = f"{who} ({m.name})"
-        out.append(f"{clock_text(at, 'en')} {who}: {m.text}")
+        text = patron_text(m.text) if m.sender == "patron" else m.text
+        out.append(f"{clock_text(at, 'en')} {who}: {text}")
     for at, text in left:
-        out.append(f"{clock_text(at, 'en')} Left message: {text}")
+        out.append(f"{clock_text(at, 'en')} Left message: {patron_text(text)}")
     if not lines and not left:
         out.append("(no lines)")
     return "\n".join(out) + "\n"

@@ -15,6 +15,7 @@ from aiohttp import WSMsgType, web
 
 from bridge.chat import ChatState, LiveChat
 from bridge.chats.service import ChatService
+from bridge.desktext import one_line
 from bridge.errors import StoreError
 from bridge.followup import Followups
 from bridge.ratings import Rating, RatingError, rating_of, save_rating
@@ -24,6 +25,16 @@ log = logging.getLogger(__name__)
 LANGS = ("fi", "sv", "en")
 MAX_ID = 128
 MAX_CONTACT = 200
+MAX_ECHO = 40  # characters of a patron's value quoted back in an error
+
+# Per-socket limits of the frames other than `message` (which has limits.messages_per_second).
+# `hello`, `handoff`, `end`, `leave_message` and `rating` each have a budget of their own;
+# `typing` reaches the desk only when its state changes, at most TYPING_PER_SECOND times a
+# second (the last state is delivered late rather than lost); error answers to frames that are
+# not understood or over a limit are themselves limited, the rest are not answered.
+CONTROL_PER_SECOND, CONTROL_BURST = 1.0, 5
+TYPING_PER_SECOND, TYPING_BURST = 2.0, 4
+ERRORS_PER_SECOND, ERROR_BURST = 2.0, 10
 
 
 # Characters XML 1.0 forbids (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/U+FFFF).
@@ -35,6 +46,9 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_safe(frame: dict[str, Any]) -> dict[str, Any]:
     """The frame with XML-forbidden characters in its text fields replaced by U+FFFD."""
     return {k: NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for k, v in frame.items()}
+
+
+CONTROL_FRAMES = frozenset({"hello", "handoff", "end", "leave_message", "rating"})
 
 
 class FrameError(Exception):
@@ -67,6 +81,12 @@ class TokenBucket:
         return False
 
 
+def echo(value: Any) -> str:
+    """A patron's value quoted in an error: repr, cut to MAX_ECHO characters."""
+    text = repr(value)
+    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
+
+
 def _text_field(frame: dict[str, Any], key: str, *, required: bool = True) -> str | None:
     value = frame.get(key)
     if value is None and not required:
@@ -92,6 +112,12 @@ class PatronSocket:
         self.chat: LiveChat | None = None
         limits = service.svc.config.limits
         self.bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
+        self.control = {kind: TokenBucket(CONTROL_PER_SECOND, CONTROL_BURST) for kind in CONTROL_FRAMES}
+        self.typing_changes = TokenBucket(TYPING_PER_SECOND, TYPING_BURST)
+        self.errors = TokenBucket(ERRORS_PER_SECOND, ERROR_BURST)
+        self.typing_sent: str | None = None  # the last state the desk was told
+        self.typing_wanted: str | None = None  # the last state the patron sent
+        self.typing_later: asyncio.Task[None] | None = None
 
     @property
     def closed(self) -> bool:
@@ -121,6 +147,8 @@ class PatronSocket:
                     break
         finally:
             watchdog.cancel()
+            if self.typing_later is not None:
+                self.typing_later.cancel()
             if self.chat is not None:
                 self.service.detach(self.chat.id, self)
 
@@ -144,20 +172,30 @@ class PatronSocket:
                 return
             await asyncio.sleep(min(left, 60.0))
 
+    def spend(self, kind: str) -> None:
+        """Take one from the budget of a frame type, checked just before its real work."""
+        if not self.control[kind].take():
+            raise FrameError("rate_limited", f"too many `{kind}` frames; wait a moment")
+
+    async def limited_error(self, code: str, message: str, msg_id: str | None = None) -> None:
+        """An error answer, unless a flood of them is under way (those about a message always go)."""
+        if msg_id is not None or self.errors.take():
+            await self.error(code, message, msg_id)
+
     async def handle_text(self, data: str) -> None:
         try:
             frame = json.loads(data)
-        except ValueError:
-            await self.error("bad_request", "not valid JSON: send one JSON object per frame")
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
+            await self.limited_error("bad_request", "not valid JSON: send one JSON object per frame")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self.error("bad_request", "each frame must be a JSON object with a `type`")
+            await self.limited_error("bad_request", "each frame must be a JSON object with a `type`")
             return
         frame = xml_safe(frame)
         try:
             await self.dispatch(frame)
         except FrameError as e:
-            await self.error(e.code, e.message, e.msg_id)
+            await self.limited_error(e.code, e.message, e.msg_id)
         except StoreError:
             await self.error(
                 "unavailable",
@@ -181,7 +219,7 @@ class PatronSocket:
         if handler is None:
             raise FrameError(
                 "bad_request",
-                f"unknown frame type {kind!r}; known: hello, message, "
+                f"unknown frame type {echo(kind)}; known: hello, message, "
                 "typing, handoff, end, leave_message, rating",
             )
         if self.chat is None:
@@ -193,14 +231,17 @@ class PatronSocket:
         library = _text_field(frame, "library")
         assert library is not None
         if library not in svc.roster.libraries:
-            raise FrameError("bad_request", f"unknown library {library!r}; use a library id of the roster")
+            raise FrameError(
+                "bad_request", f"unknown library {echo(library)}; use a library id of the roster"
+            )
         lang = frame.get("lang") or "fi"
         if lang not in LANGS:
-            raise FrameError("bad_request", f"unknown lang {lang!r}; use one of fi, sv, en")
+            raise FrameError("bad_request", f"unknown lang {echo(lang)}; use one of fi, sv, en")
         page = frame.get("page") if isinstance(frame.get("page"), str) else None
         token = frame.get("session")
         if token is not None and not isinstance(token, str):
             raise FrameError("bad_request", "`session` must be a token string or null")
+        self.spend("hello")
         if self.chat is not None:
             svc.detach(self.chat.id, self)
             self.chat = None
@@ -212,7 +253,7 @@ class PatronSocket:
                 raise FrameError("busy", "the chat is very busy right now; try again in a moment")
             if not self.allow_session():
                 raise FrameError("rate_limited", "too many new chats from this address; wait a minute")
-            chat, token = await svc.start_session(library, lang, page[:2000] if page else None)
+            chat, token = await svc.start_session(library, lang, one_line(page)[:2000] if page else None)
         assert token is not None
         self.chat = chat
         svc.attach(chat.id, self)
@@ -257,14 +298,38 @@ class PatronSocket:
         state = frame.get("state")
         if state not in ("composing", "paused"):
             raise FrameError("bad_request", "`typing` needs `state`: composing or paused")
-        await self.service.patron_typing(self.chat, state)
+        self.typing_wanted = state
+        if state == self.typing_sent or self.typing_later is not None:
+            return  # no change, or a change already on its way
+        if self.typing_changes.take():
+            await self._tell_typing()
+        else:
+            self.typing_later = asyncio.create_task(self._tell_typing_later())
+
+    async def _tell_typing(self) -> None:
+        if self.chat is None or self.typing_wanted in (None, self.typing_sent):
+            return
+        self.typing_sent = self.typing_wanted
+        await self.service.patron_typing(self.chat, self.typing_sent)
+
+    async def _tell_typing_later(self) -> None:
+        """Over the typing limit: the latest state goes to the desk once a change is allowed."""
+        try:
+            await asyncio.sleep(1 / TYPING_PER_SECOND)  # one pending change at a time: the rate holds
+            await self._tell_typing()
+        finally:
+            self.typing_later = None
 
     async def handoff(self, frame: dict[str, Any]) -> None:
         assert self.chat is not None
+        self.spend("handoff")
         await self.service.handoff(self.chat)
 
     async def end(self, frame: dict[str, Any]) -> None:
         assert self.chat is not None
+        if self.chat.state is ChatState.ENDED:
+            raise FrameError("closed", "this chat has already ended")
+        self.spend("end")
         await self.service.patron_end(self.chat)
 
     async def leave_message(self, frame: dict[str, Any]) -> None:
@@ -278,6 +343,13 @@ class PatronSocket:
         contact = _text_field(frame, "contact", required=False)
         if contact is not None and len(contact) > MAX_CONTACT:
             raise FrameError("too_long", f"contact details may have at most {MAX_CONTACT} characters")
+        self.spend("leave_message")
+        store = self.service.svc.store
+        if await store.left_messages(self.chat.id):  # one per chat: a second one edits it
+            if not await store.edit_left_message(self.chat.id, text, contact or None):
+                raise FrameError("not_editable", "a librarian is already handling your message")
+            await self.send({"type": "message_left", "edited": True})
+            return
         await self.service.leave_message(self.chat, text, contact or None)
         await Followups(self.service).announce(self.chat)
 
@@ -288,6 +360,7 @@ class PatronSocket:
             raise FrameError("not_ended", "a chat can be rated once it has ended")
         try:
             rating = Rating.from_frame(frame)
+            self.spend("rating")
             await save_rating(self.service.svc.store, self.chat.id, rating)
         except RatingError as e:
             raise FrameError(e.code, e.message) from e

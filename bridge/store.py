@@ -2,6 +2,8 @@
 
 Every write is committed before the caller goes on, so an `ack` after a store call is true.
 WAL with synchronous=NORMAL survives a killed process (not a power cut of the last commit).
+The database and its -wal and -shm files are the owner's alone (0600), whatever the umask;
+a chat's lines are masked (card numbers, hetu, PINs) in the transaction that ends it.
 
 Writes are group-committed: the writes that arrive while a transaction is being committed
 go into the next one, each in a savepoint of its own (one failing write fails alone), and
@@ -14,17 +16,21 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
 from bridge.chat import ChatState
 from bridge.clock import Clock
 from bridge.errors import StoreError
+
+if TYPE_CHECKING:
+    from bridge.privacy.config import PrivacyConfig
 
 log = logging.getLogger(__name__)
 
@@ -118,26 +124,94 @@ def _commit_group(conn: sqlite3.Connection, writes: list[Work]) -> list[Any]:
     return results
 
 
+def mask_chat_lines(conn: sqlite3.Connection, session_id: str, mask: Callable[[str, str], str]) -> int:
+    """In the database thread: mask a chat's lines not masked yet; the number changed.
+
+    `privacy_marks.redacted_through` remembers how far it went, so the retention pass
+    (bridge/privacy/retention.py) only looks at lines added after the end.
+    """
+    found = conn.execute("SELECT lang FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    if found is None:
+        return 0
+    mark = conn.execute(
+        "SELECT redacted_through FROM privacy_marks WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    lines = conn.execute(
+        "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
+        (session_id, mark[0] if mark else 0),
+    ).fetchall()
+    changed = 0
+    for seq, text in lines:
+        new = mask(text, found[0])
+        if new != text:
+            conn.execute("UPDATE messages SET text = ? WHERE seq = ?", (new, seq))
+            changed += 1
+    if lines:
+        conn.execute(
+            "INSERT INTO privacy_marks (session_id, redacted_through) VALUES (?, ?)"
+            " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
+            (session_id, lines[-1][0]),
+        )
+    return changed
+
+
+def make_private(path: Path) -> None:
+    """Create `path` (and its folder) for the owner alone; tighten an existing file to 0600.
+
+    SQLite gives the -wal and -shm files the database file's mode, so this covers them too;
+    existing ones (from before) are tightened here as well.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is cut by the umask
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.chmod(side, 0o600)
+
+
 class Store:
     """Async access to the bridge's database; one connection, writes group-committed."""
 
-    def __init__(self, db: aiosqlite.Connection, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, clock: Clock | None = None, privacy: PrivacyConfig | None = None
+    ) -> None:
         self._db = db
         self.clock = clock or Clock()
         self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
+        if privacy is None:
+            from bridge.privacy.config import PrivacyConfig
+
+            privacy = PrivacyConfig()
+        self.privacy = privacy
 
     @classmethod
-    async def open(cls, path: Path, clock: Clock | None = None) -> Store:
-        """Open (and create or migrate) the database at `path`; `clock` stamps every row."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+    async def open(
+        cls, path: Path, clock: Clock | None = None, *, privacy: PrivacyConfig | None = None
+    ) -> Store:
+        """Open (and create or migrate) the database at `path`, private to the owner;
+        `clock` stamps every row."""
+        from bridge.privacy.db import MARKS_SCHEMA
+
+        await asyncio.to_thread(make_private, path)
         db = await aiosqlite.connect(path, isolation_level=None)
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
+        await db.execute("PRAGMA secure_delete=ON")
         await db.executescript(SCHEMA)
-        return cls(db, clock)
+        await db.executescript(MARKS_SCHEMA)
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS health_checks (id INTEGER PRIMARY KEY, ts TEXT NOT NULL)"
+        )
+        return cls(db, clock, privacy)
 
     async def close(self) -> None:
         """Finish queued writes (up to 10 s), then close the connection."""
@@ -195,6 +269,22 @@ class Store:
             for _, future in left:
                 if not future.done():
                     future.set_exception(StoreError("the store is closing"))
+
+    async def write_check(self) -> str | None:
+        """Write one small row (as every chat line is written); None if it worked, else why not."""
+        try:
+            await self._write(
+                [
+                    (
+                        "INSERT INTO health_checks (id, ts) VALUES (1, ?)"
+                        " ON CONFLICT (id) DO UPDATE SET ts = excluded.ts",
+                        (self.clock.stamp(),),
+                    )
+                ]
+            )
+        except StoreError as e:
+            return str(e)
+        return None
 
     async def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
         try:
@@ -278,7 +368,10 @@ class Store:
         data: dict[str, Any] | None = None,
         **fields: Any,
     ) -> None:
-        """Change a session's state (and other columns) with an event, in one transaction."""
+        """Change a session's state (and other columns) with an event, in one transaction.
+
+        Ending a chat masks its lines in that same transaction (privacy.redact_after_end).
+        """
         values = {"state": state.value, **fields}
         cols = ", ".join(f"{k} = ?" for k in values)
         statements: list[tuple[str, tuple[Any, ...]]] = [
@@ -286,7 +379,25 @@ class Store:
         ]
         if event:
             statements.append(self.event_sql(session_id, event, seat, desk, data))
-        await self._write(statements)
+        if state is not ChatState.ENDED or not self.privacy.redact_after_end:
+            await self._write(statements)
+            return
+        mask = self._masker()
+        run = _run_all(statements)
+
+        def work(conn: sqlite3.Connection) -> list[int]:
+            counts: list[int] = run(conn)
+            mask_chat_lines(conn, session_id, mask)
+            return counts
+
+        await self._transact(work)
+
+    def _masker(self) -> Callable[[str, str], str]:
+        """(text, lang) → the text with card numbers, hetu and PINs replaced."""
+        from bridge.privacy.redact import redact
+
+        patterns = self.privacy.card_patterns
+        return lambda text, lang: redact(text, card_patterns=patterns, lang=lang)
 
     # messages
 
@@ -409,6 +520,21 @@ class Store:
                 self.event_sql(session_id, "left_message", None, None, None),
             ]
         )
+
+    async def edit_left_message(self, session_id: str, text: str, contact: str | None) -> bool:
+        """Replace the text and contact of a chat's left message while no desk has touched it."""
+        counts = await self._write(
+            [
+                (
+                    "UPDATE left_messages SET text = ?, contact = ? WHERE seq ="
+                    " (SELECT MAX(seq) FROM left_messages WHERE session_id = ?) AND status = 'open'",
+                    (text, contact, session_id),
+                ),
+            ]
+        )
+        if counts[0]:
+            await self.add_event(session_id, "left_message_edited")
+        return bool(counts[0])
 
     async def left_messages(self, session_id: str) -> list[tuple[str, str | None, str]]:
         rows = await self._read(

@@ -64,6 +64,7 @@ async def connect(db: Db) -> AsyncIterator[aiosqlite.Connection]:
     try:
         await conn.execute("PRAGMA busy_timeout=10000")  # wait for the bridge's short writes
         await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not just unlinked
         try:
             await prepare(conn)
         except DatabaseError as e:
@@ -100,3 +101,21 @@ async def rows(db: aiosqlite.Connection, sql: str, args: tuple[Any, ...] = ()) -
 async def tables(db: aiosqlite.Connection) -> set[str]:
     """Names of the tables in the database (newer tables such as `ratings` may be missing)."""
     return {r[0] for r in await rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+async def erase_traces(db: aiosqlite.Connection, tries: int = 20) -> bool:
+    """Copy the WAL into the database and cut it to zero bytes; True once that succeeded.
+
+    A passive checkpoint leaves old pages in the -wal file (it is reused, never shortened),
+    so text that was masked or deleted would stay readable there. TRUNCATE waits for the
+    bridge's writes (busy_timeout); a reader in the middle of a query makes it try again.
+    """
+    for attempt in range(tries):
+        try:
+            found = await rows(db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError:
+            found = [(1, -1, -1)]
+        if found and found[0][0] == 0:
+            return True
+        await asyncio.sleep(0.05 * (attempt + 1))
+    return False

@@ -12,7 +12,7 @@ import aiosqlite
 
 from bridge.clock import format_ts
 from bridge.privacy.contacts import contact_matcher
-from bridge.privacy.db import rows, tables, transaction
+from bridge.privacy.db import erase_traces, rows, tables, transaction
 from bridge.privacy.errors import QueryError
 
 LIVE_FOR = timedelta(hours=24)  # a chat not ended and seen this recently may still be open
@@ -195,4 +195,10 @@ async def delete_chats(db: aiosqlite.Connection, session_ids: Sequence[str], now
                 f"DELETE FROM {table} WHERE session_id IN (SELECT value FROM json_each(?))", (ids,)
             )
         cur = await db.execute("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,))
-        return cur.rowcount
+        deleted: int = cur.rowcount
+    if not await erase_traces(db):
+        raise QueryError(
+            f"deleted {deleted} chat(s), but old copies may remain in the -wal file: the database"
+            " stayed busy; run `retention` again (it empties the -wal file)"
+        )
+    return deleted

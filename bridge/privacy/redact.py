@@ -23,11 +23,14 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
 }
 
 _LETTERS = r"[^\W\d_]*"
+# Endings of "PIN" as a word of its own: Finnish cases and possessives (PINin, PINini,
+# PIN:iä), Swedish definite forms (PINen) and English (PINs, PIN's).
+_PIN_ENDINGS = r"(?:[:'’]?(?:i(?:n|ä|a|lle|llä|ltä|ksi|ssä|stä|in|ni|si|nsa|mme|nne)|ien|ejä|en|et|s))?"
 # Words next to which a 4–8 digit number is a PIN; Finnish, Swedish and English, inflected.
 PIN_WORDS = (
     r"(?<!\w)(?:"
     rf"pin[- ]?(?:koodi|koode|kod|luku|luvu|numero|number|code){_LETTERS}"
-    rf"|pin(?::{_LETTERS})?(?!\w)"
+    rf"|pin{_PIN_ENDINGS}(?:[:'’]{_LETTERS})?(?!\w)"
     rf"|tunnuslu(?:ku|vu){_LETTERS}|salasan{_LETTERS}|koodi{_LETTERS}|kod(?:en)?(?!\w)"
     rf"|password{_LETTERS}|passcode{_LETTERS}|lösenord{_LETTERS}"
     r")"
@@ -36,7 +39,21 @@ PIN_WORDS = (
 _GAP = r"[^0-9\n.!?,;\[\]]"
 _PIN_BEFORE = re.compile(PIN_WORDS + _GAP + r"{0,30}$", re.IGNORECASE)
 _PIN_AFTER = re.compile(_GAP + r"{0,10}?" + PIN_WORDS, re.IGNORECASE)
-_PIN_NUMBER = re.compile(r"(?<![\w.,])[0-9]{4,8}(?!\w|[.,][0-9])")
+# A PIN as typed: 4–8 digits in a row, or one digit at a time ("1 2 3 4", "1-2-3-4"), or
+# two pairs ("12 34"); never part of a date, time, price or longer number.
+_PIN_NUMBER = re.compile(
+    r"(?<![\w.,])(?<![0-9][ -])(?:[0-9]{4,8}|[0-9](?:([ -])[0-9])(?:\1[0-9]){2,6}|[0-9]{2} [0-9]{2})"
+    r"(?!\w|[.,][0-9]|[ -][0-9])"
+)
+
+# Words for a library card (kortti, kortin numero, lånekort, bibliotekskortet, card number,
+# barcode …): a shorter number (5–9 digits) next to one is a card number too.
+CARD_WORDS = r"(?:\w*kort\w*|\w*card\w*|barcode\w*|viivakoodi\w*|streckkod\w*)"
+_CARD_GAP = r"(?:[^0-9\n.!?,;\[\]]|(?<=no)\.|(?<=nr)\.)"
+_CARD_BEFORE = re.compile(r"(?<!\w)" + CARD_WORDS + _CARD_GAP + r"{0,30}$", re.IGNORECASE)
+_CARD_AFTER = re.compile(_CARD_GAP + r"{0,12}?" + CARD_WORDS, re.IGNORECASE)
+# Spaces only between digits (a dash makes dates: 2027-12); no leading 0 (phone numbers).
+_SHORT_CARD = re.compile(r"(?<![\w+.,])(?<![0-9][ -])[1-9](?: ?[0-9]){4,8}(?!\w|[.,][0-9]|[ -][0-9])")
 
 _PHONE_PREFIX = re.compile(r"(?:\+|00)358[ -]?(?:\(0\)[ -]?)?$")
 _ISBN_BEFORE = re.compile(r"ISBN(?:-1[03])?:?[ ]*$", re.IGNORECASE)
@@ -68,6 +85,7 @@ def redact(text: str, *, card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS, l
     text = HETU_RE.sub(lambda m: marks["hetu"] if is_valid_hetu(*m.groups()) else m.group(), text)
     for rx in compile_card_patterns(tuple(card_patterns)):
         text = rx.sub(lambda m: m.group() if _not_a_card(m) else marks["card"], text)
+    text = _SHORT_CARD.sub(lambda m: marks["card"] if _near_card_word(m) else m.group(), text)
     return _PIN_NUMBER.sub(lambda m: marks["pin"] if _near_pin_word(m) else m.group(), text)
 
 
@@ -94,4 +112,12 @@ def _near_pin_word(m: re.Match[str]) -> bool:
     s = m.string
     return bool(
         _PIN_BEFORE.search(s, max(0, m.start() - 80), m.start()) or _PIN_AFTER.match(s, m.end(), m.end() + 60)
+    )
+
+
+def _near_card_word(m: re.Match[str]) -> bool:
+    s = m.string
+    return bool(
+        _CARD_BEFORE.search(s, max(0, m.start() - 80), m.start())
+        or _CARD_AFTER.match(s, m.end(), m.end() + 60)
     )

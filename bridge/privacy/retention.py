@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bridge.clock import format_ts
-from bridge.privacy.db import Db, connect, rows, tables, transaction
+from bridge.privacy.db import Db, connect, erase_traces, rows, tables, transaction
 from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,8 @@ async def apply_retention(
             _, left = await _until_done(lambda: _redact_left_batch(conn, have, patterns, stamp, batch))
             if "ratings" in have:
                 comments = await _redact_comments(conn, patterns)
+        if not await erase_traces(conn):
+            log.warning("retention: the -wal file could not be emptied now (busy); the next run tries again")
     result = RetentionResult(chats, lines, left, comments, anonymised, cutoff)
     log.info("retention: %s", result.summary())
     return result
