@@ -69,10 +69,18 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class FaqMatch:
-    """The best entry for a question, its score in 0..1, and whether to answer with it."""
+    """The best entry for a question, its score in 0..1, and whether to answer with it.
+
+    `suggestions`: when not confident, the entries that are likely but not certain (best
+    first, at most three) for "Did you mean"; empty when confident or when nothing is close.
+    `by`: what decided: "words", "meaning", "both" (they agreed) or "" (no answer).
+    """
 
     entry: FaqEntry | None
     score: float
     confident: bool
     runner_up: FaqEntry | None = None
     runner_up_score: float = 0.0
+    suggestions: tuple[FaqEntry, ...] = ()
+    similarity: float = 0.0  # the sentence model's score of `entry` (0 with the word matcher alone)
+    by: str = ""
