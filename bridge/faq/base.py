@@ -62,7 +62,7 @@ class FaqBase:
         second, runner_up = ranked[1] if len(ranked) > 1 else (0.0, None)
         s = self.settings
         by_words = entry is not None and score >= s.threshold and score - second >= s.margin
-        if self.semantic is None or not words(text):
+        if self.semantic is None or not words(text) or len(text) > s.semantic_max_chars:
             return FaqMatch(
                 entry if ranked else None,
                 round(score, 4),

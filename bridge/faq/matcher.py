@@ -31,6 +31,9 @@ class MatchSettings:
     suggest_floor: float = 0.85  # least similarity for a "Did you mean" suggestion
     suggest_gap: float = 0.03  # suggestions are at most this far behind the best
     suggest_max: float = 3  # at most this many suggestions
+    # Longer messages go by words only: the model's time grows with the text (about 1.5 ms a
+    # token here), and a long message is a case for a librarian more often than a FAQ question.
+    semantic_max_chars: float = 200
 
 
 @dataclass(frozen=True)

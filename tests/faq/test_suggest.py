@@ -62,3 +62,17 @@ async def test_async_entry_points_run_off_the_loop(first_day: FaqBase) -> None:
     finally:
         object.__setattr__(first_day.semantic, "embed", original)
     assert seen and all(name.startswith("faq-embed") for name in seen)
+
+
+def test_a_long_message_goes_by_words_only(first_day: FaqBase) -> None:
+    called: list[str] = []
+    original = first_day.semantic.embed  # type: ignore[union-attr]
+    object.__setattr__(first_day.semantic, "embed", lambda text: called.append(text) or original(text))
+    try:
+        story = "Hei! " + "Kerron ensin taustaa tilanteestani ja lainoistani. " * 5 + "Miten uusin lainani?"
+        match = first_day.match(story, "fi")
+        short = first_day.match("Miten uusin lainani?", "fi")
+    finally:
+        object.__setattr__(first_day.semantic, "embed", original)
+    assert called == ["Miten uusin lainani?"]  # the long one never reached the model
+    assert match.similarity == 0.0 and short.confident
