@@ -18,7 +18,6 @@ from bridge.desktext import HELP, transcript_lines
 from bridge.errors import CommandError
 from bridge.forward import forward_transcript
 from bridge.service import ChatService
-from bridge.store import utc_now
 from rota.decide import on_duty
 from tags import TagError
 from tags.matching import fold
@@ -118,7 +117,7 @@ class DeskActions:
         first = chat.answered_at is None
         fields: dict[str, Any] = {"owner": seat}
         if first:
-            fields["answered_at"] = chat.answered_at = utc_now()
+            fields["answered_at"] = chat.answered_at = svc.svc.clock.stamp()
         await svc.svc.store.set_state(
             chat.id,
             ChatState.ACTIVE,
@@ -209,10 +208,10 @@ class DeskActions:
                 data={"from": from_target, "to": target},
                 owner=None,
                 target=target,
-                queued_at=utc_now(),
+                queued_at=svc.svc.clock.stamp(),
             )
             chat.state, chat.owner, chat.target = ChatState.QUEUED, None, target
-            chat.queued_at, chat.transferred_from, chat.offered = utc_now(), from_target, set()
+            chat.queued_at, chat.transferred_from, chat.offered = svc.svc.clock.stamp(), from_target, set()
             svc.notify(
                 chat,
                 sorted(old_seats),

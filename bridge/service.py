@@ -11,19 +11,19 @@ import secrets
 from collections import defaultdict
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
 from slixmpp import JID
 
 from bridge.capacity import Capacity, Room
 from bridge.chat import WAITING, ChatState, LiveChat
-from bridge.clock import Clock
+from bridge.clock import Clock, parse_ts
 from bridge.config import BridgeConfig
 from bridge.desktext import offer_body
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
-from bridge.store import ChatMessage, ChatSession, Store, parse_ts, utc_now
+from bridge.store import ChatMessage, ChatSession, Store
 from rota import Roster
 from rota.decide import hours_text, next_opening, route
 from rota.text import when_text
@@ -213,7 +213,7 @@ class ChatService:
         self.links[session_id].add(link)
         chat = self.chats.get(session_id)
         if chat is not None:
-            chat.returned_at = datetime.now(UTC)
+            chat.returned_at = self.svc.clock.now()
 
     def detach(self, session_id: str, link: PatronLink) -> None:
         links = self.links.get(session_id)
@@ -223,7 +223,7 @@ class ChatService:
                 del self.links[session_id]
                 chat = self.chats.get(session_id)
                 if chat is not None and chat.state.value in WAITING_STATES:
-                    left = PatronLeft(chat.state.value, datetime.now(UTC))
+                    left = PatronLeft(chat.state.value, self.svc.clock.now())
                     self.spawn(self._watch_departure(chat, left), timer=True)
 
     async def _watch_departure(self, chat: LiveChat, left: PatronLeft) -> None:
@@ -232,9 +232,11 @@ class ChatService:
         check_at = interrupted_check_at(left, grace=grace)
         if check_at is None:
             return
-        await asyncio.sleep(max(0.0, (check_at - datetime.now(UTC)).total_seconds()))
+        await asyncio.sleep(max(0.0, (check_at - self.svc.clock.now()).total_seconds()))
         returned = chat.returned_at if chat.id in self.links else None
-        if is_interrupted(left, datetime.now(UTC), grace=grace, returned_at=returned, ended_at=chat.ended_at):
+        if is_interrupted(
+            left, self.svc.clock.now(), grace=grace, returned_at=returned, ended_at=chat.ended_at
+        ):
             await self._auto_tag(chat, "interrupted")
 
     async def _auto_tag(self, chat: LiveChat, rule: str) -> None:
@@ -312,7 +314,7 @@ class ChatService:
         if s is None:
             return None
         ttl = timedelta(hours=self.svc.config.limits.session_ttl_hours)
-        if parse_ts(s.last_seen_at) + ttl < datetime.now(UTC):
+        if parse_ts(s.last_seen_at) + ttl < self.svc.clock.now():
             return None
         if s.state is ChatState.ENDED:
             return self._live(s)
@@ -321,7 +323,7 @@ class ChatService:
             chat = self._live(s)
             chat.tags = await self.svc.store.tags(s.id)
             self.chats[s.id] = chat
-        await self.svc.store.update_session(s.id, last_seen_at=utc_now())
+        await self.svc.store.update_session(s.id, last_seen_at=self.svc.clock.stamp())
         return chat
 
     async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
@@ -394,7 +396,7 @@ class ChatService:
 
     async def patron_end(self, chat: LiveChat) -> None:
         async with self._locks[chat.id]:
-            left = PatronLeft(chat.state.value, datetime.now(UTC), ended_by_patron=True)
+            left = PatronLeft(chat.state.value, self.svc.clock.now(), ended_by_patron=True)
             if is_interrupted(left, left.at):
                 await self._auto_tag(chat, "interrupted")
             await self._end(chat, seat=None, by="patron")
@@ -415,7 +417,7 @@ class ChatService:
 
     async def _queue(self, chat: LiveChat) -> None:
         """Put a chat in the queue and offer it (lock held)."""
-        now = utc_now()
+        now = self.svc.clock.stamp()
         if self.is_open():
             chat.state, chat.queued_at = ChatState.QUEUED, chat.queued_at or now
         else:
@@ -457,7 +459,7 @@ class ChatService:
         if not fresh:
             return
         if not chat.offered:
-            chat.offered_at = Clock.monotonic()
+            chat.offered_at = self.svc.clock.monotonic()
         history = await self.svc.store.history(chat.id)
         body = offer_body(
             chat, self.library_name(chat.library), history, from_name=from_name, position=self.position(chat)
@@ -561,9 +563,9 @@ class ChatService:
                     seat=seat,
                     desk=JID(seat).bare,
                     owner=None,
-                    queued_at=utc_now(),
+                    queued_at=self.svc.clock.stamp(),
                 )
-                chat.state, chat.owner, chat.queued_at = ChatState.QUEUED, None, utc_now()
+                chat.state, chat.owner, chat.queued_at = ChatState.QUEUED, None, self.svc.clock.stamp()
                 chat.offered, chat.step = set(), 0
                 chat.transferred_from = chat.transferred_from or chat.target
                 chat.target = self.roster.library_of_desk(JID(seat).bare) or chat.target
@@ -599,9 +601,9 @@ class ChatService:
             seat=seat,
             desk=JID(seat).bare if seat else None,
             data={"by": by},
-            ended_at=utc_now(),
+            ended_at=self.svc.clock.stamp(),
         )
-        chat.state, chat.ended_at = ChatState.ENDED, datetime.now(UTC)
+        chat.state, chat.ended_at = ChatState.ENDED, self.svc.clock.now()
         told = {chat.owner} if chat.owner else set(chat.offered)
         who = "the patron" if by == "patron" else (seat or "the bridge")
         self.notify(chat, sorted(s for s in told if s), "ended", f"The chat was ended by {who}.")
@@ -630,7 +632,7 @@ class ChatService:
     async def _rollovers(self) -> None:
         """Unclaimed for `rollover_seconds`: remind the seats and offer to the next step too."""
         wait = self.roster.rollover_seconds
-        now = Clock.monotonic()
+        now = self.svc.clock.monotonic()
         if not self.is_open():
             return
         for chat in list(self.chats.values()):
@@ -642,7 +644,11 @@ class ChatService:
                 if chat.owner or not chat.waiting:
                     continue
                 chat.offered_at = now
-                waited = int((datetime.now(UTC) - parse_ts(chat.queued_at or utc_now())).total_seconds())
+                waited = int(
+                    (
+                        self.svc.clock.now() - parse_ts(chat.queued_at or self.svc.clock.stamp())
+                    ).total_seconds()
+                )
                 self.notify(
                     chat,
                     sorted(chat.offered),
@@ -661,7 +667,7 @@ class ChatService:
         It stays offered: a desk that answers still takes it.
         """
         limit = timedelta(seconds=self.svc.config.limits.queue_timeout_seconds)
-        now = datetime.now(UTC)
+        now = self.svc.clock.now()
         for chat in list(self.chats.values()):
             if chat.state is ChatState.QUEUED and chat.queued_at and parse_ts(chat.queued_at) + limit <= now:
                 async with self._locks[chat.id]:
