@@ -28,6 +28,7 @@ _KEYS = {
     "fallback",
     "closed",
     "keywords",
+    "title",
 }
 _SETTINGS = {f.name for f in fields(MatchSettings)}
 
@@ -131,6 +132,7 @@ def _entry(raw: Any, source: str, number: int) -> FaqEntry:
         fallback=fallback,
         closed=closed,
         keywords=_texts(raw.get("keywords"), "keywords", fail, many=True),
+        title=_texts(raw.get("title"), "title", fail),
         line=getattr(raw, "line", 0),
     )
 

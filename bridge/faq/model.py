@@ -56,11 +56,20 @@ class FaqEntry:
     fallback: Mapping[str, str] = field(default_factory=dict, hash=False)
     closed: Mapping[str, str] = field(default_factory=dict, hash=False)
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    title: Mapping[str, str] = field(default_factory=dict, hash=False)  # a short name per language
     line: int = field(default=0, compare=False)
 
     def answer(self, lang: str) -> str:
         """The answer text in `lang` (else English, Finnish, Swedish), placeholders unfilled."""
         return pick(self.answers, lang)
+
+    def label(self, lang: str) -> str:
+        """A short name for a "Did you mean" button: the `title` in `lang` (falling back like
+        answers), else the first example question in `lang`, else any first example."""
+        if self.title:
+            return pick(self.title, lang)
+        first = {code: qs[0] for code, qs in self.questions.items() if qs}
+        return pick(first, lang) or self.id
 
     def link_title(self, link: Link, lang: str) -> str:
         """A link's title in `lang` (falling back like answers), else its URL."""

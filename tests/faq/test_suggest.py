@@ -76,3 +76,19 @@ def test_a_long_message_goes_by_words_only(first_day: FaqBase) -> None:
         object.__setattr__(first_day.semantic, "embed", original)
     assert called == ["Miten uusin lainani?"]  # the long one never reached the model
     assert match.similarity == 0.0 and short.confident
+
+
+def test_a_button_label_is_the_title_else_the_first_example(first_day: FaqBase) -> None:
+    from bridge.faq import parse_faq
+
+    hours = first_day.get("hours")
+    assert hours is not None
+    assert hours.label("fi") == "Milloin kirjasto on auki?"
+    assert hours.label("en") == "When is the library open?"
+    titled = parse_faq(
+        "- id: pin\n  title: {fi: Unohtunut tunnusluku, en: Forgotten PIN}\n"
+        "  questions: {fi: [Unohdin PIN-koodin]}\n  answer: {fi: Kirjastosta.}\n",
+        matcher="lexical",
+    ).get("pin")
+    assert titled is not None
+    assert titled.label("en") == "Forgotten PIN" and titled.label("sv") == "Forgotten PIN"
