@@ -194,7 +194,7 @@ async def run(chats: int, lines: int, repeat: int) -> None:
 
         for n in range(chats):
             fake.leave_message(sentence(n), f"patron{n}@example.org", notify=False)
-        await app._reload_followups()
+        await app.desk.reload_followups()
 
         async def followup_list() -> None:
             await pilot.press("alt+f")

@@ -107,7 +107,9 @@ class AdminCommands:
             ("wait_median", s.wait_median),
             ("wait_p90", s.wait_p90),
         ):
-            form.add_field(var=var, ftype="text-single", value="" if value is None else str(value))
+            label = var.replace("_", " ").capitalize() + (" (s)" if var.startswith("wait") else "")
+            text = "" if value is None else str(value)
+            form.add_field(var=var, ftype="text-single", label=label, value=text)
         return form
 
     # tag edits

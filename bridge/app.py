@@ -10,13 +10,13 @@ from aiohttp import web
 
 from bridge.adhoc import AdhocCommands
 from bridge.capacity import Capacity
+from bridge.chats.service import ChatService, Services, raise_if_cancelling
 from bridge.clock import Clock
 from bridge.component import Component
 from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
 from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
-from bridge.service import ChatService, Services, raise_if_cancelling
 from bridge.store import Store
 from bridge.web import create_app
 from rota import load_roster

@@ -24,7 +24,7 @@ from rota.decide import on_duty, route
 
 if TYPE_CHECKING:
     from bridge.chat import LiveChat
-    from bridge.service import ChatService
+    from bridge.chats.service import ChatService
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ class Followups:
         return f
 
     def _lock(self, followup_id: str) -> Any:
-        return self.service._locks[f"followup-{followup_id.strip().lstrip('#')}"]
+        return self.service.live.lock(f"followup-{followup_id.strip().lstrip('#')}")
 
     def _may_act(self, f: Followup, seat: str) -> None:
         """A follow-up claimed by another desk account is that desk's (coordinators excepted)."""

@@ -13,7 +13,7 @@ from bridge.mail import MailError, MailSender, SmtpMailer, compose, is_address
 from bridge.mailtext import transcript_body, transcript_subject
 
 if TYPE_CHECKING:
-    from bridge.service import ChatService
+    from bridge.chats.service import ChatService
 
 
 def recipient(service: ChatService, to: str) -> str:

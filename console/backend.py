@@ -27,6 +27,21 @@ class ChatStateName(Enum):
             return cls.QUEUED
 
 
+class Mark(Enum):
+    """How far one of this seat's own lines has come (shown after the line)."""
+
+    NONE = ""  # not a line of ours (or from the log)
+    HELD = "held"  # not sent yet: no connection, or the bridge is not answering
+    SENT = "sent"  # sent; the bridge has not confirmed it yet
+    STORED = "stored"  # the bridge stored it (its XEP-0184 receipt)
+    DELIVERED = "delivered"  # it reached the patron's browser
+    FAILED = "failed"  # the server or the bridge refused it; retry with Ctrl+R
+
+    @property
+    def pending(self) -> bool:
+        return self in (Mark.HELD, Mark.SENT)
+
+
 class Link(Enum):
     """The state of the connection to the XMPP server."""
 
@@ -68,7 +83,12 @@ class Line:
     name: str
     text: str
     msg_id: str = ""
-    pending: bool = False  # written while offline, not yet sent
+    mark: Mark = Mark.NONE  # delivery of this seat's own lines
+
+    @property
+    def pending(self) -> bool:
+        """Written here and not yet confirmed by the bridge."""
+        return self.mark.pending
 
 
 @dataclass(frozen=True)
@@ -158,7 +178,25 @@ class ConnectionChanged:
     conflict: bool = False
 
 
-DeskEvent = ChatEvent | Typing | ConnectionChanged
+@dataclass(frozen=True)
+class LineMarked:
+    """The bridge confirmed one of this seat's lines (`mark` STORED or DELIVERED) or refused it."""
+
+    session: str
+    line_id: str
+    mark: Mark
+    reason: str = ""  # why it failed (FAILED)
+
+
+@dataclass(frozen=True)
+class BridgeChanged:
+    """Whether the bridge component answers (XEP-0199 ping to its JID); the server may be fine."""
+
+    up: bool
+    detail: str = ""
+
+
+DeskEvent = ChatEvent | Typing | ConnectionChanged | LineMarked | BridgeChanged
 
 KIND_EVENTS: dict[str, type[ChatEvent]] = {
     "offer": ChatOffered,
@@ -301,8 +339,11 @@ class DeskBackend(Protocol):
     async def stop(self) -> None:
         """Disconnect for good."""
 
-    async def send_line(self, session: str, text: str) -> str:
-        """Send a reply to the patron; returns the message id. Raises NotConnected."""
+    async def send_line(self, session: str, text: str, line_id: str) -> str:
+        """Send a reply with the console's id (sent again with the same id, the bridge keeps it once).
+
+        Returns the id; raises NotConnected. The bridge's confirmation comes as LineMarked.
+        """
 
     async def send_typing(self, session: str, state: str) -> None:
         """Send an XEP-0085 chat state (composing, paused, active)."""

@@ -53,7 +53,7 @@ class AlertSettings:
 
     bell: bool = True  # ring the terminal bell
     highlight: bool = True  # flash the chat list and show a notification
-    repeat_seconds: int = 0  # ring again while a chat waits this long unanswered (0: never)
+    repeat_seconds: int = 60  # ring again while a chat waits this long unanswered (0: never)
     escalate: bool = True  # each repeat comes sooner (halving) and the highlight grows stronger
     min_repeat_seconds: int = 15  # the shortest interval escalation comes down to
     quiet: bool = False  # start in quiet mode: no bell (highlights and counts stay); Alt+M toggles
@@ -163,7 +163,7 @@ def _alerts(raw: Any, where: str) -> AlertSettings:
     unknown = set(raw) - {"bell", "highlight", "repeat_seconds", "escalate", "min_repeat_seconds", "quiet"}
     if unknown:
         raise ConfigError(f"{where}: unknown alerts option(s): {', '.join(sorted(unknown))}")
-    repeat = raw.get("repeat_seconds", 0)
+    repeat = raw.get("repeat_seconds", 60)
     if not isinstance(repeat, int) or repeat < 0:
         raise ConfigError(f"{where}: alerts.repeat_seconds must be 0 or more seconds")
     shortest = raw.get("min_repeat_seconds", 15)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,12 @@ class Roster:
         from rota import load_roster  # another package of this project
 
         return cls(load_roster(path))
+
+    @property
+    def timezone(self) -> tzinfo | None:
+        """The roster's time zone: every time the console shows is in it (None: no roster)."""
+        tz = getattr(self.roster, "timezone", None)
+        return tz if isinstance(tz, tzinfo) else None
 
     def library_name(self, lib_id: str) -> str:
         libs = getattr(self.roster, "libraries", None) or {}

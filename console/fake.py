@@ -8,9 +8,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from console.backend import (
+    BridgeChanged,
     ChatAccepted,
     ChatEnded,
     ChatFollowup,
+    ChatInfo,
     ChatLine,
     ChatMeta,
     ChatNote,
@@ -27,7 +29,9 @@ from console.backend import (
     Followup,
     FollowupStatus,
     Line,
+    LineMarked,
     Link,
+    Mark,
     Stats,
     Tag,
     Target,
@@ -90,7 +94,10 @@ class FakeDesk:
         self.sink: EventSink | None = None
         self._connected = False
         self.calls: list[tuple[str, tuple[object, ...]]] = []
-        self.sent: list[tuple[str, str]] = []
+        self.sent: list[tuple[str, str]] = []  # what the bridge stored, once per line id
+        self.sent_ids: list[str] = []  # every send, repeats included
+        self.bridge_up = True  # False: lines reach the server but no bridge stores them
+        self.confirm = True  # the bridge confirms each stored line (XEP-0184 receipt)
         self.typing_sent: list[tuple[str, str]] = []
         self.history: dict[str, list[Line]] = {}
         self.metas: dict[str, ChatMeta] = {}
@@ -100,6 +107,8 @@ class FakeDesk:
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.followup_list: dict[str, Followup] = {}
         self.followup_answers: dict[str, str] = {}
+        self._stored: set[str] = set()
+        self.commands: list[tuple[str, str]] = []  # text commands the bridge received
         self.coordinator = False  # may see the whole service's statistics
         self.figures: dict[str, Stats] = {"desk": DEFAULT_STATS, "service": SERVICE_STATS}
 
@@ -117,17 +126,32 @@ class FakeDesk:
     async def stop(self) -> None:
         self._connected = False
 
-    async def send_line(self, session: str, text: str) -> str:
+    async def send_line(self, session: str, text: str, line_id: str) -> str:
         if not self._connected:
             raise NotConnected("not connected")
-        msg_id = f"out-{next(self._ids)}"
+        self.sent_ids.append(line_id)
+        if not self.bridge_up:
+            return line_id  # lost on the way, as when the component is down
+        if line_id in self._stored:
+            self._receipt(session, line_id)  # the bridge keeps a line once, and confirms again
+            return line_id
+        self._stored.add(line_id)
+        msg_id = line_id
+        if text.startswith("/") and not text.startswith("//"):
+            self.commands.append((session, text))
+            return msg_id
         self.sent.append((session, text))
         meta = self.metas.get(session)
         if meta is not None and not meta.owner:
             self._update(session, owner=self.jid, state=ChatStateName.ACTIVE)
             self.emit(ChatAccepted(self.metas[session], "accepted"))
         self._record(session, "librarian", "Tampere", text)
+        self._receipt(session, line_id)
         return msg_id
+
+    def _receipt(self, session: str, line_id: str) -> None:
+        if self.confirm:
+            self.emit(LineMarked(session, line_id, Mark.STORED))
 
     async def send_typing(self, session: str, state: str) -> None:
         self.typing_sent.append((session, state))
@@ -313,6 +337,39 @@ class FakeDesk:
             contact_line = f"Contact: {contact}" if contact else "No contact details."
             self.emit(ChatFollowup(meta, f"Follow-up #{number}:\n{text}\n{contact_line}"))
         return f
+
+    def set_bridge(self, up: bool) -> None:
+        """The bridge component stops (or starts again) answering; the server link stays."""
+        self.bridge_up = up
+        self.emit(BridgeChanged(up, "" if up else "no answer to ping"))
+
+    def refuse_line(self, session: str, line_id: str, reason: str) -> None:
+        """The server or the bridge answers a line with an error."""
+        self.emit(LineMarked(session, line_id, Mark.FAILED, reason))
+
+    def deliver(self, session: str, line_id: str) -> None:
+        """The line reached the patron's browser."""
+        self.emit(LineMarked(session, line_id, Mark.DELIVERED))
+
+    def info(self, session: str, text: str) -> None:
+        """The bridge answers a text command (or tells something) in the chat."""
+        self._update(session, kind="info")
+        self.emit(ChatInfo(replace(self.metas[session], kind="info"), text))
+
+    def end_elsewhere(self, session: str) -> None:
+        """The seat that has the chat ends it; the bridge tells every seat of the desk."""
+        self._update(session, state=ChatStateName.ENDED, kind="ended")
+        self.emit(ChatEnded(self.metas[session], "The chat ended."))
+
+    def colleague_line(self, session: str, text: str, name: str = "Tampere") -> Line:
+        """Another seat writes to the patron (the bridge stores it; this seat is not told)."""
+        return self._record(session, "librarian", name, text)
+
+    def offer_again(self, session: str, from_target: str = "") -> None:
+        """The chat comes back: released by a colleague's seat, or transferred back."""
+        self._update(session, owner="", state=ChatStateName.QUEUED, kind="offer", from_target=from_target)
+        body = "\n".join(line.text for line in self.history.get(session, []))
+        self.emit(ChatOffered(self.metas[session], body))
 
     def taken_elsewhere(self, session: str, owner: str) -> None:
         self._update(session, owner=owner, state=ChatStateName.ACTIVE, kind="taken")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from textual.binding import Binding
+
 
 @dataclass(frozen=True)
 class KeyAction:
@@ -33,6 +35,7 @@ ACTIONS: list[KeyAction] = [
     KeyAction("followups", "alt+f,ctrl+f", "act.followups", footer=False, help="help.followups"),
     KeyAction("stats", "alt+g,ctrl+g", "act.stats", footer=False, help="help.stats"),
     KeyAction("toggle_quiet", "alt+m", "act.quiet", footer=False, help="help.quiet"),
+    KeyAction("retry", "ctrl+r", "act.retry", footer=False, help="help.retry"),
     KeyAction(
         "scroll_transcript(-1)", "shift+pageup,alt+pageup", "act.scroll", footer=False, help="help.scroll_up"
     ),
@@ -73,14 +76,17 @@ FOLLOWUP_COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
-def bindings(texts: Callable[[str], str]) -> list[tuple[str, str, str, bool]]:
-    """(key, action, description, show) for every key; only an action's first key is shown."""
+def bindings(texts: Callable[[str], str]) -> list[Binding]:
+    """The desk screen's bindings; priority, so they work while the reply line has the focus.
+
+    Only an action's first key is shown in the footer.
+    """
     result = []
     for a in ACTIONS:
         for i, key in enumerate(a.keys.split(",")):
-            result.append((key, a.action, texts(a.label), a.footer and i == 0))
+            result.append(Binding(key, a.action, texts(a.label), show=a.footer and i == 0, priority=True))
     for n in range(1, 10):
-        result.append((f"alt+{n}", f"goto_chat({n})", texts("act.goto"), False))
+        result.append(Binding(f"alt+{n}", f"goto_chat({n})", texts("act.goto"), show=False, priority=True))
     return result
 
 
@@ -97,6 +103,3 @@ def pretty(keys: str) -> str:
         ]
         out.append("+".join(parts))
     return " / ".join(out)
-
-
-ACTION_NAMES = ({a.action.split("(")[0] for a in ACTIONS} | {"goto_chat"}) - {"help"}

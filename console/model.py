@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import date, datetime
 from enum import Enum
 
 from console.backend import (
     ChatAccepted,
     ChatEnded,
     ChatEvent,
+    ChatInfo,
     ChatLine,
     ChatMeta,
     ChatNote,
@@ -20,7 +21,9 @@ from console.backend import (
     ChatTaken,
     ChatTransferred,
     Line,
+    Mark,
 )
+from console.clock import Clock, system_clock
 
 
 class Section(Enum):
@@ -32,10 +35,6 @@ class Section(Enum):
     ENDED = "ended"
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class Chat:
     """One chat as this seat knows it."""
@@ -44,7 +43,7 @@ class Chat:
     lines: list[Line] = field(default_factory=list)
     unread: int = 0
     typing: bool = False
-    first_seen: datetime = field(default_factory=now)
+    first_seen: datetime = field(default_factory=system_clock)
     ended_at: datetime | None = None
     transferred_to: str = ""
     history_loaded: bool = False
@@ -86,6 +85,17 @@ class Chat:
                 return False
         return self.add(line)
 
+    def mark(self, line_id: str, mark: Mark) -> Line | None:
+        """Set the delivery mark of an own line (never back from delivered); the line, or None."""
+        for i in range(len(self.lines) - 1, -1, -1):
+            line = self.lines[i]
+            if line.msg_id == line_id:
+                if mark is not Mark.FAILED and RANK[mark] <= RANK[line.mark]:
+                    return None
+                self.lines[i] = replace(line, mark=mark)
+                return self.lines[i]
+        return None
+
     def add(self, line: Line) -> bool:
         """Append a line unless its id was seen already; True when it was new."""
         if line.msg_id:
@@ -96,6 +106,7 @@ class Chat:
         return True
 
 
+RANK = {Mark.NONE: 0, Mark.FAILED: 0, Mark.HELD: 1, Mark.SENT: 2, Mark.STORED: 3, Mark.DELIVERED: 4}
 SAME_LINE_WINDOW = 120.0  # seconds: the same sender and text this close is the same line
 
 
@@ -142,8 +153,12 @@ def parse_offer_body(session: str, body: str, ts: datetime) -> list[Line]:
 class ChatBook:
     """All chats of this seat, keyed by session, with the rules for applying events."""
 
-    def __init__(self, me: str) -> None:
+    def __init__(
+        self, me: str, clock: Clock = system_clock, day: Callable[[datetime], date] | None = None
+    ) -> None:
         self.me = me
+        self.clock = clock
+        self.day = day or (lambda moment: moment.astimezone().date())
         self.chats: dict[str, Chat] = {}
 
     def get(self, session: str) -> Chat | None:
@@ -152,7 +167,7 @@ class ChatBook:
     def ensure(self, meta: ChatMeta) -> Chat:
         chat = self.chats.get(meta.session)
         if chat is None:
-            chat = Chat(meta=meta)
+            chat = Chat(meta=meta, first_seen=self.clock())
             self.chats[meta.session] = chat
         return chat
 
@@ -171,9 +186,17 @@ class ChatBook:
         )
 
     def apply(self, event: ChatEvent, active: str | None = None) -> Chat:
-        """Apply one event; `active` is the chat on screen (its lines are not unread)."""
+        """Apply one event; `active` is the chat on screen (its lines are not unread).
+
+        A chat that comes back to this seat (offered again after a colleague had it, or
+        transferred back) has its transcript reloaded: the other seat's lines are not here.
+        """
+        known = self.chats.get(event.session)
+        before = known.section(self.me) if known is not None else None
+        owner = known.meta.owner if known is not None else ""
         chat = self.ensure(event.meta)
-        self._merge(chat, event.meta)
+        if known is None or not isinstance(event, ChatInfo):
+            self._merge(chat, event.meta)  # an answer to a command changes nothing about the chat
         if isinstance(event, ChatOffered):
             chat.transferred_to = ""
             chat.ended_at = None
@@ -183,29 +206,36 @@ class ChatBook:
             if event.line.sender == "patron":
                 chat.typing = False
         elif isinstance(event, ChatNote):
-            chat.add_note(Line(event.session, now(), "note", event.meta.name, event.body))
+            chat.add_note(Line(event.session, self.clock(), "note", event.meta.name, event.body))
+        elif isinstance(event, ChatInfo) and event.body.strip():
+            # A command's answer or the bridge's notice: a system line, never a librarian's.
+            chat.add(Line(event.session, self.clock(), "system", "", event.body.rstrip("\n")))
         elif isinstance(event, ChatTransferred):
             if event.meta.owner != self.me:
                 chat.transferred_to = event.meta.target or "?"
         elif isinstance(event, ChatEnded):
             chat.meta = replace(chat.meta, state=ChatStateName.ENDED)
-            chat.ended_at = now()
+            chat.ended_at = self.clock()
             chat.typing = False
         elif isinstance(event, ChatAccepted):
             chat.meta = replace(chat.meta, owner=event.meta.owner or self.me)
         elif isinstance(event, (ChatTaken, ChatReleased)):
             pass  # the element's owner attribute says it all
+        after = chat.section(self.me)
+        came_back = before in (Section.TAKEN, Section.ENDED) or (owner not in ("", self.me))
+        if came_back and after in (Section.WAITING, Section.MINE):
+            chat.history_loaded = False
         return chat
 
     def ordered(self, today: datetime | None = None) -> list[tuple[Section, list[Chat]]]:
         """Chats by section; waiting ones longest-waiting first; ended ones only from today."""
-        day = (today or now()).date()
+        day = self.day(today or self.clock())
         groups: dict[Section, list[Chat]] = {s: [] for s in Section}
         for chat in self.chats.values():
             section = chat.section(self.me)
             if section is Section.ENDED:
                 ended = chat.ended_at or chat.first_seen
-                if ended.astimezone().date() != day:
+                if self.day(ended) != day:
                     continue
             groups[section].append(chat)
         groups[Section.WAITING].sort(key=lambda c: c.waiting_since)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from console.backend import ChatMeta, ChatStateName, ChatSummary, Line, Target
 from console.model import Chat, ChatBook, Section
@@ -26,7 +26,7 @@ def apply_summaries(
     of this account owns it, or when it is routed to one of `targets`. A chat this seat thought
     open that the bridge no longer lists has ended.
     """
-    now = now or datetime.now(UTC)
+    now = now or book.clock()
     bare = book.me.split("/", 1)[0]
     listed: set[str] = set()
     changed: list[Chat] = []

@@ -6,15 +6,17 @@ import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from slixmpp import JID, ClientXMPP
 from slixmpp.exceptions import IqError, IqTimeout
 from slixmpp.plugins.xep_0004 import Form
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 from console import stanzas
 from console.backend import (
+    BridgeChanged,
     ChatSummary,
     CommandResult,
     ConnectionChanged,
@@ -22,7 +24,9 @@ from console.backend import (
     EventSink,
     Followup,
     Line,
+    LineMarked,
     Link,
+    Mark,
     Stats,
     Tag,
     Target,
@@ -34,6 +38,8 @@ from console.errors import CommandFailed, NotConnected
 log = logging.getLogger(__name__)
 
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+PING_EVERY = 10.0  # seconds between XEP-0199 pings to the bridge's JID
+PING_TIMEOUT = 5.0  # no pong this long: "bridge not answering"
 COMMAND_TIMEOUT = 15
 CHAT_STATES = ("composing", "paused", "active", "inactive", "gone")
 
@@ -66,6 +72,9 @@ class DeskClient:
         self._stop_reason: tuple[str, bool] | None = None  # (detail, conflict)
         self._attempt = 0
         self._retry: asyncio.Task[None] | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self.bridge_up = True
+        self.ping_every = PING_EVERY
 
     # -- DeskBackend: life cycle -----------------------------------------------------------
     def set_sink(self, sink: EventSink) -> None:
@@ -88,6 +97,8 @@ class DeskClient:
         self._stopping = True
         if self._retry is not None:
             self._retry.cancel()
+        if self._watch is not None:
+            self._watch.cancel()
         xmpp = self._xmpp
         if xmpp is not None and xmpp.is_connected():
             xmpp.disconnect(wait=1.0)
@@ -130,6 +141,8 @@ class DeskClient:
         handlers: list[tuple[str, Callable[..., Any]]] = [
             ("session_start", _logged(self._on_session_start)),
             ("message", self._on_message),
+            ("message_error", self._on_message_error),
+            ("receipt_received", self._on_receipt),
             ("presence_subscribe", self._on_subscribe),
             ("disconnected", self._on_disconnected),
             ("stream_error", self._on_stream_error),
@@ -141,6 +154,9 @@ class DeskClient:
         handlers += [(f"chatstate_{st}", self._on_chatstate) for st in CHAT_STATES]
         for name, handler in handlers:
             xmpp.add_event_handler(name, handler)
+        # Bodiless desk notices (`kind="delivered"`) raise no `message` event: match them directly.
+        delivered = MatchXPath(f"{{jabber:client}}message/{stanzas.CHAT_TAG}")
+        xmpp.register_handler(Callback("tiski delivered", delivered, self._on_delivered))
         return xmpp
 
     # -- connection events -------------------------------------------------------------------
@@ -159,6 +175,35 @@ class DeskClient:
         self._xmpp.send_presence(pto=self.bridge)  # directed: this seat takes chats
         self._online = True
         self._emit(ConnectionChanged(Link.CONNECTED))
+        if self._watch is None or self._watch.done():
+            self._watch = asyncio.ensure_future(self._watch_bridge())
+
+    async def _watch_bridge(self) -> None:
+        """Ping the bridge's JID (XEP-0199): the server may be fine while the bridge is not."""
+        while not self._stopping:
+            xmpp = self._xmpp
+            if xmpp is None or not self._online:
+                return
+            try:
+                await xmpp.plugin["xep_0199"].ping(JID(self.bridge), timeout=PING_TIMEOUT)
+                up, detail = True, ""
+            except IqTimeout:
+                up, detail = False, "no answer to ping"
+            except IqError as exc:
+                condition = exc.iq["error"]["condition"]
+                # A component that does not know pings still answers: it is alive.
+                up = (
+                    condition in ("feature-not-implemented", "service-unavailable")
+                    and exc.iq["from"].bare == self.bridge
+                )
+                detail = condition
+            except Exception as exc:  # the stream went away meanwhile
+                log.info("ping: %s", exc)
+                return
+            if up != self.bridge_up:
+                self.bridge_up = up
+                self._emit(BridgeChanged(up, detail))
+            await asyncio.sleep(self.ping_every if up else 1.0)
 
     def _on_subscribe(self, presence: Any) -> None:
         """Accept the bridge's subscription request once; refuse anyone else's."""
@@ -245,6 +290,26 @@ class DeskClient:
         stamp = msg["delay"]["stamp"] if msg.xml.find("{urn:xmpp:delay}delay") is not None else None
         self._emit(stanzas.chat_event(attrs, msg["body"], stamp))
 
+    def _on_receipt(self, msg: Any) -> None:
+        """The bridge stored one of this seat's lines (receipt from the patron's address)."""
+        if self._from_bridge(msg) and msg["receipt"]:
+            self._emit(LineMarked(msg["from"].user, msg["receipt"], Mark.STORED))
+
+    def _on_message_error(self, msg: Any) -> None:
+        """A line refused by the server or the bridge (e.g. remote-server-timeout: bridge down)."""
+        frm = msg["from"]
+        if frm.domain != self.bridge or not frm.user or not msg["id"]:
+            return
+        error = msg["error"]
+        reason = error["text"] or error["condition"] or "error"
+        self._emit(LineMarked(frm.user, msg["id"], Mark.FAILED, reason))
+
+    def _on_delivered(self, msg: Any) -> None:
+        """`<chat kind="delivered" msg_id="…"/>` without a body: the patron's browser has the line."""
+        el = msg.xml.find(stanzas.CHAT_TAG)
+        if el is not None and el.get("kind") == "delivered" and el.get("msg_id") and self._from_bridge(msg):
+            self._emit(LineMarked(msg["from"].user, el.get("msg_id"), Mark.DELIVERED))
+
     def _on_chatstate(self, msg: Any) -> None:
         if self._from_bridge(msg):
             self._emit(Typing(msg["from"].user, msg["chat_state"]))
@@ -258,14 +323,15 @@ class DeskClient:
     def _patron(self, session: str) -> str:
         return f"{session}@{self.bridge}"
 
-    async def send_line(self, session: str, text: str) -> str:
+    async def send_line(self, session: str, text: str, line_id: str) -> str:
+        """The line with the console's id and a receipt request: the bridge confirms it stored."""
         xmpp = self._client()
         msg = xmpp.make_message(mto=self._patron(session), mbody=text, mtype="chat")
         msg["chat_state"] = "active"
-        msg_id = msg["id"] or xmpp.new_id()
-        msg["id"] = msg_id
+        msg["id"] = line_id
+        msg["request_receipt"] = True
         msg.send()
-        return str(msg_id)
+        return line_id
 
     async def send_typing(self, session: str, state: str) -> None:
         xmpp = self._client()
@@ -379,7 +445,3 @@ class DeskClient:
         if not result.ok:
             raise CommandFailed(result.message or "stats: refused")
         return stanzas.stats(values, rows)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

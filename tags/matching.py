@@ -25,8 +25,12 @@ def _keys(tag: Tag) -> list[str]:
     return [fold(tag.id), *(fold(name) for name in tag.names.values())]
 
 
-def resolve(tagset: TagSet, text: str, lang: str = "fi") -> Tag:
-    """The visible tag for `text`; raises TagError naming the closest tag or what to type."""
+def resolve(tagset: TagSet, text: str, lang: str = "fi", *, prefixes: bool = False) -> Tag:
+    """The visible tag for `text`; raises TagError naming the closest tag or what to type.
+
+    With `prefixes` (tagging from a desk), a unique beginning of a name or of one of its words
+    is enough; an ambiguous one lists the candidates. Edits of the tag file need the whole name.
+    """
     wanted = text.strip()
     if not wanted:
         raise TagError(f"no tag given; {_hint(tagset)}")
@@ -39,6 +43,12 @@ def resolve(tagset: TagSet, text: str, lang: str = "fi") -> Tag:
     for tag in tagset.visible:
         if key in _keys(tag):
             return tag
+    starts = [tag for tag in tagset.visible if prefixes and any(_starts(k, key) for k in _keys(tag))]
+    if len(starts) == 1:
+        return starts[0]
+    if len(starts) > 1:
+        options = ", ".join(f"'{t.name(lang)}' ({tagset.number_of(t.id)})" for t in starts)
+        raise TagError(f"{wanted!r} could be {options}; type more of the name or the number")
     for tag in tagset.tags:
         if tag.removed and key in _keys(tag):
             raise TagError(f"tag {tag.name(lang)!r} ({tag.id}) has been removed; {_hint(tagset)}")
@@ -47,6 +57,11 @@ def resolve(tagset: TagSet, text: str, lang: str = "fi") -> Tag:
         number = tagset.number_of(suggestion.id)
         raise TagError(f"no tag {wanted!r}; did you mean '{suggestion.name(lang)}' ({number})?")
     raise TagError(f"no tag {wanted!r}; {_hint(tagset)}")
+
+
+def _starts(name: str, key: str) -> bool:
+    """`key` begins the name or one of its words ("maksut" → "maksut ja maksaminen")."""
+    return len(key) >= 3 and (name.startswith(key) or any(w.startswith(key) for w in name.split()))
 
 
 def _closest(tagset: TagSet, key: str) -> Tag | None:

@@ -74,8 +74,11 @@ class TagSet:
         number = self.number_of(tag.id)
         return f"{tag.name(lang)} ({number})" if number else f"{tag.name(lang)} (removed)"
 
-    def resolve(self, text: str, lang: str = "fi") -> Tag:
-        """The visible tag named by id, number or name in any language; TagError says what works."""
+    def resolve(self, text: str, lang: str = "fi", *, prefixes: bool = False) -> Tag:
+        """The visible tag named by id, number or name in any language; TagError says what works.
+
+        `prefixes`: a unique beginning of a name or word is enough (tagging from a desk).
+        """
         from tags.matching import resolve
 
-        return resolve(self, text, lang)
+        return resolve(self, text, lang, prefixes=prefixes)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -14,10 +14,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from console.backend import Followup, FollowupStatus
+from console.backend import CommandResult, Followup, FollowupStatus
+from console.clock import Times
 from console.i18n import Texts
 from console.text import clean, one_line
 from console.widgets.chat_list import seat_name
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from console.desk_state import DeskState
 
 Parts = list[str | tuple[str, str]]
 
@@ -29,15 +35,17 @@ STATUS_STYLE = {
 }
 
 
-def when(f: Followup) -> str:
-    return f.ts.astimezone().strftime("%d.%m. %H:%M") if f.ts else "?"
+def when(f: Followup, times: Times) -> str:
+    return times.datetime(f.ts) if f.ts else "?"
 
 
-def followup_prompt(f: Followup, texts: Texts, library_name: Callable[[str], str], new: bool) -> Content:
+def followup_prompt(
+    f: Followup, texts: Texts, times: Times, library_name: Callable[[str], str], new: bool
+) -> Content:
     """Two lines: number, library, time, status and who claimed it; the message's first line."""
     parts: Parts = [("● " if new else "  ", "bold $warning")]
     parts += [(f"#{f.id}", "bold"), " ", (one_line(library_name(f.library) or f.library, 24), "bold"), " "]
-    parts += [(when(f), "dim"), " ", (texts(f"fu.status.{f.status.value}"), STATUS_STYLE[f.status])]
+    parts += [(when(f, times), "dim"), " ", (texts(f"fu.status.{f.status.value}"), STATUS_STYLE[f.status])]
     if f.claimed_by:
         parts.append(f" {texts('fu.by', who=seat_name(f.claimed_by))}")
     if new:
@@ -53,11 +61,13 @@ def delivery(f: Followup, texts: Texts) -> str:
     return texts("fu.no_email", contact=one_line(f.contact, 120) or "–")
 
 
-def followup_detail(f: Followup | None, texts: Texts, library_name: Callable[[str], str]) -> Content:
+def followup_detail(
+    f: Followup | None, texts: Texts, times: Times, library_name: Callable[[str], str]
+) -> Content:
     """The whole message, the contact details and where an answer would go."""
     if f is None:
         return Content.styled(texts("fu.none"), "dim")
-    parts: Parts = [(f"#{f.id} · {one_line(library_name(f.library), 40)} · {when(f)}\n", "bold")]
+    parts: Parts = [(f"#{f.id} · {one_line(library_name(f.library), 40)} · {when(f, times)}\n", "bold")]
     parts += [clean(f.text).rstrip("\n"), "\n\n", (texts("fu.contact") + ": ", "bold")]
     parts += [one_line(f.contact, 200) or "–", "\n", (delivery(f, texts), "italic")]
     return Content.assemble(*parts)
@@ -68,15 +78,23 @@ class FollowupScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss", show=False),
-        Binding("c", "app.followup_claim", show=False),
-        Binding("a", "app.followup_answer", show=False),
-        Binding("x", "app.followup_close", show=False),
-        Binding("r", "app.followup_reload", show=False),
+        Binding("c", "followup_claim", show=False),
+        Binding("a", "followup_answer", show=False),
+        Binding("x", "followup_close", show=False),
+        Binding("r", "followup_reload", show=False),
     ]
 
-    def __init__(self, texts: Texts, library_name: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        desk: DeskState,
+        texts: Texts,
+        times: Times,
+        library_name: Callable[[str], str],
+        reload: Callable[[], object],
+    ) -> None:
         super().__init__()
-        self.texts, self.library_name = texts, library_name
+        self.desk, self.texts, self.times, self.library_name = desk, texts, times, library_name
+        self.reload = reload
         self.items: list[Followup] = []
 
     def compose(self) -> ComposeResult:
@@ -92,7 +110,8 @@ class FollowupScreen(ModalScreen[None]):
         keep = self.selected.id if self.selected else None
         self.items = list(items)
         options.set_options(
-            Option(followup_prompt(f, self.texts, self.library_name, f.id in new), id=f.id) for f in items
+            Option(followup_prompt(f, self.texts, self.times, self.library_name, f.id in new), id=f.id)
+            for f in items
         )
         ids = [f.id for f in self.items]
         if ids:
@@ -108,12 +127,75 @@ class FollowupScreen(ModalScreen[None]):
     @on(OptionList.OptionHighlighted, "#followup-list")
     def _detail(self) -> None:
         self.query_one("#followup-detail", Static).update(
-            followup_detail(self.selected, self.texts, self.library_name)
+            followup_detail(self.selected, self.texts, self.times, self.library_name)
         )
 
     @on(OptionList.OptionSelected, "#followup-list")
-    async def _enter(self) -> None:
-        await self.app.run_action("app.followup_answer")
+    def _enter(self) -> None:
+        self.action_followup_answer()
+
+    # -- actions ---------------------------------------------------------------------------
+    def _selected(self) -> Followup | None:
+        f = self.selected
+        if f is None:
+            self.notify(self.texts("fu.none_selected"), severity="warning")
+        return f
+
+    @work(group="followup-commands", exit_on_error=False)
+    async def command(
+        self, coro: Awaitable[CommandResult], what: str, on_ok: Callable[[CommandResult], None] | None = None
+    ) -> None:
+        from console.screens.desk import run_command
+
+        result = await run_command(self, self.texts, coro, what)
+        if result is not None and on_ok is not None:
+            on_ok(result)
+        self.reload()
+
+    def action_followup_claim(self) -> None:
+        f = self._selected()
+        if f is not None:
+            self.command(self.desk.backend.followup_claim(f.id), self.texts("did.fu_claim", id=f.id))
+
+    def action_followup_close(self) -> None:
+        """Closing asks first: a closed follow-up leaves every desk's list."""
+        from console.screens.dialogs import ConfirmScreen
+
+        f = self._selected()
+        if f is None:
+            return
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.command(self.desk.backend.followup_close(f.id), self.texts("did.fu_close", id=f.id))
+
+        self.app.push_screen(ConfirmScreen(self.texts("fu.close_confirm", id=f.id)), chosen)
+
+    def action_followup_reload(self) -> None:
+        self.reload()
+
+    def action_followup_answer(self) -> None:
+        f = self._selected()
+        if f is None:
+            return
+        if f.status in (FollowupStatus.ANSWERED, FollowupStatus.CLOSED):
+            self.notify(self.texts("fu.already_answered", id=f.id), severity="warning")
+            return
+        drafts = self.desk.followup_drafts
+
+        def sent(result: CommandResult) -> None:
+            drafts.pop(f.id, None)
+
+        def chosen(text: str | None) -> None:
+            if text:
+                drafts[f.id] = text  # kept until the bridge confirms
+                if f.email:
+                    what = self.texts("did.fu_answer_mail", id=f.id, email=f.email)
+                else:
+                    what = self.texts("did.fu_answer_kept", id=f.id)
+                self.command(self.desk.backend.followup_answer(f.id, text), what, sent)
+
+        self.app.push_screen(AnswerScreen(f, self.texts, drafts.get(f.id, ""), drafts), chosen)
 
 
 class AnswerScreen(ModalScreen[str | None]):

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from console.clock import Times
 from console.i18n import Texts
 from console.log import MARK_END, MARK_START, ChatLog, SearchHit
 from console.text import clean
@@ -30,8 +31,8 @@ def snippet_content(snippet: str) -> Content:
     return Content.assemble(*parts)
 
 
-def hit_content(hit: SearchHit) -> Content:
-    when = hit.ts.astimezone().strftime("%Y-%m-%d %H:%M")
+def hit_content(hit: SearchHit, times: Times) -> Content:
+    when = times.datetime(hit.ts)
     return Content.assemble(
         (when, "dim"),
         " ",
@@ -48,14 +49,14 @@ class PastChatScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", show=False)]
 
-    def __init__(self, log: ChatLog, session: str) -> None:
+    def __init__(self, log: ChatLog, session: str, texts: Texts, times: Times) -> None:
         super().__init__()
-        self.chat_log, self.session = log, session
+        self.chat_log, self.session, self.texts, self.times = log, session, texts, times
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(Content(self.session), classes="dialog-title")
-            yield TranscriptView(id="past-transcript")
+            yield TranscriptView(id="past-transcript", texts=self.texts, times=self.times)
 
     async def on_mount(self) -> None:
         view = self.query_one(TranscriptView)
@@ -72,9 +73,9 @@ class SearchScreen(ModalScreen[None]):
         Binding("up", "move(-1)", show=False, priority=True),
     ]
 
-    def __init__(self, log: ChatLog, texts: Texts) -> None:
+    def __init__(self, log: ChatLog, texts: Texts, times: Times) -> None:
         super().__init__()
-        self.chat_log, self.texts = log, texts
+        self.chat_log, self.texts, self.times = log, texts, times
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
@@ -92,7 +93,7 @@ class SearchScreen(ModalScreen[None]):
         self.hits = await self.chat_log.search(text) if text.strip() else []
         hits = self.query_one("#hits", OptionList)
         if self.hits:
-            hits.set_options(Option(hit_content(h), id=str(i)) for i, h in enumerate(self.hits))
+            hits.set_options(Option(hit_content(h, self.times), id=str(i)) for i, h in enumerate(self.hits))
             hits.highlighted = 0
         else:
             none = self.texts("search.none") if text.strip() else ""
@@ -108,4 +109,6 @@ class SearchScreen(ModalScreen[None]):
     def _open(self) -> None:
         index = self.query_one("#hits", OptionList).highlighted
         if self.hits and index is not None and index < len(self.hits):
-            self.app.push_screen(PastChatScreen(self.chat_log, self.hits[index].session))
+            self.app.push_screen(
+                PastChatScreen(self.chat_log, self.hits[index].session, self.texts, self.times)
+            )

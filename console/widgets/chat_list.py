@@ -94,9 +94,8 @@ class ChatList(OptionList):
         if ids == self._ids and len(self.options) == len(entries):
             changed = [(i, c) for i, (_, c) in enumerate(entries) if c != self._prompts[i]]
             for index, content in changed:
-                self.get_option_at_index(index)._set_prompt(content)
+                self.replace_option_prompt_at_index(index, content)
             if changed:
-                self._clear_caches()
                 self.refresh()
         else:
             self.set_options(Option(c, id=sid, disabled=sid is None) for sid, c in entries)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual.content import Content
 from textual.widgets import Static
@@ -29,6 +29,7 @@ class SidePanel(Static):
         library_name: Callable[[str], str],
         tag_name: Callable[[str], str],
         duty: list[DutyLine],
+        now: datetime,
     ) -> None:
         t = self.texts
         parts: list[str | tuple[str, str]] = []
@@ -43,9 +44,9 @@ class SidePanel(Static):
             if meta.page:
                 row(t("panel.page"), meta.page)
             row(t("panel.lang"), meta.lang or "?")
-            row(t("panel.state"), meta.state.value)
+            row(t("panel.state"), t(f"state.{meta.state.value}"))
             if meta.state.value in ("queued", "bot", "closed") and not meta.owner:
-                row(t("panel.waiting"), waited(chat.waiting_since, datetime.now(UTC)))
+                row(t("panel.waiting"), waited(chat.waiting_since, now))
             row(t("panel.tags"), ", ".join(tag_name(x) for x in meta.tags) or "–")
             parts.append("\n")
         parts.append((t("panel.duty") + "\n", "bold underline"))
@@ -76,6 +77,8 @@ class StatusBar(Static):
         self.counts = ""
         self.followups = ""  # "Follow-ups 2 ●1" when there are any
         self.quiet = ""  # shown in quiet mode
+        self.unread = ""  # "3 unread" in my chats other than the open one
+        self.bridge_up = True
 
     def set_link(self, link: Link, detail: str = "", retry_in: float | None = None) -> None:
         self.link, self.detail, self.retry_in = link, detail, retry_in
@@ -84,9 +87,18 @@ class StatusBar(Static):
         self.set_class(link is Link.STOPPED, "-stopped")
         self.redraw()
 
+    def set_bridge(self, up: bool) -> None:
+        """The bridge answers (or not) while the server link may be fine."""
+        self.bridge_up = up
+        self.set_class(not up and self.link is Link.CONNECTED, "-bridge-down")
+        self.redraw()
+
     def redraw(self) -> None:
         t = self.texts
-        if self.link is Link.RECONNECTING:
+        self.set_class(not self.bridge_up and self.link is Link.CONNECTED, "-bridge-down")
+        if self.link is Link.CONNECTED and not self.bridge_up:
+            state = t("link.bridge_down")
+        elif self.link is Link.RECONNECTING:
             state = t("link.reconnecting", secs=int(self.retry_in or 0))
         else:
             state = t(f"link.{self.link.value}")
@@ -94,6 +106,8 @@ class StatusBar(Static):
             state += f" ({self.detail})"
         parts: list[str | tuple[str, str]] = [("● ", "bold"), one_line(state, 120), "  ", (self.jid, "dim")]
         parts += ["  ", self.counts]
+        if self.unread:
+            parts += [" · ", (self.unread, "bold")]
         if self.followups:
             parts += [" · ", (self.followups, "bold")]
         if self.quiet:

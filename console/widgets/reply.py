@@ -37,12 +37,25 @@ class ReplyInput(TextArea, inherit_bindings=False):
             placeholder=placeholder,
             highlight_cursor_line=False,
         )
+        self._submitted: str | None = None  # the text last sent with Enter, until it changes
+
+    def _on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        self._submitted = None
+
+    def load_text(self, text: str) -> None:
+        """Replace the text (a draft, or empty after sending); Enter may send again."""
+        super().load_text(text)
+        self._submitted = None
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            self.post_message(self.Submitted(self.text))
+            # A second Enter before the first is handled (a bounce, a paste ending in newlines)
+            # finds the same text still here: it is the same line, not a second one.
+            if self.text != self._submitted:
+                self._submitted = self.text
+                self.post_message(self.Submitted(self.text))
             return
         if event.key in NEWLINE_KEYS:
             event.stop()

@@ -14,7 +14,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from console.backend import Line
+from console.backend import Line, Mark
+from console.clock import Times
+from console.i18n import Texts
 from console.text import clean
 from console.widgets.wrap import wrap_spans
 
@@ -44,6 +46,8 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--system",
         "transcript--note",
         "transcript--pending",
+        "transcript--failed",
+        "transcript--command",
         "transcript--body",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,15 +59,15 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("end", "scroll_end", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None, pending_label: str = "…") -> None:
+    def __init__(self, *, texts: Texts, times: Times, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.texts, self.times = texts, times
         self.lines: list[Line] = []
         self._texts: list[str] = []
         self._heights: list[int] = []
         self._offsets: list[int] = [0]  # offsets[i] = first row of message i
         self._width = 0
         self._cache: dict[int, list[Strip]] = {}
-        self.pending_label = pending_label
         self.key: str | None = None
         self._layouts: dict[str, _Layout] = {}
 
@@ -126,15 +130,34 @@ class TranscriptView(ScrollView, can_focus=True):
         self._relayout()
 
     # -- layout --------------------------------------------------------------------------
+    def _who(self, line: Line) -> str:
+        """One name per kind of sender: the patron is always "Patron 7F3K", a note says so."""
+        t = self.texts
+        if line.sender == "patron":
+            return t("who.patron", id=line.session[-4:].upper())
+        if line.sender == "note":
+            return t("who.note", name=clean(line.name) or t("you"))
+        if line.sender == "command":
+            return t("who.command")
+        if line.sender == "system":
+            return t("who.system")
+        if line.sender == "bot":
+            return t("who.bot")
+        return clean(line.name or line.sender)
+
     def _header(self, line: Line) -> str:
-        who = clean(line.name or line.sender)
-        return f"{line.ts.astimezone():%H:%M} {who}: "
+        return f"{self.times.clock(line.ts)} {self._who(line)}: "
+
+    def _text(self, index: int) -> str:
+        """The line's text with its delivery mark after it."""
+        text, mark = self._texts[index], self.lines[index].mark
+        if mark is Mark.NONE:
+            return text
+        return f"{text} {self.texts(f'mark.{mark.value}')}"
 
     def _wrap(self, index: int) -> list[tuple[int, int, int]]:
         """(paragraph offset, start, end) of every row of message `index`."""
-        text = self._texts[index]
-        if self.lines[index].pending:
-            text = f"{text} ({self.pending_label})"
+        text = self._text(index)
         header = len(self._header(self.lines[index]))
         width = max(self._width - INDENT, 10)
         first = self._width - header if header < self._width // 2 else 0
@@ -178,18 +201,22 @@ class TranscriptView(ScrollView, can_focus=True):
         cached = self._cache.get(index)
         if cached is not None:
             return cached
-        line, text = self.lines[index], self._texts[index]
-        if line.pending:
-            text = f"{text} ({self.pending_label})"
-        sender = line.sender if line.sender in {"patron", "librarian", "bot", "note"} else "system"
-        body_style = self._style("pending" if line.pending else ("note" if sender == "note" else "body"))
+        line, text = self.lines[index], self._text(index)
+        sender = line.sender if line.sender in {"patron", "librarian", "bot", "note", "command"} else "system"
+        if line.mark is Mark.FAILED:
+            body_style = self._style("failed")
+        elif line.pending:
+            body_style = self._style("pending")
+        else:
+            body_style = self._style(sender if sender in ("note", "command") else "body")
         base = self.rich_style
         strips: list[Strip] = []
         for row, (para_off, start, end) in enumerate(self._wrap(index)):
             piece = text[para_off + start : para_off + end]
             if row == 0:
                 header = self._header(line)
-                time_part, name_part = header[:6], header[6:]
+                cut = header.index(" ") + 1
+                time_part, name_part = header[:cut], header[cut:]
                 segs = [
                     Segment(time_part, base + self._style("time")),
                     Segment(name_part, base + self._style(sender)),
@@ -204,9 +231,13 @@ class TranscriptView(ScrollView, can_focus=True):
         return strips
 
     def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width and width != self._width:
+            # The vertical scrollbar came or went without a resize (e.g. a long chat was opened):
+            # lay out again, or every wrapped row would lose its last character to the crop.
+            self._relayout()
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
-        width = self.scrollable_content_region.width
         if not self.lines or row >= self._offsets[-1]:
             return Strip.blank(width, self.rich_style)
         index = bisect_right(self._offsets, row) - 1

@@ -20,15 +20,15 @@ def transcript_text(app: ConsoleApp) -> str:
     view = app.query_one(TranscriptView)
     rows = view.virtual_size.height
     saved = view.scroll_offset
-    out = []
-    view.scroll_to(0, 0, animate=False, immediate=True)
+    out: dict[int, str] = {}
     height = max(view.size.height, 1)
     for top in range(0, rows, height):
         view.scroll_to(0, top, animate=False, immediate=True)
-        for y in range(min(height, rows - top)):
-            out.append(view.render_line(y).text.rstrip())
+        first = int(view.scroll_offset.y)  # the last page stops short of `top`
+        for y in range(min(height, rows - first)):
+            out[first + y] = view.render_line(y).text.rstrip()
     view.scroll_to(saved.x, saved.y, animate=False, immediate=True)
-    return "\n".join(out)
+    return "\n".join(out[row] for row in sorted(out))
 
 
 def static_text(app: ConsoleApp, selector: str) -> str:

@@ -86,6 +86,13 @@ def test_alerts_and_retention(tmp_path: Path) -> None:
         load_config(write(tmp_path, {**BASE, "alerts": {"sound": True}}))
 
 
+def test_waiting_chats_ring_again_every_minute_by_default(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, BASE))
+    assert cfg.alerts.repeat_seconds == 60 and cfg.alerts.escalate
+    off = load_config(write(tmp_path, {**BASE, "alerts": {"repeat_seconds": 0}}))
+    assert off.alerts.repeat_seconds == 0
+
+
 def test_lang_from_locale() -> None:
     raw = dict(BASE)
     assert parse_config(raw, Path("."), "x", {"LANG": "fi_FI.UTF-8"}).lang == "fi"

@@ -88,7 +88,11 @@ async def test_claim_answer_by_email_and_close(make_app, fake):
         await pilot.pause(0.1)
         assert isinstance(app.screen, FollowupScreen)
 
-        await pilot.press("x")
+        await pilot.press("x")  # closing asks first (Enter / Esc)
+        await pilot.pause(0.2)
+        assert fake.followup_list["1"].status is FollowupStatus.ANSWERED
+        assert "Close follow-up #1?" in static_text(app, "#confirm-text")
+        await pilot.press("enter")
         await pilot.pause(0.3)
         assert fake.followup_list["1"].status is FollowupStatus.CLOSED
         assert "#1" not in options_text(app, "#followup-list")

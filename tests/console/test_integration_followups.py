@@ -80,7 +80,9 @@ async def test_followup_noticed_claimed_answered_by_email_and_closed(
             notes = " ".join(n.message for n in app._notifications)
             assert "matti@example.org" in notes
 
-            await pilot.press("x")
+            await pilot.press("x")  # closing asks first
+            await pilot.pause(0.2)
+            await pilot.press("enter")
             await until(pilot, lambda: "#" not in options_text(app, "#followup-list"), "closed")
     finally:
         await stack.close()

@@ -224,7 +224,7 @@ async def test_alert_repeats_while_a_chat_waits(make_app, fake):
 
 
 async def test_own_typing_pauses_after_a_quiet_moment(make_app, fake, monkeypatch):
-    monkeypatch.setattr("console.actions.TYPING_PAUSE_S", 0.3)
+    monkeypatch.setattr("console.screens.desk.TYPING_PAUSE_S", 0.3)  # moved with the screen
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         fake.offer("p-aaaa", "Hei")

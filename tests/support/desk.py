@@ -9,7 +9,9 @@ from typing import Any
 from slixmpp import ClientXMPP
 from slixmpp.plugins.xep_0004 import Form
 
-DESK_NS = "{urn:tiski:desk:1}chat"
+from deskproto import CHAT_ELEMENT
+
+DESK_NS = CHAT_ELEMENT  # the name the bench imports
 
 
 @dataclass(frozen=True)

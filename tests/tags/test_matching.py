@@ -34,6 +34,20 @@ def test_unknown_name_suggests_the_closest(piki: TagSet) -> None:
     assert str(info.value) == "no tag 'lainat'; did you mean 'Lainaus – lainat' (4)?"
 
 
+@pytest.mark.parametrize(
+    ("typed", "tag_id"),
+    [("maksut", "fees"), ("varaa", "reservations"), ("lainat", "loans"), ("aukiolo", "hours")],
+)
+def test_a_unique_beginning_of_a_name_or_word_is_enough(piki: TagSet, typed: str, tag_id: str) -> None:
+    assert piki.resolve(typed, "fi", prefixes=True).id == tag_id
+
+
+def test_an_ambiguous_beginning_lists_the_candidates(piki: TagSet) -> None:
+    with pytest.raises(TagError) as info:
+        piki.resolve("kirjasto", "fi", prefixes=True)
+    assert "'Kirjastokortti' (2)" in str(info.value) and "'Kirjastoaineisto' (3)" in str(info.value)
+
+
 def test_suggestion_uses_the_librarians_language(piki: TagSet) -> None:
     with pytest.raises(TagError, match=r"did you mean 'Reservations' \(6\)"):
         piki.resolve("reservatons", "en")
