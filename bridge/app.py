@@ -46,7 +46,7 @@ class Bridge:
         if cfg.faq or cfg.canned:
             from bridge.faq import load_canned, load_faq
 
-            faq = load_faq(cfg.faq) if cfg.faq else None
+            faq = load_faq(cfg.faq, cfg.faq_matcher, cfg.faq_cache) if cfg.faq else None
             canned = load_canned(cfg.canned) if cfg.canned else None
         self.clock = Clock(cfg.demo_clock)
         self.store = await Store.open(cfg.database, self.clock, privacy=cfg.privacy)

@@ -63,6 +63,8 @@ class BridgeConfig:
     rota: Path
     tags: Path | None
     faq: Path | None = None
+    faq_matcher: str = "hybrid"  # faq.matcher: hybrid (words and a sentence model) | lexical (words only)
+    faq_cache: Path | None = None  # faq.cache: where the examples' vectors are kept (None: ~/.cache/tiski)
     canned: Path | None = None
     limits: Limits = field(default_factory=Limits)
     demo_clock: datetime | None = None  # the demo's fixed start instant; time runs on from it
@@ -122,6 +124,23 @@ def _flag(top: dict[str, Any], key: str) -> bool:
     return value
 
 
+def _faq(raw: Any, base: Path) -> tuple[Path | None, str, Path | None]:
+    """`faq: FILE`, or `faq: {file: FILE, matcher: hybrid | lexical, cache: DIR}`."""
+    if not raw:
+        return None, "hybrid", None
+    if isinstance(raw, str):
+        return _path(base, raw, "faq"), "hybrid", None
+    f = _mapping(raw, "faq")
+    unknown = sorted(set(f) - {"file", "matcher", "cache"})
+    if unknown:
+        raise ConfigError(f"faq: unknown key(s) {', '.join(unknown)}; known: file, matcher, cache")
+    matcher = f.get("matcher", "hybrid")
+    if matcher not in ("hybrid", "lexical"):
+        raise ConfigError(f"faq.matcher: expected hybrid or lexical, got {matcher!r}")
+    cache = _path(base, f["cache"], "faq.cache") if f.get("cache") else None
+    return _path(base, f.get("file"), "faq.file"), matcher, cache
+
+
 def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConfig:
     """Build a BridgeConfig from parsed YAML; relative paths are relative to `base`."""
     top = _mapping(raw, "config")
@@ -140,6 +159,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
             raise ConfigError(f"xmpp.secret_file: cannot read {secret_path}: {e.strerror}") from e
     if not isinstance(secret, str) or not secret:
         raise ConfigError("xmpp: give the component secret as `secret` or `secret_file`")
+    faq, faq_matcher, faq_cache = _faq(top.get("faq"), base)
     component = x.get("component")
     if not isinstance(component, str) or "@" in component or "." not in component:
         raise ConfigError(f"xmpp.component: expected a domain like patrons.chat.example, got {component!r}")
@@ -190,7 +210,9 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         database=_path(base, top["database"], "database"),
         rota=_path(base, top["rota"], "rota"),
         tags=_path(base, top["tags"], "tags") if top.get("tags") else None,
-        faq=_path(base, top["faq"], "faq") if top.get("faq") else None,
+        faq=faq,
+        faq_matcher=faq_matcher,
+        faq_cache=faq_cache,
         canned=_path(base, top["canned"], "canned") if top.get("canned") else None,
         limits=_limits(_mapping(top.get("limits"), "limits")),
         demo_clock=clock,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ class FileWatch:
         if cfg.faq is not None or cfg.canned is not None:
             from bridge.faq import load_canned, load_faq
 
-            self._one(cfg.faq, load_faq, lambda v: setattr(svc, "faq", v), "FAQ")
+            load = partial(load_faq, matcher=cfg.faq_matcher, cache_dir=cfg.faq_cache)
+            self._one(cfg.faq, load, lambda v: setattr(svc, "faq", v), "FAQ")
             self._one(cfg.canned, load_canned, lambda v: setattr(svc, "canned", tuple(v)), "canned answers")
 
     def _one(self, path: Path | None, load: Any, apply: Any, what: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,6 +46,37 @@ _WITH_RATINGS = {
 _WITHOUT_RATINGS = {"rating": "NULL", "ratings_join": ""}
 _HAS_RATINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ratings'"
 _TAGS = "SELECT session_id, tag_id FROM chat_tags ORDER BY ts, tag_id"
+# The automatic answers (docs/faq.md): `bot_answer` and `bot_pick` carry {"faq": entry id}.
+_BOT = (
+    "SELECT session_id, kind, data FROM events"
+    " WHERE kind IN ('bot_answer', 'bot_pick', 'queued') ORDER BY seq"
+)
+
+
+@dataclass
+class _Bot:
+    answers: list[str] = field(default_factory=list)
+    picks: list[str] = field(default_factory=list)
+    handoff: bool = False
+
+
+def _bot_events(db: sqlite3.Connection) -> dict[str, _Bot]:
+    """Per session: entries answered and picked, and whether it was queued after that."""
+    bots: dict[str, _Bot] = {}
+    for session_id, kind, data in db.execute(_BOT):
+        bot = bots.get(session_id)
+        if kind == "queued":
+            if bot is not None and (bot.answers or bot.picks):
+                bot.handoff = True
+            continue
+        try:
+            entry = json.loads(data or "{}").get("faq")
+        except (ValueError, AttributeError):
+            entry = None
+        if isinstance(entry, str):
+            bot = bots.setdefault(session_id, _Bot())
+            (bot.answers if kind == "bot_answer" else bot.picks).append(entry)
+    return bots
 
 
 def load_conversations(database: str | Path, period: Period | None = None) -> list[Conversation]:
@@ -55,9 +88,10 @@ def load_conversations(database: str | Path, period: Period | None = None) -> li
             tags: defaultdict[str, list[str]] = defaultdict(list)
             for session_id, tag_id in db.execute(_TAGS):
                 tags[session_id].append(tag_id)
+            bots = _bot_events(db)
         except sqlite3.DatabaseError as exc:
             raise ReportError(f"{database}: not a Tiski database ({exc})") from exc
-    convs = [_conversation(row, tuple(tags.get(row[0], ()))) for row in sessions]
+    convs = [_conversation(row, tuple(tags.get(row[0], ())), bots.get(row[0])) for row in sessions]
     chosen = [c for c in convs if period is None or period.contains(c.started)]
     return sorted(chosen, key=lambda c: (c.started, c.id))
 
@@ -70,7 +104,7 @@ def parse_ts(text: str | None) -> datetime | None:
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
-def _conversation(row: tuple, tags: tuple[str, ...]) -> Conversation:
+def _conversation(row: tuple, tags: tuple[str, ...], bot: _Bot | None = None) -> Conversation:
     (sid, library, queued_at, answered_at, ended_at, first_patron, first_left,
      first_queued, desk, seat, lines, rating) = row  # fmt: skip
     starts = [t for t in (parse_ts(first_patron), parse_ts(first_left)) if t]
@@ -88,6 +122,9 @@ def _conversation(row: tuple, tags: tuple[str, ...]) -> Conversation:
         left_message=first_left is not None,
         lines=lines,
         rating=rating if isinstance(rating, int) and 1 <= rating <= 5 else None,
+        bot_answers=tuple(dict.fromkeys(bot.answers)) if bot else (),
+        bot_picks=tuple(dict.fromkeys(bot.picks)) if bot else (),
+        handoff_after_bot=bot.handoff if bot else False,
     )
 
 

@@ -45,6 +45,7 @@ def render_html(data: ReportData) -> str:
         _section_counts(data, "desk"),
         _section_counts(data, "library"),
         _ratings(data),
+        _bot(data),
         _comparison(data),
         "</main></body></html>\n",
     ]
@@ -140,6 +141,34 @@ def _ratings(data: ReportData) -> str:
         parts.append(f'<h3 id="ratings-by-{by}">{escape(RATING_TITLES.get(by, by))}</h3>{note}'
                      f'<table class="ratings-by-{by}"><thead>{head}</thead>'
                      f"<tbody>{body}</tbody></table>")  # fmt: skip
+    return "".join(parts)
+
+
+BOT_TITLES = {"month": "Automatic answers by month", "entry": "Automatic answers by FAQ entry"}
+
+
+def _bot(data: ReportData) -> str:
+    if not data.bot.get("entry"):
+        return ""  # no automatic answer in the period (or no FAQ)
+    parts = [
+        '<h2 id="bot">Automatic answers</h2>',
+        "<p><em>Answered by the bot</em>: answered from the FAQ (an answer, or a suggestion the "
+        "patron picked) with no librarian asked for after it. <em>Handoffs</em>: went to a "
+        "librarian after a bot answer. By entry, a conversation counts under each entry used.</p>",
+    ]
+    for by, rows in data.bot.items():
+        key = "Month" if by == "month" else "Entry"
+        head = (f'<tr><th>{key}</th><th class="n">Conversations</th><th class="n">Answered by the bot</th>'
+                '<th class="n">Share</th><th class="n">Suggestion picks</th>'
+                '<th class="n">Handoffs after a bot answer</th></tr>')  # fmt: skip
+        body = ""
+        for r in rows:
+            share = percent(r.share_by_bot) if r.share_by_bot is not None else "–"
+            body += (f'<tr><td>{escape(r.key)}</td><td class="n">{r.conversations}</td>'
+                     f'<td class="n">{r.by_bot}</td><td class="n">{escape(share)}</td>'
+                     f'<td class="n">{r.picks}</td><td class="n">{r.handoffs}</td></tr>')  # fmt: skip
+        table = f'<table class="bot-by-{by}"><thead>{head}</thead><tbody>{body}</tbody></table>'
+        parts.append(f'<h3 id="bot-by-{by}">{escape(BOT_TITLES[by])}</h3>{table}')
     return "".join(parts)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from tags.botshare import BOT_BY, bot_share
 from tags.compare import Survey, load_survey
 from tags.db import load_conversations
 from tags.errors import ReportError
@@ -19,6 +20,8 @@ from tags.period import previous_month as _previous
 from tags.reporting import build_report, comparison
 from tags.stats import BY, count_by, rate, ratings_by, summarize
 from tags.textout import (
+    bot_csv,
+    bot_table,
     comparison_csv,
     comparison_table,
     counts_csv,
@@ -41,6 +44,14 @@ def add_commands(sub: Any, cmd: Callable[..., argparse.ArgumentParser], langs: t
         "--ratings",
         action="store_true",
         help="patrons' ratings (count, mean) overall and per --by key (default: tag)",
+    )
+    rep.add_argument(
+        "--bot",
+        nargs="?",
+        const="month",
+        choices=BOT_BY,
+        help="automatic answers: answered by the bot, suggestion picks, handoffs after a bot "
+        "answer, by month (default) or by FAQ entry",
     )
     rep.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     rep.add_argument("--title", default="Tiski chat report", help="title of the HTML report")
@@ -77,8 +88,9 @@ def _report(args: argparse.Namespace) -> None:
         )
         atomic_write(args.html, render_html(data))
         print(f"wrote {args.html}", file=sys.stderr)
-    show_counts = not args.ratings and (args.by is not None or not (args.summary or args.html))
-    if not (args.summary or show_counts or args.ratings):
+    shown = args.ratings or args.bot
+    show_counts = not shown and (args.by is not None or not (args.summary or args.html))
+    if not (args.summary or show_counts or shown):
         return
     convs = load_conversations(args.database, period)
     if args.summary:
@@ -94,6 +106,9 @@ def _report(args: argparse.Namespace) -> None:
         rated = ratings_by(convs, by, tz, tagset=tagset, first=first, last=last)
         out = ratings_csv(rated) if args.csv else ratings_table(rate(convs), rated, by, tagset, args.lang)
         print(out, end="")
+    if args.bot:
+        bot_rows = bot_share(convs, args.bot, tz)
+        print(bot_csv(bot_rows) if args.csv else bot_table(bot_rows, args.bot), end="")
 
 
 def _compare(args: argparse.Namespace) -> None:

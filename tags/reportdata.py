@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tags.botshare import BotRow
 from tags.compare import ComparisonRow
 from tags.model import TagSet
 from tags.stats import RatingRow, Ratings, Summary
@@ -37,3 +38,4 @@ class ReportData:
     sources: tuple[str, ...] = field(default=())
     ratings: Ratings | None = None  # the patrons' ratings overall
     rating_breakdowns: dict[str, tuple[RatingRow, ...]] = field(default_factory=dict)  # by RATED_BY
+    bot: dict[str, tuple[BotRow, ...]] = field(default_factory=dict)  # automatic answers, by BOT_BY

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tags.botshare import BOT_BY, bot_share
 from tags.compare import Survey, compare
 from tags.db import load_conversations
 from tags.model import TagSet
@@ -71,6 +72,7 @@ def build_report(
         rating_breakdowns={
             by: ratings_by(convs, by, tz, tagset=tagset, first=first, last=last) for by in RATED_BY
         },
+        bot={by: bot_share(convs, by, tz) for by in BOT_BY},
     )
 
 

@@ -35,6 +35,9 @@ class Conversation:
     left_message: bool = False
     lines: int = 0
     rating: int | None = None  # the patron's score 1–5 after the chat ended, if they gave one
+    bot_answers: tuple[str, ...] = ()  # FAQ entries the bot answered with (events `bot_answer`)
+    bot_picks: tuple[str, ...] = ()  # entries the patron picked from "Did you mean" (`bot_pick`)
+    handoff_after_bot: bool = False  # queued for a librarian after a bot answer or pick
 
     @property
     def answered(self) -> bool:

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from tags.botshare import BOT_CSV_HEADER, BotRow, bot_csv_rows
 from tags.compare import ComparisonRow
 from tags.model import TagSet
 from tags.stats import RatingRow, Ratings, Summary
@@ -76,6 +77,22 @@ def ratings_table(
         label = f"  {name:<{name_width}}" if name_width else ""
         lines.append(f"{r.key:<{key_width}}{label}  {r.conversations:>6}  {r.count:>6}  "
                      f"{mean_rating(r.mean):>5}")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def bot_csv(rows: Sequence[BotRow]) -> str:
+    """`key,conversations,answered_by_bot,suggestion_picks,handoffs_after_bot` with a header."""
+    return _csv(BOT_CSV_HEADER, bot_csv_rows(rows))
+
+
+def bot_table(rows: Sequence[BotRow], by: str) -> str:
+    """Aligned columns: key, conversations, answered by the bot (and share), picks, handoffs."""
+    width = max([len(r.key) for r in rows] + [len(by)])
+    lines = [f"{by:<{width}}  {'chats':>6}  {'by bot':>6}  {'share':>6}  {'picks':>6}  {'handoffs':>8}"]
+    for r in rows:
+        share = percent(r.share_by_bot) if r.share_by_bot is not None else "–"
+        lines.append(f"{r.key:<{width}}  {r.conversations:>6}  {r.by_bot:>6}  {share:>6}  "
+                     f"{r.picks:>6}  {r.handoffs:>8}")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

@@ -1,13 +1,25 @@
-"""A loaded FAQ: its entries, the matcher built from them, and rendering of answers."""
+"""A loaded FAQ: its entries, the matchers built from them, and rendering of answers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
+
+from bridge.faq.embed import EmbeddingCache, off_loop, shared_embedder
+from bridge.faq.errors import FaqError
 from bridge.faq.matcher import Matcher, MatchSettings
 from bridge.faq.model import Fact, FaqEntry, FaqMatch, Kind
 from bridge.faq.placeholders import fill, names, pick
+from bridge.faq.semantic import SemanticIndex
+from bridge.faq.text import words
+
+# `faq.matcher` in the bridge's configuration: words only (tiny machines), or words and meaning.
+LEXICAL = "lexical"
+HYBRID = "hybrid"
+MATCHERS = (LEXICAL, HYBRID)
 
 _TRUE = {"1", "true", "yes", "on", "open"}
 
@@ -19,6 +31,7 @@ class FaqBase:
     entries: tuple[FaqEntry, ...]
     settings: MatchSettings = field(default_factory=MatchSettings)
     source: str = "<faq>"
+    semantic: SemanticIndex | None = field(default=None, repr=False, compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -34,15 +47,79 @@ class FaqBase:
         """The entry with this id, or None."""
         return next((entry for entry in self.entries if entry.id == entry_id), None)
 
+    @property
+    def kind(self) -> str:
+        """Which matcher answers: "hybrid" (words and meaning) or "lexical" (words only)."""
+        return HYBRID if self.semantic is not None else LEXICAL
+
     def match(self, text: str, lang: str) -> FaqMatch:
-        """The best entry for a patron's message; `confident` says whether to answer with it."""
+        """The best entry for a patron's message; `confident` says whether to answer with it.
+
+        With the sentence model this takes milliseconds of CPU: in the bridge, await
+        `match_async` instead, which runs it on the FAQ's worker thread."""
         ranked = self.matcher.rank(text, lang)
-        if not ranked:
-            return FaqMatch(None, 0.0, False)
-        score, entry = ranked[0]
+        score, entry = ranked[0] if ranked else (0.0, None)
         second, runner_up = ranked[1] if len(ranked) > 1 else (0.0, None)
-        confident = score >= self.settings.threshold and score - second >= self.settings.margin
-        return FaqMatch(entry, round(score, 4), confident, runner_up, round(second, 4))
+        s = self.settings
+        by_words = entry is not None and score >= s.threshold and score - second >= s.margin
+        if self.semantic is None or not words(text) or len(text) > s.semantic_max_chars:
+            return FaqMatch(
+                entry if ranked else None,
+                round(score, 4),
+                by_words,
+                runner_up,
+                round(second, 4),
+                () if by_words else self._word_suggestions(ranked),
+                by="words" if by_words else "",
+            )
+        sims = self.semantic.scores(self.semantic.embed(text), s.example_weight)
+        order = [int(i) for i in np.argsort(-sims, kind="stable")]
+        best, other = float(sims[order[0]]), float(sims[order[1]]) if len(order) > 1 else -1.0
+        meant = self.entries[order[0]]
+        by_meaning = best >= s.semantic_threshold and best - other >= s.semantic_margin
+        close = tuple(
+            self.entries[i]
+            for i in order[: int(s.suggest_max)]
+            if sims[i] >= s.suggest_floor and sims[i] >= best - s.suggest_gap
+        )
+        if by_words and entry is not None and (not by_meaning or meant is entry):
+            sim = float(sims[self.entries.index(entry)])
+            how = "both" if by_meaning else "words"
+            return FaqMatch(entry, round(score, 4), True, runner_up, round(second, 4), (), round(sim, 4), how)
+        if by_words and entry is not None:  # words and meaning disagree: let the patron choose
+            both = (entry, meant)
+            return FaqMatch(entry, round(score, 4), False, meant, round(best, 4), both, round(best, 4))
+        runner = self.entries[order[1]] if len(order) > 1 else None
+        return FaqMatch(
+            meant,
+            round(best, 4),
+            by_meaning,
+            runner,
+            round(other, 4),
+            () if by_meaning else close,
+            round(best, 4),
+            "meaning" if by_meaning else "",
+        )
+
+    async def match_async(self, text: str, lang: str) -> FaqMatch:
+        """`match` on the FAQ's worker thread, so the event loop never waits for the model."""
+        return await off_loop(self.match, text, lang)
+
+    def suggest(self, question: str, lang: str) -> list[FaqEntry]:
+        """Entries for "Did you mean" when no answer is certain; [] when one is (or none fits)."""
+        return list(self.match(question, lang).suggestions)
+
+    async def suggest_async(self, question: str, lang: str) -> list[FaqEntry]:
+        """`suggest` on the FAQ's worker thread."""
+        return list((await self.match_async(question, lang)).suggestions)
+
+    def _word_suggestions(self, ranked: list[tuple[float, FaqEntry]]) -> tuple[FaqEntry, ...]:
+        """Without the model: entries near the threshold and near the best (two tie, say)."""
+        if not ranked:
+            return ()
+        best = ranked[0][0]
+        floor = max(self.settings.threshold - 0.15, best - 0.1)
+        return tuple(entry for score, entry in ranked[: int(self.settings.suggest_max)] if score >= floor)
 
     def render(self, entry: FaqEntry, lang: str, facts: Mapping[str, str] | None = None) -> str:
         """The answer in `lang` with {placeholders} filled from `facts`, then `Title: URL` lines."""
@@ -78,7 +155,21 @@ def _choose(entry: FaqEntry, lang: str, values: Mapping[str, str]) -> str:
 
 
 def from_entries(
-    entries: Sequence[FaqEntry], settings: MatchSettings | None = None, source: str = "<faq>"
+    entries: Sequence[FaqEntry],
+    settings: MatchSettings | None = None,
+    source: str = "<faq>",
+    matcher: str = HYBRID,
+    cache_dir: Path | None = None,
 ) -> FaqBase:
-    """A FaqBase from entries built in code (tests, other loaders)."""
-    return FaqBase(tuple(entries), settings or MatchSettings(), source)
+    """A FaqBase from entries (loaders, tests, the bench). `matcher`: "hybrid" or "lexical";
+    hybrid falls back to lexical, with a warning in the log, where the model cannot load.
+    `cache_dir`: where vectors of the examples are kept between runs (None: not kept)."""
+    if matcher not in MATCHERS:
+        raise FaqError(f"faq matcher: expected one of {', '.join(MATCHERS)}, got {matcher!r}")
+    entries = tuple(entries)
+    semantic = None
+    if matcher == HYBRID:
+        embedder = shared_embedder()
+        if embedder is not None:
+            semantic = SemanticIndex(entries, embedder, EmbeddingCache(cache_dir))
+    return FaqBase(entries, settings or MatchSettings(), source, semantic)

@@ -8,7 +8,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from bridge.faq.base import FaqBase
+from bridge.faq.base import HYBRID, FaqBase, from_entries
+from bridge.faq.embed import default_cache_dir
 from bridge.faq.errors import FaqError
 from bridge.faq.matcher import MatchSettings
 from bridge.faq.model import FACT_NAMES, LANGS, Fact, FaqEntry, Kind, Link
@@ -27,21 +28,27 @@ _KEYS = {
     "fallback",
     "closed",
     "keywords",
+    "title",
 }
 _SETTINGS = {f.name for f in fields(MatchSettings)}
 
 
-def load_faq(path: str | Path) -> FaqBase:
-    """Read a faq.yaml; raises FaqError naming the file, line and entry of the first problem."""
-    return _build(read_yaml(path), str(path))
+def load_faq(path: str | Path, matcher: str = HYBRID, cache_dir: Path | None = None) -> FaqBase:
+    """Read a faq.yaml; raises FaqError naming the file, line and entry of the first problem.
+
+    `matcher`: "hybrid" (default: words and a sentence model) or "lexical" (words only).
+    The examples' vectors are cached in `cache_dir` (default: ~/.cache/tiski/faq-embeddings)."""
+    entries, settings = _build(read_yaml(path), str(path))
+    return from_entries(entries, settings, str(path), matcher, cache_dir or default_cache_dir())
 
 
-def parse_faq(text: str, source: str = "<faq>") -> FaqBase:
+def parse_faq(text: str, source: str = "<faq>", matcher: str = HYBRID) -> FaqBase:
     """Read faq.yaml text (for tests and tools); `source` names it in errors."""
-    return _build(parse_yaml(text, source), source)
+    entries, settings = _build(parse_yaml(text, source), source)
+    return from_entries(entries, settings, source, matcher)
 
 
-def _build(data: Any, source: str) -> FaqBase:
+def _build(data: Any, source: str) -> tuple[list[FaqEntry], MatchSettings]:
     """Entries and settings from parsed YAML."""
     settings = MatchSettings()
     if isinstance(data, Mapping):
@@ -60,7 +67,7 @@ def _build(data: Any, source: str) -> FaqBase:
             )
         seen[entry.id] = number
         entries.append(entry)
-    return FaqBase(tuple(entries), settings, source)
+    return entries, settings
 
 
 def _settings(raw: Any, source: str) -> MatchSettings:
@@ -125,6 +132,7 @@ def _entry(raw: Any, source: str, number: int) -> FaqEntry:
         fallback=fallback,
         closed=closed,
         keywords=_texts(raw.get("keywords"), "keywords", fail, many=True),
+        title=_texts(raw.get("title"), "title", fail),
         line=getattr(raw, "line", 0),
     )
 

@@ -24,6 +24,16 @@ class MatchSettings:
     unknown_weight: float = 0.8  # weight of a word no entry knows, relative to the rarest word
     weak_weight: float = 0.3  # factor for words such as "why", "not", "does not work"
     number_weight: float = 0.5  # a number in the question, relative to an unknown word
+    # The sentence model (faq.matcher: hybrid); tuned in the sparse mode of bench/faq_eval.py
+    semantic_threshold: float = 0.88  # least similarity answered when the words alone are unsure
+    semantic_margin: float = 0.01  # least lead of that similarity over the best other entry
+    example_weight: float = 0.4  # nearest example vs nearest answer in the similarity
+    suggest_floor: float = 0.85  # least similarity for a "Did you mean" suggestion
+    suggest_gap: float = 0.03  # suggestions are at most this far behind the best
+    suggest_max: float = 3  # at most this many suggestions
+    # Longer messages go by words only: the model's time grows with the text (about 1.5 ms a
+    # token here), and a long message is a case for a librarian more often than a FAQ question.
+    semantic_max_chars: float = 200
 
 
 @dataclass(frozen=True)

@@ -56,11 +56,20 @@ class FaqEntry:
     fallback: Mapping[str, str] = field(default_factory=dict, hash=False)
     closed: Mapping[str, str] = field(default_factory=dict, hash=False)
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    title: Mapping[str, str] = field(default_factory=dict, hash=False)  # a short name per language
     line: int = field(default=0, compare=False)
 
     def answer(self, lang: str) -> str:
         """The answer text in `lang` (else English, Finnish, Swedish), placeholders unfilled."""
         return pick(self.answers, lang)
+
+    def label(self, lang: str) -> str:
+        """A short name for a "Did you mean" button: the `title` in `lang` (falling back like
+        answers), else the first example question in `lang`, else any first example."""
+        if self.title:
+            return pick(self.title, lang)
+        first = {code: qs[0] for code, qs in self.questions.items() if qs}
+        return pick(first, lang) or self.id
 
     def link_title(self, link: Link, lang: str) -> str:
         """A link's title in `lang` (falling back like answers), else its URL."""
@@ -69,10 +78,18 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class FaqMatch:
-    """The best entry for a question, its score in 0..1, and whether to answer with it."""
+    """The best entry for a question, its score in 0..1, and whether to answer with it.
+
+    `suggestions`: when not confident, the entries that are likely but not certain (best
+    first, at most three) for "Did you mean"; empty when confident or when nothing is close.
+    `by`: what decided: "words", "meaning", "both" (they agreed) or "" (no answer).
+    """
 
     entry: FaqEntry | None
     score: float
     confident: bool
     runner_up: FaqEntry | None = None
     runner_up_score: float = 0.0
+    suggestions: tuple[FaqEntry, ...] = ()
+    similarity: float = 0.0  # the sentence model's score of `entry` (0 with the word matcher alone)
+    by: str = ""

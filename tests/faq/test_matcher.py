@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bridge.faq import FaqBase, FaqMatch, MatchSettings
@@ -74,7 +72,7 @@ def test_piki_faq_leaves_the_rest_to_librarians(piki: FaqBase, question: str) ->
 
 
 def test_margin_over_the_runner_up_is_required(small: FaqBase) -> None:
-    strict = from_entries(small.entries, MatchSettings(threshold=0.0, margin=1.0))
+    strict = from_entries(small.entries, MatchSettings(threshold=0.0, margin=1.0), matcher="lexical")
     match = strict.match("Milloin kirjasto on auki?", "fi")
     assert match.entry is not None and match.entry.id == "hours"
     assert not match.confident
@@ -87,11 +85,11 @@ def test_runner_up_is_reported(piki: FaqBase) -> None:
     assert 0.0 <= match.runner_up_score <= match.score <= 1.0
 
 
-def test_matching_is_fast(piki: FaqBase) -> None:
-    questions = [f"miten uusin lainat {n}" for n in range(50)] + ["unohdin pinkoodin"] * 50
-    piki.match("lämmittely", "fi")
-    started = time.perf_counter()
-    for question in questions:
-        piki.match(question, "fi")
-    mean = (time.perf_counter() - started) / len(questions)
-    assert mean < 0.002  # target < 1 ms; loose so that a busy CI machine does not fail it
+def test_lexical_matcher_needs_no_model(small: FaqBase) -> None:
+    # faq.matcher: lexical, for tiny machines: no sentence model is built (bench/faq_eval.py
+    # measures the time per question of both).
+    words_only = from_entries(small.entries, matcher="lexical")
+    assert words_only.kind == "lexical" and words_only.semantic is None
+    match = words_only.match("milloin kirjasto on auki", "fi")
+    assert match.confident and match.entry is not None and match.entry.id == "hours"
+    assert match.by == "words" and match.similarity == 0.0
