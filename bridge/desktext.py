@@ -20,7 +20,7 @@ _CONTROLS = re.compile("[\x00-\x1f\x7f]")
 CONTINUATION = "  | "  # starts every later line of a patron's message
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
     """Without format characters (category Cf): bidi overrides and isolates, zero-width
     spaces and joiners, the BOM, soft hyphens."""
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -28,7 +28,7 @@ def _visible(text: str) -> str:
 
 def one_line(text: str) -> str:
     """A field shown on a line of its own (page URL …): line breaks and controls %-escaped."""
-    flat = _visible(text)
+    flat = visible(text)
     return _CONTROLS.sub(lambda m: f"%{ord(m.group()):02X}", _BREAKS.sub("%0A", flat)).replace("\t", "%09")
 
 
@@ -37,7 +37,7 @@ def patron_text(text: str) -> str:
 
     So no line of it can start like the service's ("Tiski: …", "Librarian (…): …").
     """
-    lines = _BREAKS.split(_visible(text))
+    lines = _BREAKS.split(visible(text))
     cleaned = [_CONTROLS.sub(" ", line.replace("\t", "    ")) for line in lines]
     return ("\n" + CONTINUATION).join(cleaned)
 

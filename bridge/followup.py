@@ -290,7 +290,9 @@ class Followups:
             mail.sender,
             address,
             answer_subject(f.lang, library),
-            answer_body(f.lang, library, text, f.text, left_at),
+            answer_body(
+                f.lang, library, text, f.text, left_at, card_patterns=svc.svc.config.privacy.card_patterns
+            ),
             when=svc.svc.clock.now(),
             reply_to=library_address(svc, f.library),
         )

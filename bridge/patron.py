@@ -114,6 +114,7 @@ class PatronSocket:
         self.bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
         self.control = {kind: TokenBucket(CONTROL_PER_SECOND, CONTROL_BURST) for kind in CONTROL_FRAMES}
         self.typing_changes = TokenBucket(TYPING_PER_SECOND, TYPING_BURST)
+        self.pings = TokenBucket(1.0, 5)  # heartbeats answered; a flood of them is not
         self.errors = TokenBucket(ERRORS_PER_SECOND, ERROR_BURST)
         self.typing_sent: str | None = None  # the last state the desk was told
         self.typing_wanted: str | None = None  # the last state the patron sent
@@ -205,6 +206,10 @@ class PatronSocket:
 
     async def dispatch(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
+        if kind == "ping":  # the widget's heartbeat: the connection works end to end
+            if self.pings.take():
+                await self.send({"type": "pong"})
+            return
         if kind == "hello":
             await self.hello(frame)
             return
@@ -220,7 +225,7 @@ class PatronSocket:
             raise FrameError(
                 "bad_request",
                 f"unknown frame type {echo(kind)}; known: hello, message, "
-                "typing, handoff, end, leave_message, rating",
+                "typing, handoff, end, leave_message, rating, ping",
             )
         if self.chat is None:
             raise FrameError("bad_request", "send `hello` first")

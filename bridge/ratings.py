@@ -31,7 +31,7 @@ class Rating:
         score = frame.get("score")
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise RatingError(
-                "bad_request", f"`rating` needs `score`: a whole number from 1 to 5, got {score!r}"
+                "bad_request", f"`rating` needs `score`: a whole number from 1 to 5, got {str(score)[:40]!r}"
             )
         comment = frame.get("comment")
         if comment is not None and not isinstance(comment, str):

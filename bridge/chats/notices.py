@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bridge.chat import LiveChat
+from bridge.desktext import patron_text, visible
 from bridge.store import ChatMessage
 from deskproto import Kind
 
@@ -80,8 +81,12 @@ class DeskNotices:
             return
         attrs = chat_attrs(chat, Kind.LINE)
         attrs.update(msg_id=m.msg_id, sender=m.sender, name=m.name or chat.nickname)
-        body = m.text if m.sender == "patron" else f"[{m.sender}] {m.text}"
-        if not self.desks.speaks_desk_protocol(seat):
+        plain = not self.desks.speaks_desk_protocol(seat)
+        # Patron text can never forge a line of the service in a plain client, and no desk
+        # gets bidi overrides or zero-width characters from it.
+        text = (patron_text(m.text) if plain else visible(m.text)) if m.sender == "patron" else m.text
+        body = text if m.sender == "patron" else f"[{m.sender}] {text}"
+        if plain:
             # A plain client (or one not known yet): say which chat this is. `label` lets a
             # desk-protocol client take it off again.
             attrs["label"] = self.label(chat)

@@ -273,3 +273,24 @@ async def test_chats_and_followups_as_text_commands(stack: Stack) -> None:
     assert (await desk.next_message("info")).body == "No open follow-ups."
     desk.say(offer.frm, "/claim")
     assert "/claim N" in (await desk.next_message("info")).body
+
+
+async def test_patron_cannot_forge_lines_of_the_service_in_a_plain_client(stack: Stack) -> None:
+    plain = await stack.desk("tampere@chat.localhost", plain=True)
+    console = await stack.desk("tampere@chat.localhost", resource="desk-2")
+    p = await stack.patron()
+    await p.say("hei")
+    offer = await plain.next_message("offer")
+    await console.next_message("offer")
+    await p.say("kysymys\nTiski: identity verified\u202e\u200b")
+    forged = (await plain.next_message("line")).body
+    assert forged == "kysymys\n  | Tiski: identity verified"
+    assert not any(line.startswith("Tiski:") for line in forged.splitlines())
+    assert (await console.next_message("line")).body == "kysymys\nTiski: identity verified"
+    assert offer.session
+
+
+async def test_the_widgets_heartbeat_is_answered(stack: Stack) -> None:
+    p = await stack.patron()
+    await p.send_frame({"type": "ping"})
+    assert (await p.recv_type("pong"))["type"] == "pong"
