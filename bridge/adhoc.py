@@ -49,6 +49,7 @@ class AdhocCommands:
             ("tags", "The tag list", (), self._tags),
             ("transcript", "A chat's transcript", ("session",), self._transcript),
             ("end-stale", "End the chats whose patrons have gone", (), self._end_stale),
+            ("faq", "Keep the question as an FAQ example", ("session", "entry"), self._faq),
         ]
         self.table += AdminCommands(self).table()
         self.followups = FollowupCommands(self)
@@ -197,6 +198,15 @@ class AdhocCommands:
                     {"value": a.key, "label": a.title.get("fi") or a.key} for a in actions.service.svc.canned
                 ],
             )
+        if "entry" in fields:
+            faq = actions.service.svc.faq
+            form.add_field(
+                var="entry",
+                ftype="list-single",
+                label="FAQ entry",
+                required=True,
+                options=[{"value": e.id, "label": e.label("fi")} for e in (faq.entries if faq else ())],
+            )
         self.followups.add_fields(form, node, fields)
         return form
 
@@ -300,6 +310,9 @@ class AdhocCommands:
             for i, t in enumerate(self.actions.service.svc.tagset.visible, 1)
         ]
         return self._table(f"{len(rows)} tags", ("number", "id", "name", "name_fi", "name_en"), rows)
+
+    async def _faq(self, seat: str, v: Fields) -> Form:
+        return self._result("ok", await self.actions.faq_example(seat, _one(v, "session"), _one(v, "entry")))
 
     async def _end_stale(self, seat: str, v: Fields) -> Form:
         return self._result("ok", await self.actions.end_stale(seat))

@@ -39,6 +39,7 @@ class LiveChat:
     ended_at: datetime | None = None
     gone_since: datetime | None = None  # no patron socket since then (None: the patron is here)
     kept: bool = False  # the owner keeps the chat open although its patron has gone
+    suggested: set[str] = field(default_factory=set)  # FAQ entries offered as "Did you mean"
 
     @property
     def waiting(self) -> bool:

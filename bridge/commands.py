@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 COMMANDS = frozenset(
     "help accept tag untag tags transfer desks end keep end-stale note canned transcript forward "
-    "chats followups claim answer close".split()
+    "chats followups claim answer close faq".split()
 )
 
 
@@ -113,6 +113,10 @@ class TextCommands:
         if cmd == "transcript":
             _chat, lines = await actions.transcript(seat, sid)
             return "\n".join(lines) or "(no messages yet)"
+        if cmd == "faq":
+            if not rest:
+                raise CommandError("Name the FAQ entry this chat's question belongs to: /faq ENTRY")
+            return await actions.faq_example(seat, sid, rest.strip())
         if cmd == "chats":
             return await self.chats(seat)
         if cmd == "followups":

@@ -338,6 +338,26 @@ class DeskActions:
             raise CommandError(refused)
         return f"Sent the canned answer {key!r}:\n{text}"
 
+    async def faq_example(self, seat: str, session_id: str, entry_id: str) -> str:
+        """Mark the patron's question of this chat as an example for an FAQ entry (`/faq ENTRY`)."""
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.FAQ)
+        faq = self.service.svc.faq
+        if faq is None:
+            raise CommandError("The bridge has no FAQ (`faq:` in its config).")
+        entry = faq.get(entry_id.strip())
+        if entry is None:
+            ids = ", ".join(e.id for e in faq.entries)
+            raise CommandError(f"No FAQ entry {entry_id!r}. Entries: {ids}.")
+        question = chat.first_line or await self.service.svc.store.first_patron_line(chat.id)
+        if not question:
+            raise CommandError("The patron has asked nothing yet in this chat.")
+        await self.service.svc.store.add_faq_example(chat.id, entry.id, chat.lang, question, seat)
+        return (
+            f"Saved {question[:60]!r} as an example for {entry.id!r}; the FAQ's editor adds it with "
+            "`python -m bridge.faq review`."
+        )
+
     async def transcript(self, seat: str, session_id: str) -> tuple[LiveChat, list[str]]:
         chat = await self.find(session_id)
         self.authorize(seat, chat, Action.TRANSCRIPT)

@@ -100,6 +100,7 @@ Start them with ! or / (clients that eat a leading /, such as profanity and Gaji
 /canned [KEY]      send a canned answer (without KEY: list them)
 /transcript        the whole chat so far
 /forward TO [NOTE] mail the transcript to a library id or an address
+/faq ENTRY         keep the patron's question as an example for an FAQ entry
 /keep              keep the chat open although the patron has gone
 /end-stale         end the chats whose patrons have gone
 /followups         open follow-ups (messages patrons left)

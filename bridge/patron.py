@@ -48,7 +48,7 @@ def xml_safe(frame: dict[str, Any]) -> dict[str, Any]:
     return {k: NOT_XML.sub("\ufffd", v) if isinstance(v, str) else v for k, v in frame.items()}
 
 
-CONTROL_FRAMES = frozenset({"hello", "handoff", "end", "leave_message", "rating"})
+CONTROL_FRAMES = frozenset({"hello", "handoff", "end", "leave_message", "rating", "pick"})
 
 
 class FrameError(Exception):
@@ -220,12 +220,13 @@ class PatronSocket:
             "end": self.end,
             "leave_message": self.leave_message,
             "rating": self.rating,
+            "pick": self.pick,
         }.get(kind)
         if handler is None:
             raise FrameError(
                 "bad_request",
                 f"unknown frame type {echo(kind)}; known: hello, message, "
-                "typing, handoff, end, leave_message, rating, ping",
+                "typing, handoff, end, leave_message, rating, pick, ping",
             )
         if self.chat is None:
             raise FrameError("bad_request", "send `hello` first")
@@ -329,6 +330,16 @@ class PatronSocket:
         assert self.chat is not None
         self.spend("handoff")
         await self.service.handoff(self.chat)
+
+    async def pick(self, frame: dict[str, Any]) -> None:
+        """The patron picked one of the suggested automatic answers ("Did you mean …")."""
+        assert self.chat is not None
+        entry = frame.get("faq")
+        if not isinstance(entry, str) or not entry:
+            raise FrameError("bad_request", "`pick` needs `faq`: the id of a suggested answer")
+        self.spend("pick")
+        if not await self.service.pick(self.chat, entry):
+            raise FrameError("bad_request", f"{echo(entry)} was not suggested in this chat")
 
     async def end(self, frame: dict[str, Any]) -> None:
         assert self.chat is not None

@@ -536,6 +536,14 @@ class Store:
             await self.add_event(session_id, "left_message_edited")
         return bool(counts[0])
 
+    async def add_faq_example(
+        self, session_id: str, entry_id: str, lang: str, question: str, seat: str | None
+    ) -> None:
+        """Keep a patron's question as a suggested example for an FAQ entry (`/faq ENTRY`)."""
+        from bridge.faq.learn import example_statements
+
+        await self._write(example_statements(session_id, entry_id, lang, question, seat, self.clock.stamp()))
+
     async def left_messages(self, session_id: str) -> list[tuple[str, str | None, str]]:
         rows = await self._read(
             "SELECT text, contact, ts FROM left_messages WHERE session_id = ? ORDER BY seq",

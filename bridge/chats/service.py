@@ -321,8 +321,13 @@ class ChatService:
     async def _after_patron_message(self, chat: LiveChat, m: ChatMessage) -> None:
         async with self.live.lock(chat.id):
             if chat.state is ChatState.BOT:
-                if not await self._answer_from_faq(chat, m.text):
-                    await self.queue(chat)
+                match = await self._faq_match(chat, m.text)
+                if match is not None and match.confident and match.entry is not None:
+                    await self._bot_answer(chat, match.entry, "bot_answer", {"score": round(match.score, 3)})
+                    return
+                await self.queue(chat)
+                if match is not None and match.suggestions:
+                    await self._suggest(chat, match.suggestions)
                 return
             if chat.state is ChatState.ACTIVE and chat.owner:
                 self.notices.line(chat, chat.owner, m)
@@ -333,27 +338,46 @@ class ChatService:
                 for seat in sorted(chat.offered):
                     self.notices.line(chat, seat, m)
 
-    async def _answer_from_faq(self, chat: LiveChat, text: str) -> bool:
-        """Answer from the FAQ when confident; True if it did."""
+    async def _faq_match(self, chat: LiveChat, text: str) -> Any:
+        """The FAQ's match for a patron's question, computed off the event loop; None: no FAQ."""
         faq = self.svc.faq
         if faq is None:
-            return False
-        match = faq.match(text, chat.lang)
-        if not match.confident or match.entry is None:
-            return False
-        answer = faq.render(match.entry, chat.lang, self.roster_facts(chat))
+            return None
+        if hasattr(faq, "match_async"):
+            return await faq.match_async(text, chat.lang)
+        return faq.match(text, chat.lang)
+
+    async def _bot_answer(self, chat: LiveChat, entry: Any, event: str, data: dict[str, Any]) -> None:
+        """Send an FAQ entry's answer as the bot (lock held), and show it to the desks offered."""
+        answer = self.svc.faq.render(entry, chat.lang, self.roster_facts(chat))
         bot_id = f"b-{secrets.token_hex(6)}"
         m, _ = await self.svc.store.add_message(chat.id, bot_id, "bot", answer, name="Tiski")
-        await self.svc.store.add_event(
-            chat.id, "bot_answer", data={"faq": match.entry.id, "score": round(match.score, 3)}
-        )
-        if getattr(match.entry, "tag", None) and match.entry.tag not in chat.tags:
-            await self.svc.store.add_tags(chat.id, [match.entry.tag], None)
-            chat.tags.append(match.entry.tag)
+        await self.svc.store.add_event(chat.id, event, data={"faq": entry.id, **data})
+        if getattr(entry, "tag", None) and entry.tag not in chat.tags:
+            await self.svc.store.add_tags(chat.id, [entry.tag], None)
+            chat.tags.append(entry.tag)
         frame = message_frame(m)
-        frame["faq"] = match.entry.id
+        frame["faq"] = entry.id
         await self.send_patron(chat.id, frame)
-        return True
+        for seat in sorted({chat.owner} if chat.owner else chat.offered):
+            self.notices.line(chat, seat, m)
+
+    async def _suggest(self, chat: LiveChat, entries: Any) -> None:
+        """Likely but not certain answers: offered as buttons while the chat waits for a human."""
+        options = [{"faq": e.id, "label": e.label(chat.lang)} for e in entries]
+        chat.suggested.update(o["faq"] for o in options)
+        await self.svc.store.add_event(chat.id, "bot_suggest", data={"faq": [o["faq"] for o in options]})
+        await self.send_patron(chat.id, {"type": "suggestions", "options": options})
+
+    async def pick(self, chat: LiveChat, entry_id: str) -> bool:
+        """The patron picked a suggested answer: the bot sends it; False if it was not suggested."""
+        async with self.live.lock(chat.id):
+            entry = self.svc.faq.get(entry_id) if self.svc.faq is not None else None
+            if entry is None or entry_id not in chat.suggested or chat.state is ChatState.ENDED:
+                return False
+            chat.suggested.discard(entry_id)
+            await self._bot_answer(chat, entry, "bot_pick", {})
+            return True
 
     async def handoff(self, chat: LiveChat) -> None:
         """The patron asks for a librarian."""

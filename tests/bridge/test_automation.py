@@ -107,3 +107,48 @@ async def test_tag_file_edit_is_picked_up_without_restart(tmp_path) -> None:
         assert (await desk.next_message("info")).body == "Tags: ebooks"
     finally:
         await s.close()
+
+
+async def test_unsure_answer_is_suggested_and_a_pick_is_answered_by_the_bot(tmp_path) -> None:
+    s = await start_stack(tmp_path, faq=PIKI / "faq.yaml")
+    try:
+        desk = await s.desk("tampere@chat.localhost")
+        p = await s.patron()
+        await p.say("saako laina-aikaa jatkettua")
+        await p.recv_type("state", state="queued")  # a human is asked at once, as before
+        suggestions = await p.recv_type("suggestions")
+        ids = [o["faq"] for o in suggestions["options"]]
+        assert "renew" in ids and all(o["label"] for o in suggestions["options"])
+        offer = await desk.next_message("offer")
+        await p.send_frame({"type": "pick", "faq": "hours-not-suggested"})
+        assert (await p.recv_type("error"))["code"] == "bad_request"
+        await p.send_frame({"type": "pick", "faq": "renew"})
+        bot = await p.recv_type("message", **{"from": "bot"})
+        assert bot["faq"] == "renew" and bot["text"]
+        relayed = await desk.next_message("line")
+        assert relayed.chat["sender"] == "bot"  # the librarian sees what the patron was told
+        events = [e[1] for e in await s.bridge.store.events(offer.session)]
+        assert "bot_suggest" in events and "bot_pick" in events
+    finally:
+        await s.close()
+
+
+async def test_desk_marks_the_question_as_an_faq_example(tmp_path) -> None:
+    s = await start_stack(tmp_path, faq=PIKI / "faq.yaml")
+    try:
+        desk = await s.desk("tampere@chat.localhost")
+        p = await s.patron()
+        await p.say("Osaatteko suositella hyvää dekkaria joka sijoittuu Tampereelle?")
+        offer = await desk.next_message("offer")
+        desk.say(offer.frm, "/faq ei-tallaista")
+        assert "No FAQ entry" in (await desk.next_message("info")).body
+        desk.say(offer.frm, "/faq renew")
+        assert "as an example for 'renew'" in (await desk.next_message("info")).body
+        from bridge.faq.learn import open_suggestions
+
+        found = open_suggestions(s.bridge.config.database)
+        assert [(x.entry_id, x.question) for x in found] == [
+            ("renew", "Osaatteko suositella hyvää dekkaria joka sijoittuu Tampereelle?")
+        ]
+    finally:
+        await s.close()
