@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from demo.prosody import PrivateProsody, ProsodyMissing, free_port
+from demo.prosody import PrivateProsody, ProsodyMissing, fingerprint, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PIKI = ROOT / "examples" / "piki"
@@ -151,7 +151,7 @@ async def run(args: argparse.Namespace) -> int:
 
     roster = load_roster(PIKI / "rota.yaml")
     desk = args.desk or on_duty_desk(clock)
-    prosody = PrivateProsody(args.dir / "prosody")
+    prosody = PrivateProsody(args.dir / "prosody", tls=True)
     children: list[asyncio.subprocess.Process] = []
     try:
         await prosody.start()
@@ -170,7 +170,9 @@ async def run(args: argparse.Namespace) -> int:
 Tiski demo is running.
   Library page with the chat widget:  {url}
   Desk accounts (password '{DEMO_PASSWORD}'):  {", ".join(sorted(accounts)[:4])}, … (any XMPP
-    client: server 127.0.0.1 port {prosody.c2s_port}, no TLS)
+    client: server 127.0.0.1 port {prosody.c2s_port}; STARTTLS with a self-signed certificate,
+    accept it once: SHA-256 {fingerprint(prosody.certificate_path)};
+    plain without TLS works too on this loopback demo)
   Console signed in as:               {desk}
   Logs:                               {args.dir}/*.log
 """,
