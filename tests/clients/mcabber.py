@@ -27,10 +27,10 @@ set resource = {resource}
 set disable_random_resource = 1
 set tls = 0
 set ssl = 0
-set logging = 1
+set logging = {logging}
 set logging_dir = {home}/histo/
 set logging_ignore_status = 1
-set tracelog_level = 2
+set tracelog_level = {trace_level}
 set tracelog_file = {home}/trace.log
 set fifo_name = {home}/mcabber.fifo
 set fifo_hide_commands = 0
@@ -43,7 +43,18 @@ module load fifo
 class Mcabber:
     """One mcabber process logged in as a desk account, in a detached tmux session."""
 
-    def __init__(self, home: Path, jid: str, password: str, port: int, resource: str = "mcabber") -> None:
+    def __init__(
+        self,
+        home: Path,
+        jid: str,
+        password: str,
+        port: int,
+        resource: str = "mcabber",
+        *,
+        history: bool = True,
+        trace_level: int = 2,
+    ) -> None:
+        """`history=False` is the documented `set logging = 0`; `trace_level` 4 traces all XML."""
         self.home, self.jid = home, jid
         self.socket = f"tiski-mc-{os.getpid()}-{secrets.token_hex(4)}"
         self.session = "desk"
@@ -53,7 +64,15 @@ class Mcabber:
         self.rc.parent.mkdir(parents=True, exist_ok=True)
         self.rc.parent.chmod(0o700)
         self.rc.write_text(
-            MCABBERRC.format(jid=jid, password=password, port=port, resource=resource, home=home)
+            MCABBERRC.format(
+                jid=jid,
+                password=password,
+                port=port,
+                resource=resource,
+                home=home,
+                logging=int(history),
+                trace_level=trace_level,
+            )
         )
         self.rc.chmod(0o600)  # mcabber refuses a config with a password that others can read
         self.env = {
@@ -108,8 +127,13 @@ class Mcabber:
         """What the terminal shows now."""
         return await self._tmux("capture-pane", "-p", "-J", "-t", self.session)
 
+    @property
+    def trace_path(self) -> Path:
+        return self.home / "trace.log"
+
     def trace(self) -> str:
-        path = self.home / "trace.log"
+        """mcabber's status log (with trace_level 4 every stanza's XML), the test's window into it."""
+        path = self.trace_path
         return path.read_text(errors="replace") if path.exists() else ""
 
     def received(self, jid: str) -> list[str]:
@@ -160,6 +184,19 @@ class Mcabber:
         text = found()
         assert text is not None
         return text
+
+    async def wait_gone(self, timeout: float = 10.0) -> None:
+        """Wait until mcabber has exited (after `/quit`): its tmux session ends with it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            try:
+                await self._tmux("has-session", "-t", self.session)
+            except RuntimeError:
+                self.started = False
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"mcabber did not quit; the screen:\n{await self.screen()}")
 
     async def close(self) -> None:
         """Kill the private tmux server (and mcabber with it)."""

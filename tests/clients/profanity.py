@@ -26,8 +26,18 @@ vercheck=false
 class Profanity:
     """One profanity process logged in as a desk account, in a detached tmux session."""
 
-    def __init__(self, home: Path, jid: str, password: str, port: int, resource: str = "profanity") -> None:
-        self.home, self.jid = home, jid
+    def __init__(
+        self,
+        home: Path,
+        jid: str,
+        password: str,
+        port: int,
+        resource: str = "profanity",
+        *,
+        log_level: str = "DEBUG",
+    ) -> None:
+        """`log_level` is profanity's own debug log (DEBUG shows every stanza; INFO is its default)."""
+        self.home, self.jid, self.log_level = home, jid, log_level
         self.socket = f"tiski-{os.getpid()}-{secrets.token_hex(4)}"
         self.session = "desk"
         data, config = home / ".local" / "share", home / ".config"
@@ -82,7 +92,7 @@ class Profanity:
             "50",
             PROFANITY,
             "-l",
-            "DEBUG",
+            self.log_level,
             "-a",
             self.jid,
         )
@@ -117,6 +127,19 @@ class Profanity:
     def log_tail(self, lines: int = 15) -> str:
         log = self.home / ".local" / "share" / "profanity" / "logs" / "profanity.log"
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+
+    async def wait_gone(self, timeout: float = 10.0) -> None:
+        """Wait until profanity has exited (after `/quit`): its tmux session ends with it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            try:
+                await self._tmux("has-session", "-t", self.session)
+            except RuntimeError:
+                self.started = False
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"profanity did not quit; the screen:\n{await self.screen()}")
 
     async def close(self) -> None:
         """Kill the private tmux server (and profanity with it)."""

@@ -75,12 +75,14 @@ async def test_a_librarian_works_a_chat_from_mcabber(tmp_path: Path) -> None:
         offer = await mc.wait_for_message(jid, re.escape(QUESTION))
         assert "/accept" in offer, offer
 
-        # mcabber runs every line that starts with "/" itself; "/say /accept" sends the body "/accept".
-        await mc.command(f"/say_to -q {jid} /accept")
+        # mcabber runs every line that starts with "/" itself; "/say /accept" sends the body
+        # "/accept" to the selected contact (the patron, selected with /roster search).
+        await mc.command(f"/roster search {jid}")
+        await mc.command("/say /accept")
         await mc.wait_for_message(jid, r"You have the chat with Patron")
         assert (await patron.recv_type("state", state="active"))["desk"] == "Tampere"
 
-        await mc.command(f"/say_to -q {jid} {REPLY}")
+        await mc.command(f"/say {REPLY}")  # typed at the keyboard, the line alone would do
         line = await patron.recv(lambda f: f["type"] == "message" and f.get("from") == "librarian")
         assert line["text"] == REPLY
 
