@@ -171,7 +171,9 @@ Tiski demo is running.
   Library page with the chat widget:  {url}
   Desk accounts (password '{DEMO_PASSWORD}'):  {", ".join(sorted(accounts)[:4])}, … (any XMPP
     client: server 127.0.0.1 port {prosody.c2s_port}; STARTTLS with a self-signed certificate,
-    accept it once: SHA-256 {fingerprint(prosody.certificate_path)};
+    accept it once, comparing its fingerprint:
+      SHA-256 {fingerprint(prosody.certificate_path)}
+      SHA-1 {fingerprint(prosody.certificate_path, "sha1")};
     plain without TLS works too on this loopback demo)
   Console signed in as:               {desk}
   Logs:                               {args.dir}/*.log

@@ -98,10 +98,10 @@ def make_certificate(certificate: Path, key: Path, domain: str) -> None:
     key.chmod(0o600)
 
 
-def fingerprint(certificate: Path) -> str:
-    """The SHA-256 fingerprint of a PEM certificate, as clients show it (AB:CD:…)."""
+def fingerprint(certificate: Path, algorithm: str = "sha256") -> str:
+    """A PEM certificate's fingerprint as clients show it (AB:CD:…); profanity shows SHA-1."""
     der = ssl.PEM_cert_to_DER_cert(certificate.read_text())
-    digest = hashlib.sha256(der).hexdigest().upper()
+    digest = hashlib.new(algorithm, der).hexdigest().upper()
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 

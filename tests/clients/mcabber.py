@@ -25,8 +25,8 @@ set server = 127.0.0.1
 set port = {port}
 set resource = {resource}
 set disable_random_resource = 1
-set tls = 0
 set ssl = 0
+{tls}
 set logging = {logging}
 set logging_dir = {home}/histo/
 set logging_ignore_status = 1
@@ -53,8 +53,18 @@ class Mcabber:
         *,
         history: bool = True,
         trace_level: int = 2,
+        fingerprint: str | None = None,
     ) -> None:
-        """`history=False` is the documented `set logging = 0`; `trace_level` 4 traces all XML."""
+        """`history=False` is the documented `set logging = 0`; `trace_level` 4 traces all XML.
+
+        With a certificate `fingerprint` (SHA-256, AB:CD:… as the demo prints it) mcabber
+        requires TLS and pins that certificate, as docs/xmpp-clients.md says for the demo;
+        without one it signs in without TLS (loopback only).
+        """
+        tls = "set tls = 0"
+        if fingerprint is not None:
+            pin = fingerprint.replace(":", "").lower()
+            tls = f"set tls = 1\nset ssl_ignore_checks = 1\nset ssl_fingerprint = SHA256:{pin}"
         self.home, self.jid = home, jid
         self.socket = f"tiski-mc-{os.getpid()}-{secrets.token_hex(4)}"
         self.session = "desk"
@@ -72,6 +82,7 @@ class Mcabber:
                 home=home,
                 logging=int(history),
                 trace_level=trace_level,
+                tls=tls,
             )
         )
         self.rc.chmod(0o600)  # mcabber refuses a config with a password that others can read

@@ -35,8 +35,13 @@ class Profanity:
         resource: str = "profanity",
         *,
         log_level: str = "DEBUG",
+        tls: bool = False,
     ) -> None:
-        """`log_level` is profanity's own debug log (DEBUG shows every stanza; INFO is its default)."""
+        """`log_level` is profanity's own debug log (DEBUG shows every stanza; INFO is its default).
+
+        `tls=False` signs in without TLS (loopback tests); `tls=True` leaves profanity's
+        default, TLS required.
+        """
         self.home, self.jid, self.log_level = home, jid, log_level
         self.socket = f"tiski-{os.getpid()}-{secrets.token_hex(4)}"
         self.session = "desk"
@@ -45,7 +50,7 @@ class Profanity:
         (config / "profanity").mkdir(parents=True, exist_ok=True)
         (data / "profanity" / "accounts").write_text(
             f"[{jid}]\nenabled=true\njid={jid}\nserver=127.0.0.1\nport={port}\n"
-            f"resource={resource}\npassword={password}\ntls.policy=disable\n"
+            f"resource={resource}\npassword={password}\n" + ("" if tls else "tls.policy=disable\n")
         )
         (config / "profanity" / "profrc").write_text(PROFRC)
         self.env = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import shutil
 import signal
 import ssl
 import sys
@@ -18,6 +19,8 @@ import pytest
 import slixmpp
 
 from demo.prosody import PrivateProsody, fingerprint
+from tests.clients.mcabber import Mcabber
+from tests.clients.profanity import Profanity
 
 pytestmark = pytest.mark.prosody
 
@@ -120,6 +123,8 @@ async def test_the_running_demo_offers_starttls_and_prints_its_fingerprint(tmp_p
             text += line.decode()
         port = int(re.search(r"server 127\.0\.0\.1 port (\d+)", text).group(1))  # type: ignore[union-attr]
         printed = re.search(r"SHA-256 ([0-9A-F:]{95})", text).group(1)  # type: ignore[union-attr]
+        sha1 = re.search(r"SHA-1 ([0-9A-F:]{59})", text).group(1)  # type: ignore[union-attr]
+        assert sha1 == fingerprint(tmp_path / "demo" / "prosody" / "certs" / "chat.localhost.crt", "sha1")
         password = re.search(r"password '([^']+)'", text).group(1)  # type: ignore[union-attr]
         assert password == PASSWORD
 
@@ -130,3 +135,49 @@ async def test_the_running_demo_offers_starttls_and_prints_its_fingerprint(tmp_p
     finally:
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 30)
+
+
+@pytest.mark.skipif(shutil.which("mcabber") is None or shutil.which("tmux") is None, reason="mcabber")
+async def test_mcabber_signs_in_with_tls_pinned_to_the_printed_fingerprint(tmp_path: Path) -> None:
+    """The documented mcabber set-up for the demo: `set tls = 1` and the fingerprint pinned."""
+    async with PrivateProsody(tmp_path / "prosody", tls=True) as prosody:
+        await prosody.register([(JID, PASSWORD)])
+        printed = fingerprint(prosody.certificate_path)
+        mc = Mcabber(tmp_path / "home", JID, PASSWORD, prosody.c2s_port, fingerprint=printed)
+        try:
+            await mc.start()
+            await mc.wait_until(lambda: "Connection established." in mc.trace(), "the sign-in")
+            seen = re.search(r"Remote fingerprint: *SHA256:(\S+)", mc.trace())
+            assert seen is not None, mc.trace()
+            assert seen.group(1).replace(":", "").upper() == printed.replace(":", "")
+        finally:
+            await mc.close()
+
+        wrong = "00:" * 31 + "00"
+        mc = Mcabber(tmp_path / "home2", JID, PASSWORD, prosody.c2s_port, fingerprint=wrong)
+        try:
+            await mc.start()
+            await mc.wait_until(lambda: "does not match expected fingerprint" in mc.trace(), "the check")
+            assert "Connection established." not in mc.trace(), mc.trace()
+        finally:
+            await mc.close()
+
+
+@pytest.mark.skipif(shutil.which("profanity") is None or shutil.which("tmux") is None, reason="profanity")
+async def test_profanity_signs_in_with_tls_after_accepting_the_certificate(tmp_path: Path) -> None:
+    """The documented profanity set-up for the demo: TLS as by default, `/tls allow` once."""
+    async with PrivateProsody(tmp_path / "prosody", tls=True) as prosody:
+        await prosody.register([(JID, PASSWORD)])
+        printed = fingerprint(prosody.certificate_path, "sha1")
+        prof = Profanity(tmp_path / "home", JID, PASSWORD, prosody.c2s_port, tls=True)
+        try:
+            await prof.start()
+            await prof.wait_for(r"/tls allow")
+            screen = await prof.screen()
+            await prof.type("/tls allow")
+            await prof.wait_for(r"logged in successfully")
+            shown = re.search(r"Fingerprint +: ([0-9a-f]{40})", screen)
+            assert shown is not None, screen
+            assert shown.group(1).upper() == printed.replace(":", "")  # the SHA-1 the demo prints
+        finally:
+            await prof.close()
