@@ -151,7 +151,9 @@ async def run(args: argparse.Namespace) -> int:
 
     roster = load_roster(PIKI / "rota.yaml")
     desk = args.desk or on_duty_desk(clock)
-    prosody = PrivateProsody(args.dir / "prosody", tls=True)
+    # Serve the roster's own desk domain, and the component beside it (patrons.<domain>).
+    domain = roster.all_desks[0].partition("@")[2] if roster.all_desks else "chat.localhost"
+    prosody = PrivateProsody(args.dir / "prosody", domain=domain, component=f"patrons.{domain}", tls=True)
     children: list[asyncio.subprocess.Process] = []
     try:
         await prosody.start()

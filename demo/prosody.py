@@ -44,7 +44,7 @@ authentication = "internal_plain"
 modules_enabled = {{ "roster"; "saslauth"; "disco"; "ping"; "carbons"; "posix"; "presence"{tls_module} }}
 modules_disabled = {{ "s2s"; "offline"{tls_disabled} }}
 VirtualHost "{domain}"
-{ssl}Component "{component}"
+{ssl}{extra_hosts}Component "{component}"
   component_secret = "{secret}"
 """
 
@@ -131,6 +131,7 @@ class PrivateProsody:
     http_port: int = field(default_factory=free_port)
     log_level: str = "info"
     tls: bool = False
+    extra_hosts: list[str] = field(default_factory=list)  # more desk domains than `domain`
     _process: asyncio.subprocess.Process | None = None
 
     @property
@@ -171,6 +172,7 @@ class PrivateProsody:
             tls_module='; "tls"' if self.tls else "",
             tls_disabled="" if self.tls else '; "tls"',
             ssl=ssl_block,
+            extra_hosts="".join(f'VirtualHost "{host}"\n' for host in self.extra_hosts),
         )
         self.config_path.write_text(text)
 
@@ -210,7 +212,18 @@ class PrivateProsody:
             return
 
     async def register(self, accounts: Iterable[tuple[str, str]]) -> None:
-        """Register `(bare JID, password)` accounts (the JIDs must be on `domain`)."""
+        """Register `(bare JID, password)` accounts.
+
+        Accounts on a domain this Prosody does not serve yet (a roster whose desks are on
+        another domain, such as the PIKI example's) get a VirtualHost: Prosody restarts once.
+        """
+        accounts = list(accounts)
+        hosts = {jid.partition("@")[2] for jid, _ in accounts}
+        new = sorted(hosts - {self.domain, *self.extra_hosts})
+        if new:
+            self.extra_hosts += new
+            if self._process is not None:
+                await self.restart()
         for jid, password in accounts:
             user, _, host = jid.partition("@")
             proc = await asyncio.create_subprocess_exec(

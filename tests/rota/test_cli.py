@@ -144,8 +144,8 @@ def test_now_with_desks():
     _, out, _ = run("now", PIKI, "--at", "2026-03-04T14:30:00+02:00", "--desks")
     assert out.splitlines()[:4] == [
         "pool-3 Pool 3",
-        "  lempaala@chat.localhost",
-        "  mantta-vilppula@chat.localhost",
+        "  lempaala@chat.piki.example",
+        "  mantta-vilppula@chat.piki.example",
         "fallback: tampere Tampere",
     ]
     assert len(out.splitlines()) == 4 + 9
@@ -256,10 +256,10 @@ def test_accounts_prints_one_register_line_per_account():
     lines = out.splitlines()
     assert len(lines) == 36 + 1  # 36 desk accounts and the coordinator
     first = lines[0].split()
-    assert first[:4] == ["prosodyctl", "register", "tampere", "chat.localhost"]
+    assert first[:4] == ["prosodyctl", "register", "tampere", "chat.piki.example"]
     assert len(first[4]) >= 16  # a new random password each
     assert len({line.split()[4] for line in lines}) == len(lines)
-    assert lines[-1].split()[2:4] == ["coordinator", "chat.localhost"]
+    assert lines[-1].split()[2:4] == ["coordinator", "chat.piki.example"]
 
 
 def test_accounts_only_and_a_custom_prosodyctl(tmp_path):
@@ -267,7 +267,7 @@ def test_accounts_only_and_a_custom_prosodyctl(tmp_path):
         "accounts",
         PIKI,
         "--only",
-        "akaa@chat.localhost",
+        "akaa@chat.piki.example",
         "--prosodyctl",
         "prosodyctl --config /etc/p.cfg.lua",
     )
@@ -278,10 +278,10 @@ def test_accounts_only_and_a_custom_prosodyctl(tmp_path):
         "/etc/p.cfg.lua",
         "register",
         "akaa",
-        "chat.localhost",
+        "chat.piki.example",
     ]
-    status, _, err = run("accounts", PIKI, "--only", "nobody@chat.localhost")
-    assert status == 1 and "nobody@chat.localhost" in err
+    status, _, err = run("accounts", PIKI, "--only", "nobody@chat.piki.example")
+    assert status == 1 and "nobody@chat.piki.example" in err
 
 
 def test_accounts_run_reports_what_failed(tmp_path):
@@ -290,9 +290,9 @@ def test_accounts_run_reports_what_failed(tmp_path):
     fake.chmod(0o755)
     status, out, err = run("accounts", PIKI, "--run", "--prosodyctl", str(fake))
     assert status == 1
-    assert "akaa@chat.localhost: User already exists" in err
+    assert "akaa@chat.piki.example: User already exists" in err
     rows = dict(line.split("\t") for line in out.splitlines())
-    assert len(rows) == 36 and "akaa@chat.localhost" not in rows and "tampere@chat.localhost" in rows
+    assert len(rows) == 36 and "akaa@chat.piki.example" not in rows and "tampere@chat.piki.example" in rows
 
 
 def test_plan_bad_weights_exit_1(tmp_path):
