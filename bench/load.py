@@ -383,15 +383,18 @@ class Bench:
             )
         )
         active = sum(r["active"] for r in results)
+        first = percentiles([x for r in results for x in r.get("first_ms", [])])
         errors: dict[str, int] = {}
         for r in results:
             for k, v in r["errors"].items():
                 errors[k] = errors.get(k, 0) + v
+        seconds = max(r["seconds"] for r in results)
         say(
-            f"  {active} chats active (accepted by their desk) in "
-            f"{max(r['seconds'] for r in results):.1f} s" + (f"; errors: {errors}" if errors else "")
+            f"  {active} chats active (accepted by their desk) in {seconds:.1f} s"
+            + (f"; errors: {errors}" if errors else "")
+            + f"; first line answered p50 {fmt(first['p50'])} ms, p99 {fmt(first['p99'])} ms"
         )
-        self.report["setup"] = {"active": active, "errors": errors}
+        self.report["setup"] = {"active": active, "errors": errors, "seconds": seconds, "first_line": first}
 
     async def stop_patrons(self) -> None:
         await asyncio.gather(*(w.stop() for w in self.patrons))
@@ -773,6 +776,13 @@ def main(argv: list[str] | None = None) -> int:
         default=16,
         help="at most this many new chats waiting for their desk at set-up (16)",
     )
+    p.add_argument(
+        "--burst",
+        type=float,
+        metavar="R",
+        help="burst mode: the N patrons open their chats at R a second with no window (the "
+        "M seats answer each); reports the first line's round trip p50/p99 and the time to drain",
+    )
     p.add_argument("--out", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run's folder (logs, database)")
     args = p.parse_args(argv)
@@ -780,6 +790,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--desks: 1 … 32 (bench/rota.yaml has 32 desk accounts)")
     if args.rate is None:
         args.rate = args.patrons / 10
+    if args.burst:
+        args.setup_rate, args.setup_window = args.burst, args.patrons
     return asyncio.run(run(args))
 
 

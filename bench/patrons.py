@@ -42,6 +42,8 @@ class Load:
         self.d2p_ms: list[float] = []
         self.rtt_ms: list[float] = []
         self.setup_done: set[int] = set()
+        self.setup_sent: dict[int, int] = {}  # patron → when its first line went (ns)
+        self.first_ms: list[float] = []  # first line → the desk's answer, per chat
 
     def on_reply(self, text: str, t: int) -> None:
         """A desk's answer "R <sent_ns> <patron> <k> <reply_ns>" reached its patron."""
@@ -127,8 +129,10 @@ class WsPatrons:
                 text = frame.get("text", "")
                 if text.startswith("R "):
                     load.on_reply(text, t)
-                elif text == "W":
+                elif text == "W" and idx not in load.setup_done:
                     load.setup_done.add(idx)
+                    if idx in load.setup_sent:
+                        load.first_ms.append((t - load.setup_sent[idx]) / 1e6)
             elif kind == "error":
                 load.errors[frame.get("code", "?")] += 1
 
@@ -152,6 +156,7 @@ class WsPatrons:
             assert p.ws is not None
             while n - len(self.load.setup_done) >= window and time.monotonic() < deadline:  # noqa: ASYNC110
                 await asyncio.sleep(0.005)
+            self.load.setup_sent[self.ids[n]] = now_ns()
             await p.ws.send_str(f'{{"type":"message","id":"s{self.ids[n]}","text":"S"}}')
             await asyncio.sleep(max(0.0, t0 + (n + 1) / rate - time.monotonic()))
             deadline = time.monotonic() + timeout
@@ -159,8 +164,10 @@ class WsPatrons:
             await asyncio.sleep(0.1)
         done = len(self.load.setup_done)
         errors = dict(self.load.errors)
+        first_ms = self.load.first_ms
         self.load = Load()
-        return {"ok": True, "active": done, "errors": errors, "seconds": time.monotonic() - t0}
+        seconds = time.monotonic() - t0
+        return {"ok": True, "active": done, "errors": errors, "seconds": seconds, "first_ms": first_ms}
 
     async def close(self) -> None:
         for task in self.readers:

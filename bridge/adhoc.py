@@ -16,10 +16,12 @@ from slixmpp.plugins.xep_0004 import Form
 from slixmpp.stanza import Iq
 
 from bridge.admin import AdminCommands
+from bridge.clock import parse_ts
 from bridge.desk import DeskActions
 from bridge.desktext import SENDER_LABEL
 from bridge.errors import CommandError
 from bridge.followup_adhoc import FollowupCommands
+from rota.text import clock_text, datetime_text
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class AdhocCommands:
             ("desks", "Libraries, pools and who is available", (), self._desks),
             ("tags", "The tag list", (), self._tags),
             ("transcript", "A chat's transcript", ("session",), self._transcript),
+            ("end-stale", "End the chats whose patrons have gone", (), self._end_stale),
         ]
         self.table += AdminCommands(self).table()
         self.followups = FollowupCommands(self)
@@ -109,7 +112,7 @@ class AdhocCommands:
     def _input_form(self, node: str, fields: tuple[str, ...], seat: str, chat_id: str | None = None) -> Form:
         actions = self.actions
         form = self.make_form(ftype="form", title=f"Tiski: {node}")
-        chats = actions.open_chats()
+        chats = actions.open_chats(seat)
         if "session" in fields:
             mine = [c.id for c in chats if c.owner == seat]
             waiting = [c.id for c in chats if c.waiting]
@@ -237,7 +240,9 @@ class AdhocCommands:
         return form
 
     async def _chats(self, seat: str, v: Fields) -> Form:
-        chats = self.actions.open_chats()
+        chats = self.actions.open_chats(seat)
+        tz = self.actions.service.roster.timezone
+        lang = self.actions.lang(seat)
         rows = [
             {
                 "session": c.id,
@@ -245,13 +250,26 @@ class AdhocCommands:
                 "library": c.library,
                 "target": c.target or "",
                 "owner": c.owner or "",
-                "waiting_since": c.queued_at or "",
+                "waiting": datetime_text(parse_ts(c.queued_at), lang, tz)
+                if c.queued_at
+                else "",  # for people
+                "waiting_since": c.queued_at or "",  # for programs (the console)
                 "first_line": c.first_line or "",
                 "tags": ",".join(c.tags),
             }
             for c in chats
         ]
-        cols = ("session", "state", "library", "target", "owner", "waiting_since", "first_line", "tags")
+        cols = (
+            "session",
+            "state",
+            "library",
+            "target",
+            "owner",
+            "waiting",
+            "first_line",
+            "tags",
+            "waiting_since",
+        )
         return self._table(f"{len(rows)} open chat(s)", cols, rows)
 
     async def _desks(self, seat: str, v: Fields) -> Form:
@@ -283,18 +301,28 @@ class AdhocCommands:
         ]
         return self._table(f"{len(rows)} tags", ("number", "id", "name", "name_fi", "name_en"), rows)
 
+    async def _end_stale(self, seat: str, v: Fields) -> Form:
+        return self._result("ok", await self.actions.end_stale(seat))
+
     async def _transcript(self, seat: str, v: Fields) -> Form:
         sid = _one(v, "session")
+        chat, _lines = await self.actions.transcript(seat, sid)
         store = self.actions.service.svc.store
-        stored = await store.session(sid)
-        if stored is None:
-            raise CommandError(f"No chat {sid!r}.")
+        stored = await store.session(chat.id)
+        assert stored is not None
         history = await store.history(sid)
+        tz = self.actions.service.roster.timezone
         rows = [
-            {"ts": m.ts, "sender": m.sender, "name": m.name or SENDER_LABEL.get(m.sender, ""), "text": m.text}
+            {
+                "time": clock_text(parse_ts(m.ts), self.actions.lang(seat), tz),  # for people
+                "ts": m.ts,  # for programs (the console)
+                "sender": m.sender,
+                "name": m.name or SENDER_LABEL.get(m.sender, ""),
+                "text": m.text,
+            }
             for m in history
         ]
-        form = self._table(f"{len(rows)} line(s)", ("ts", "sender", "name", "text"), rows)
+        form = self._table(f"{len(rows)} line(s)", ("time", "sender", "name", "text", "ts"), rows)
         form.add_field(var="session", ftype="text-single", value=sid)
         form.add_field(var="state", ftype="text-single", value=stored.state.value)
         form.add_field(var="tags", ftype="text-single", value=",".join(await store.tags(sid)))

@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from aiohttp import web
 
 from bridge.adhoc import AdhocCommands
 from bridge.capacity import Capacity
+from bridge.chats.service import ChatService, Services, raise_if_cancelling
 from bridge.clock import Clock
 from bridge.component import Component
 from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
 from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
-from bridge.service import ChatService, Services, raise_if_cancelling
 from bridge.store import Store
 from bridge.web import create_app
 from rota import load_roster
@@ -36,6 +35,7 @@ class Bridge:
     store: Store | None = None
     runner: web.AppRunner | None = None
     port: int = 0
+    clock: Clock = field(default_factory=Clock)
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
@@ -48,14 +48,15 @@ class Bridge:
 
             faq = load_faq(cfg.faq) if cfg.faq else None
             canned = load_canned(cfg.canned) if cfg.canned else None
-        self.store = await Store.open(cfg.database)
+        self.clock = Clock(cfg.demo_clock)
+        self.store = await Store.open(cfg.database, self.clock)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(
             config=cfg,
             store=self.store,
             roster=roster,
             tagset=tagset,
-            clock=Clock(cfg.demo_clock),
+            clock=self.clock,
             faq=faq,
             canned=tuple(canned or ()),
         )
@@ -89,7 +90,7 @@ class Bridge:
         privacy = self.config.privacy
         return await apply_retention(
             self.config.database,
-            now=datetime.now(UTC),
+            now=self.clock.now(),
             retention_days=privacy.retention_days,
             redact_after_end=privacy.redact_after_end,
             card_patterns=privacy.card_patterns,

@@ -1,23 +1,13 @@
-"""Chat states and the bridge's in-memory view of a live chat (the store holds the truth)."""
+"""The bridge's in-memory view of a live chat (the store holds the truth); no I/O."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from deskproto import WAITING, ChatState
 
-class ChatState(enum.StrEnum):
-    """A chat's state as the widget protocol names it (CONTRACTS §1)."""
-
-    BOT = "bot"
-    QUEUED = "queued"
-    ACTIVE = "active"
-    CLOSED = "closed"
-    ENDED = "ended"
-
-
-WAITING = (ChatState.QUEUED, ChatState.CLOSED)
+__all__ = ["WAITING", "ChatState", "LiveChat"]
 
 
 @dataclass
@@ -47,6 +37,8 @@ class LiveChat:
     offered_at: float | None = None  # monotonic time of the last offer step or reminder
     returned_at: datetime | None = None  # the patron's last reconnect
     ended_at: datetime | None = None
+    gone_since: datetime | None = None  # no patron socket since then (None: the patron is here)
+    kept: bool = False  # the owner keeps the chat open although its patron has gone
 
     @property
     def waiting(self) -> bool:

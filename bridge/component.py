@@ -1,7 +1,7 @@
 """The XEP-0114 component: the bridge's face on the XMPP server.
 
 A thin adapter. It turns stanzas into calls on a `DeskEvents` receiver and offers `send_*`
-methods; the chat logic lives in `bridge.service`.
+methods; the chat logic lives in `bridge.chats`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ CHATSTATES = ("active", "composing", "paused", "inactive", "gone")
 class ReceiptBook:
     """Lines sent to seats that confirm receipts, waiting for their confirmation."""
 
-    supports: dict[str, bool] = field(default_factory=dict)
+    supports: dict[str, bool] = field(default_factory=dict)  # disco says the client has receipts
+    seen: set[str] = field(default_factory=set)  # seats that did confirm a line we sent
     pending: dict[tuple[str, str], tuple[Message, float, int]] = field(default_factory=dict)
     max_tries: int = 5
 
@@ -40,18 +41,34 @@ class ReceiptBook:
         self.pending[(seat, msg_id)] = (msg, time.monotonic(), 1)
 
     def confirmed(self, seat: str, msg_id: str) -> None:
-        self.pending.pop((seat, msg_id), None)
+        if self.pending.pop((seat, msg_id), None) is not None:
+            self.seen.add(seat)
 
     def forget_seat(self, seat: str) -> None:
         self.supports.pop(seat, None)
+        self.seen.discard(seat)
         for key in [k for k in self.pending if k[0] == seat]:
             del self.pending[key]
 
+    def forget_chat(self, session_id: str) -> None:
+        """The chat ended: its lines are not sent again."""
+        prefix = f"{session_id}-"
+        for key in [k for k in self.pending if k[1].startswith(prefix)]:
+            del self.pending[key]
+
     def due(self, older_than: float) -> list[Message]:
+        """Lines to send again: only to seats whose receipts we have seen match our ids.
+
+        A client that advertises receipts but never confirms (or confirms other ids) would
+        otherwise get every line `max_tries` times.
+        """
         now = time.monotonic()
         out = []
         for key, (msg, sent, tries) in list(self.pending.items()):
             if now - sent < older_than:
+                continue
+            if key[0] not in self.seen:
+                del self.pending[key]
                 continue
             if tries >= self.max_tries:
                 del self.pending[key]
@@ -245,6 +262,9 @@ class Component(ComponentXMPP):
         except Exception:  # no answer: treat as a client without receipts
             features = []
         self.receipts.supports[seat.full] = "urn:xmpp:receipts" in features
+
+    def forget_chat(self, session_id: str) -> None:
+        self.receipts.forget_chat(session_id)
 
     def resend_unconfirmed(self, older_than: float = 5.0) -> int:
         """Send again, with the same id, lines a receipt-capable seat has not confirmed."""

@@ -74,6 +74,7 @@ class BridgeConfig:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)  # redaction and retention
     mail: MailConfig | None = None  # SMTP for follow-up answers and forwarded transcripts
     require_tag_to_end: bool = False  # desks must tag a chat before /end (bridge/closing.py)
+    tag_after_end_seconds: float = 900.0  # the owning desk may still tag an ended chat this long
     source: Path | None = None
 
 
@@ -186,6 +187,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         max_chats_per_desk=int(_seconds(_mapping(top.get("max_chats"), "max_chats"), "desk", 0)),
         mail=parse_mail_config(top.get("mail"), base),
         require_tag_to_end=_flag(top, "require_tag_to_end"),
+        tag_after_end_seconds=_seconds(top, "tag_after_end_seconds", 900.0),
         source=source,
     )
 

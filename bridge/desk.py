@@ -1,24 +1,28 @@
-"""What desks can do to chats: accept, tag, transfer, end, note, canned … and the text commands."""
+"""What desks can do to chats: accept, tag, transfer, end, note, canned …, each checked
+against the permission table (bridge/chats/permissions.py) and carried out by the transitions.
+Text commands are parsed in bridge/commands.py; ad-hoc commands in bridge/adhoc.py."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-import shlex
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
 
 from slixmpp import JID
 from slixmpp.stanza import Message
 
 from bridge.chat import ChatState, LiveChat
+from bridge.chats.permissions import Action, Phase, Standing, may, refusal, role_of
+from bridge.chats.service import ChatService
+from bridge.clock import parse_ts
 from bridge.closing import check_can_end
 from bridge.component import error_reply
-from bridge.desktext import HELP, transcript_lines
+from bridge.desktext import transcript_lines
 from bridge.errors import CommandError
 from bridge.forward import forward_transcript
-from bridge.service import ChatService
-from bridge.store import utc_now
+from bridge.store import ChatSession
+from deskproto import Kind
 from rota.decide import on_duty
 from tags import TagError
 from tags.matching import fold
@@ -42,7 +46,10 @@ class DeskActions:
     """Desk-side actions, shared by text commands and XEP-0050 commands."""
 
     def __init__(self, service: ChatService) -> None:
+        from bridge.commands import TextCommands
+
         self.service = service
+        self.commands = TextCommands(self)
 
     # component events
 
@@ -60,91 +67,121 @@ class DeskActions:
 
     async def on_desk_message(self, seat: JID, session_id: str, body: str, msg: Message) -> None:
         """A line or a command from a seat in the chat with a patron JID."""
-        chat = self.service.chats.get(session_id)
-        if chat is None:
-            stored = await self.service.svc.store.session(session_id)
-            text = "That chat has ended." if stored is not None else f"No chat {session_id} exists."
-            error_reply(msg, "item-not-found", text)
-            return
         if not self.service.is_desk(seat):
+            # The same answer whether the chat exists or not: nothing to learn from it.
             error_reply(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
+            return
+        chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
+        if chat is None:
+            error_reply(msg, "item-not-found", f"No chat {session_id} exists.")
             return
         stripped = body.lstrip()
         if stripped.startswith("/") and not stripped.startswith("//"):
-            await self.text_command(seat.full, chat, stripped)
+            await self.commands.run(seat.full, chat, stripped)
             return
         text = body[1:] if body.startswith("//") else body
         if msg["chat_state"] and not text:
             return
         await self.reply(seat.full, chat, text, msg["id"] or f"l-{secrets.token_hex(6)}")
 
-    # actions
+    # looking chats up
 
-    def chat(self, session_id: str) -> LiveChat:
-        chat = self.service.chats.get(session_id)
-        if chat is None:
-            raise CommandError(f"No open chat {session_id!r}; /chats or the `chats` command lists them.")
+    async def past_chat(self, session_id: str) -> LiveChat | None:
+        """An ended chat as the store has it (for tagging after the end and transcripts)."""
+        stored = await self.service.svc.store.session(session_id)
+        if stored is None:
+            return None
+        chat = _from_store(stored)
+        chat.tags = await self.service.svc.store.tags(session_id)
         return chat
+
+    async def find(self, session_id: str) -> LiveChat:
+        chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
+        if chat is None:
+            raise CommandError(f"No chat {session_id!r}; /chats or the `chats` command lists them.")
+        return chat
+
+    def standing(self, chat: LiveChat) -> Standing:
+        if chat.state is ChatState.ENDED:
+            phase = Phase.ENDED
+        else:
+            phase = Phase.OWNED if chat.owner else Phase.WAITING
+        offered = {JID(s).bare for s in chat.offered}
+        if phase is Phase.WAITING and chat.target:
+            offered.update(self.service.roster.desks_of(chat.target))
+        return Standing(phase, chat.owner, frozenset(offered))
+
+    def authorize(self, seat: str, chat: LiveChat, action: Action) -> None:
+        """Refuse with the reason unless the permission table lets `seat` do `action`."""
+        standing = self.standing(chat)
+        role = role_of(seat, standing, frozenset(self.service.roster.coordinators))
+        if not may(action, role, standing.phase):
+            raise CommandError(refusal(action, role, standing))
+        if standing.phase is Phase.ENDED and action in (Action.TAG, Action.UNTAG, Action.NOTE):
+            grace = timedelta(seconds=self.service.svc.config.tag_after_end_seconds)
+            ended = chat.ended_at
+            if ended is not None and ended + grace < self.service.clock.now():
+                raise CommandError("This chat ended too long ago to change it.")
+        if standing.phase is Phase.ENDED and action is Action.TRANSCRIPT and chat.ended_at is not None:
+            tz = self.service.roster.timezone
+            if chat.ended_at.astimezone(tz).date() != self.service.clock.now().astimezone(tz).date():
+                raise CommandError("Transcripts of ended chats are available only on the day they ended.")
+
+    def visible(self, seat: str, chat: LiveChat) -> bool:
+        """Whether `seat` may see that a chat exists and read it (listings)."""
+        standing = self.standing(chat)
+        role = role_of(seat, standing, frozenset(self.service.roster.coordinators))
+        return may(Action.TRANSCRIPT, role, standing.phase)
+
+    # actions
 
     async def reply(self, seat: str, chat: LiveChat, text: str, msg_id: str) -> None:
         """A librarian's line: claims a waiting chat, then goes to the patron."""
         svc = self.service
-        async with svc._locks[chat.id]:
-            if chat.state is ChatState.ENDED:
-                self._info(seat, chat, "This chat has ended; your line was not sent.")
+        async with svc.live.lock(chat.id):
+            if chat.state is ChatState.ENDED or chat.id not in svc.live:
+                self.info(seat, chat, "This chat has ended; your line was not sent.")
                 return
-            if chat.owner and chat.owner != seat:
-                self._info(seat, chat, f"Not sent: {chat.owner} has this chat.")
+            try:
+                self.authorize(seat, chat, Action.REPLY)
+            except CommandError as e:
+                self.info(seat, chat, f"Not sent: {e}")
                 return
             if chat.owner != seat:
                 await self._accept(seat, chat)
             await svc.deliver_librarian_line(chat, seat, text, f"l-{msg_id}")
 
     async def accept(self, seat: str, session_id: str) -> str:
-        chat = self.chat(session_id)
-        async with self.service._locks[chat.id]:
+        chat = await self.find(session_id)
+        async with self.service.live.lock(chat.id):
+            if chat.state is ChatState.ENDED or chat.id not in self.service.live:
+                raise CommandError("This chat has ended.")
             if chat.owner == seat:
                 return "You already have this chat."
-            if chat.owner:
-                raise CommandError(f"{chat.owner} already has this chat.")
-            if chat.state is ChatState.ENDED:
-                raise CommandError("This chat has ended.")
+            self.authorize(seat, chat, Action.ACCEPT)
             await self._accept(seat, chat)
         return f"You have the chat with {chat.nickname}."
 
     async def _accept(self, seat: str, chat: LiveChat) -> None:
         """Make `seat` the owner (lock held); tell the patron and the other seats."""
         svc = self.service
-        first = chat.answered_at is None
-        fields: dict[str, Any] = {"owner": seat}
-        if first:
-            fields["answered_at"] = chat.answered_at = utc_now()
-        await svc.svc.store.set_state(
-            chat.id,
-            ChatState.ACTIVE,
-            "accepted",
-            seat=seat,
-            desk=JID(seat).bare,
-            data={"target": chat.target},
-            **fields,
-        )
-        chat.state, chat.owner = ChatState.ACTIVE, seat
-        others = sorted(s for s in chat.offered if s != seat)
-        svc.notify(chat, others, "taken", f"{chat.nickname}: taken by {seat}.")
+        previous = await svc.transitions.accept(chat, seat)
+        others = sorted(s for s in chat.offered | ({previous} if previous else set()) if s != seat)
+        svc.notify(chat, others, Kind.TAKEN, f"{chat.nickname}: taken by {seat}.")
         history = await svc.svc.store.history(chat.id)
         svc.notify(
             chat,
             [seat],
-            "accepted",
+            Kind.ACCEPTED,
             "\n".join([f"You have the chat with {chat.nickname}.", *transcript_lines(history)]),
         )
         chat.offered = {seat}
         await svc.tell_state(chat)
-        svc.spawn(svc.tell_positions())
 
     async def tag(self, seat: str, session_id: str, names: list[str]) -> list[str]:
-        chat = self.chat(session_id)
-        lang = self._lang(seat)
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.TAG)
+        lang = self.lang(seat)
         tag_ids = []
         for name in names:
             try:
@@ -158,14 +195,15 @@ class DeskActions:
         return list(chat.tags)
 
     async def untag(self, seat: str, session_id: str, names: list[str]) -> list[str]:
-        chat = self.chat(session_id)
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.UNTAG)
         gone = []
         for name in names:
             if name in chat.tags:  # also a tag removed from the file since
                 gone.append(name)
                 continue
             try:
-                tag = self.service.svc.tagset.resolve(name, self._lang(seat))
+                tag = self.service.svc.tagset.resolve(name, self.lang(seat))
             except TagError as e:
                 raise CommandError(str(e)) from e
             if tag.id not in chat.tags:
@@ -188,7 +226,8 @@ class DeskActions:
 
     async def transfer(self, seat: str, session_id: str, target_name: str) -> str:
         svc = self.service
-        chat = self.chat(session_id)
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.TRANSFER)
         target = self.resolve_target(target_name)
         available = svc.seats.available_desks()
         desks = [d for d in svc.roster.desks_of(target) if d in available]
@@ -197,45 +236,70 @@ class DeskActions:
             raise CommandError(
                 f"Nobody at {svc.roster.target_name(target)} is available now. Available: {who}."
             )
-        async with svc._locks[chat.id]:
+        async with svc.live.lock(chat.id):
+            if chat.id not in svc.live:
+                raise CommandError("This chat has ended.")
             from_target = svc.roster.library_of_desk(JID(seat).bare) or chat.target or ""
             old_seats = set(chat.offered) | ({chat.owner} if chat.owner else set())
-            await svc.svc.store.set_state(
-                chat.id,
-                ChatState.QUEUED,
-                "transferred",
-                seat=seat,
-                desk=JID(seat).bare,
-                data={"from": from_target, "to": target},
-                owner=None,
-                target=target,
-                queued_at=utc_now(),
-            )
-            chat.state, chat.owner, chat.target = ChatState.QUEUED, None, target
-            chat.queued_at, chat.transferred_from, chat.offered = utc_now(), from_target, set()
+            await svc.transitions.transfer(chat, seat, target, from_target)
+            chat.offered, chat.step = set(), 0
             svc.notify(
                 chat,
                 sorted(old_seats),
-                "transferred",
+                Kind.TRANSFERRED,
                 f"{chat.nickname} was transferred to {svc.roster.target_name(target)} by {seat}.",
             )
-            await svc._offer(chat, from_name=svc.roster.target_name(from_target) if from_target else seat)
+            await svc.router.offer(
+                chat, from_name=svc.roster.target_name(from_target) if from_target else seat
+            )
             await svc.tell_state(chat)
         return f"Transferred to {svc.roster.target_name(target)}."
 
     async def end(self, seat: str, session_id: str) -> str:
-        chat = self.chat(session_id)
-        if chat.owner and chat.owner != seat:
-            raise CommandError(f"{chat.owner} has this chat; only that seat can end it.")
-        check_can_end(self.service.svc.config, self.service.svc.tagset, chat, self._lang(seat))
-        async with self.service._locks[chat.id]:
-            await self.service._end(chat, seat, by="desk")
+        chat = await self.find(session_id)
+        if chat.state is ChatState.ENDED:
+            raise CommandError("This chat has ended already.")
+        self.authorize(seat, chat, Action.END)
+        check_can_end(self.service.svc.config, self.service.svc.tagset, chat, self.lang(seat))
+        async with self.service.live.lock(chat.id):
+            await self.service.end_chat(chat, seat, by="desk")
         return "The chat has ended."
+
+    async def keep(self, seat: str, session_id: str) -> str:
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.KEEP)
+        async with self.service.live.lock(chat.id):
+            self.service.transitions.keep(chat)
+        return "The chat stays open although the patron has gone; /end it when you are done."
+
+    async def end_stale(self, seat: str) -> str:
+        """End every chat this seat may end (all, for a coordinator) whose patron has gone."""
+        svc = self.service
+        stale = [
+            c
+            for c in svc.live
+            if c.gone_since is not None and (self._coordinator(seat) or self._may(seat, c, Action.END))
+        ]
+        ended = 0
+        for chat in stale:
+            ended += await svc.expire(chat, by="desk", seat=seat)
+        return f"Ended {ended} chat(s) whose patrons had gone." if ended else "No stale chats."
+
+    def _may(self, seat: str, chat: LiveChat, action: Action) -> bool:
+        try:
+            self.authorize(seat, chat, action)
+        except CommandError:
+            return False
+        return True
+
+    def _coordinator(self, seat: str) -> bool:
+        return JID(seat).bare in self.service.roster.coordinators
 
     async def note(self, seat: str, session_id: str, text: str) -> str:
         if not text.strip():
             raise CommandError("Write the note after the command: /note TEXT")
-        chat = self.chat(session_id)
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.NOTE)
         await self.service.svc.store.add_message(
             chat.id, f"n-{secrets.token_hex(6)}", "note", text, name=self.service.desk_name(seat), seat=seat
         )
@@ -247,7 +311,8 @@ class DeskActions:
         if key not in answers:
             keys = ", ".join(answers) or "none configured"
             raise CommandError(f"No canned answer {key!r}. Keys: {keys}.")
-        chat = self.chat(session_id)
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.CANNED)
         lib = svc.roster.libraries.get(chat.library)
         text = answers[key].render(
             chat.lang,
@@ -256,14 +321,25 @@ class DeskActions:
             hours=svc.welcome_facts(chat.lang)["hours"],
         )
         await self.reply(seat, chat, text, f"c-{secrets.token_hex(6)}")
-        return f"Sent the canned answer {key!r}."
+        return f"Sent the canned answer {key!r}:\n{text}"
+
+    async def transcript(self, seat: str, session_id: str) -> tuple[LiveChat, list[str]]:
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.TRANSCRIPT)
+        history = await self.service.svc.store.history(chat.id)
+        return chat, transcript_lines(history, limit=10_000)
+
+    async def forward(self, seat: str, session_id: str, to: str, note: str) -> str:
+        chat = await self.find(session_id)
+        self.authorize(seat, chat, Action.FORWARD)
+        return await forward_transcript(self.service, seat, chat.id, to, note)
 
     # lists
 
     def desk_rows(self) -> list[DeskRow]:
         svc = self.service
         roster = svc.roster
-        duty = on_duty(roster, svc.svc.clock.now())
+        duty = on_duty(roster, svc.clock.now())
         rows = []
         for lib in roster.libraries.values():
             seats = tuple(s for d in lib.desks for s in svc.seats.offerable_seats(d))
@@ -273,8 +349,10 @@ class DeskActions:
             rows.append(DeskRow(pool.id, "pool", pool.name, seats, duty == pool.id, ""))
         return rows
 
-    def open_chats(self) -> list[LiveChat]:
-        return sorted(self.service.chats.values(), key=lambda c: c.queued_at or c.created_at)
+    def open_chats(self, seat: str | None = None) -> list[LiveChat]:
+        """Open chats by waiting time; with `seat`, only those it may see."""
+        chats = sorted(self.service.live, key=lambda c: c.queued_at or c.created_at)
+        return chats if seat is None else [c for c in chats if self.visible(seat, c)]
 
     def tag_names(self, rest: str) -> list[str]:
         """Tags of a text command: comma-separated, one name with spaces, or space-separated."""
@@ -286,75 +364,26 @@ class DeskActions:
         except TagError:
             return rest.split()
 
-    def _lang(self, seat: str) -> str:
+    def lang(self, seat: str) -> str:
         return "fi"
 
-    def _info(self, seat: str, chat: LiveChat, text: str) -> None:
-        self.service.notify(chat, [seat], "info", text)
+    def info(self, seat: str, chat: LiveChat, text: str) -> None:
+        """The answer to a command or a refusal, in the window it came from."""
+        self.service.notices.info(chat, seat, text)
 
-    # text commands
 
-    async def text_command(self, seat: str, chat: LiveChat, body: str) -> None:
-        """Run a `/command` from a plain client and answer in the same chat."""
-        try:
-            words = shlex.split(body[1:])
-        except ValueError:
-            words = body[1:].split()
-        if not words:
-            self._info(seat, chat, HELP)
-            return
-        cmd, args = words[0].lower(), words[1:]
-        rest = body[1:].split(None, 1)[1] if len(words) > 1 else ""
-        try:
-            answer = await self._run_text(seat, chat, cmd, args, rest)
-        except CommandError as e:
-            answer = str(e)
-        if answer:
-            self._info(seat, chat, answer)
-
-    async def _run_text(self, seat: str, chat: LiveChat, cmd: str, args: list[str], rest: str) -> str:
-        sid = chat.id
-        if cmd == "help":
-            return HELP
-        if cmd == "accept":
-            answer = await self.accept(seat, sid)
-            return "" if chat.owner == seat and answer.startswith("You have") else answer
-        if cmd in ("tag", "untag"):
-            if not rest:
-                raise CommandError(f"Name a tag: /{cmd} NAME (see /tags).")
-            names = self.tag_names(rest)
-            tags = await (self.tag if cmd == "tag" else self.untag)(seat, sid, names)
-            return "Tags: " + (", ".join(tags) or "none")
-        if cmd == "tags":
-            return "\n".join(
-                f"{i}. {t.name(self._lang(seat))} ({t.id})"
-                for i, t in enumerate(self.service.svc.tagset.visible, 1)
-            )
-        if cmd == "transfer":
-            if not rest:
-                raise CommandError("Name a library or pool: /transfer TARGET (see /desks).")
-            return await self.transfer(seat, sid, rest.strip())
-        if cmd == "desks":
-            return "\n".join(
-                f"{'* ' if r.on_duty else '  '}{r.id} ({r.name}): "
-                f"{len(r.seats)} available" + (f", phone {r.phone}" if r.phone else "")
-                for r in self.desk_rows()
-            )
-        if cmd == "end":
-            await self.end(seat, sid)
-            return ""  # the `ended` notice answers it
-        if cmd == "note":
-            return await self.note(seat, sid, rest)
-        if cmd == "canned":
-            if not rest:
-                return "Canned answers: " + (", ".join(a.key for a in self.service.svc.canned) or "none")
-            return await self.canned(seat, sid, rest.strip())
-        if cmd == "transcript":
-            history = await self.service.svc.store.history(sid)
-            return "\n".join(transcript_lines(history, limit=10_000)) or "(no messages yet)"
-        if cmd == "forward":
-            to, _, note = rest.strip().partition(" ")
-            if not to:
-                raise CommandError("Name a library id or an e-mail address: /forward TO [NOTE]")
-            return await forward_transcript(self.service, seat, sid, to, note.strip())
-        raise CommandError(f"Unknown command /{cmd}. Send /help for the list; // sends a literal /.")
+def _from_store(s: ChatSession) -> LiveChat:
+    chat = LiveChat(
+        id=s.id,
+        library=s.library,
+        lang=s.lang,
+        page=s.page,
+        state=s.state,
+        target=s.target,
+        owner=s.owner,
+        created_at=s.created_at,
+        queued_at=s.queued_at,
+        answered_at=s.answered_at,
+        ended_at=parse_ts(s.ended_at) if s.ended_at else None,
+    )
+    return chat

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from slixmpp import JID
 
+from bridge.clock import parse_ts
 from bridge.errors import CommandError
 from bridge.mail import MailError, MailSender, SmtpMailer, compose, find_address
 from bridge.mailtext import answer_body, answer_subject
-from bridge.store import Store, parse_ts, utc_now
+from bridge.store import Store
 from rota.decide import on_duty, route
 
 if TYPE_CHECKING:
     from bridge.chat import LiveChat
-    from bridge.service import ChatService
+    from bridge.chats.service import ChatService
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class FollowupStore:
                     f" ON CONFLICT (left_seq) DO UPDATE SET {updates}",
                     (f.id, *columns.values()),
                 ),
-                Store._event_sql(
+                self.store.event_sql(
                     f.session_id,
                     event,
                     seat,
@@ -130,18 +131,31 @@ class FollowupStore:
 
     async def claim(self, f: Followup, seat: str) -> None:
         await self._set(
-            f, Status.CLAIMED, "followup_claimed", seat, {"claimed_by": seat, "claimed_at": utc_now()}
+            f,
+            Status.CLAIMED,
+            "followup_claimed",
+            seat,
+            {"claimed_by": seat, "claimed_at": self.store.clock.stamp()},
         )
 
     async def answer(self, f: Followup, seat: str, text: str, mailed_to: str | None) -> None:
-        columns = {"answer": text, "answered_by": seat, "answered_at": utc_now(), "mailed_to": mailed_to}
+        columns = {
+            "answer": text,
+            "answered_by": seat,
+            "answered_at": self.store.clock.stamp(),
+            "mailed_to": mailed_to,
+        }
         if f.claimed_by is None:
             columns.update(claimed_by=seat, claimed_at=columns["answered_at"])
         await self._set(f, Status.ANSWERED, "followup_answered", seat, columns)
 
     async def close(self, f: Followup, seat: str) -> None:
         await self._set(
-            f, Status.CLOSED, "followup_closed", seat, {"closed_by": seat, "closed_at": utc_now()}
+            f,
+            Status.CLOSED,
+            "followup_closed",
+            seat,
+            {"closed_by": seat, "closed_at": self.store.clock.stamp()},
         )
 
 
@@ -218,7 +232,7 @@ class Followups:
         return f
 
     def _lock(self, followup_id: str) -> Any:
-        return self.service._locks[f"followup-{followup_id.strip().lstrip('#')}"]
+        return self.service.live.lock(f"followup-{followup_id.strip().lstrip('#')}")
 
     def _may_act(self, f: Followup, seat: str) -> None:
         """A follow-up claimed by another desk account is that desk's (coordinators excepted)."""
@@ -277,6 +291,7 @@ class Followups:
             address,
             answer_subject(f.lang, library),
             answer_body(f.lang, library, text, f.text, left_at),
+            when=svc.svc.clock.now(),
             reply_to=library_address(svc, f.library),
         )
         try:

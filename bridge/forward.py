@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 from slixmpp import JID
 
+from bridge.clock import parse_ts
 from bridge.errors import CommandError
 from bridge.followup import library_address
 from bridge.mail import MailError, MailSender, SmtpMailer, compose, is_address
 from bridge.mailtext import transcript_body, transcript_subject
-from bridge.store import parse_ts
 
 if TYPE_CHECKING:
-    from bridge.service import ChatService
+    from bridge.chats.service import ChatService
 
 
 def recipient(service: ChatService, to: str) -> str:
@@ -76,7 +76,13 @@ async def forward_transcript(
         forwarded_by=f"{seat} ({service.desk_name(seat)})",
         note=note,
     )
-    message = compose(mail.sender, address, transcript_subject(nickname, library, started), body)
+    message = compose(
+        mail.sender,
+        address,
+        transcript_subject(nickname, library, started),
+        body,
+        when=service.svc.clock.now(),
+    )
     try:
         await (mailer or SmtpMailer(mail)).send(message)
     except MailError as e:

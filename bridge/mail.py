@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -55,13 +56,15 @@ def is_address(text: str) -> bool:
     return ADDRESS.fullmatch(text.strip()) is not None
 
 
-def compose(sender: str, to: str, subject: str, body: str, *, reply_to: str | None = None) -> EmailMessage:
-    """A plain-text UTF-8 message with the headers a mail server expects."""
+def compose(
+    sender: str, to: str, subject: str, body: str, *, when: datetime, reply_to: str | None = None
+) -> EmailMessage:
+    """A plain-text UTF-8 message with the headers a mail server expects; `when` is its Date."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Date"] = formatdate(when.timestamp(), usegmt=True)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     if reply_to:
         msg["Reply-To"] = reply_to

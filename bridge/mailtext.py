@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bridge.desktext import SENDER_LABEL
 from bridge.store import ChatMessage
+from rota.text import clock_text, date_text, datetime_text
 
 ANSWER_SUBJECT = {
     "fi": "Vastaus viestiisi – {library}",
@@ -14,7 +15,6 @@ ANSWER_SUBJECT = {
     "en": "Answer to your message – {library}",
 }
 YOU_WROTE = {"fi": "Kirjoitit {when}:", "sv": "Du skrev {when}:", "en": "You wrote on {when}:"}
-WHEN = {"fi": "%d.%m.%Y klo %H.%M", "sv": "%d.%m.%Y kl. %H.%M", "en": "%d %b %Y at %H:%M"}
 SIGNATURE = {
     "fi": "{library} – kirjaston chat",
     "sv": "{library} – bibliotekets chatt",
@@ -37,13 +37,13 @@ def answer_body(lang: str, library: str, answer: str, original: str, left_at: da
     quoted = "\n".join(f"> {line}" for line in original.splitlines() or [""])
     return (
         f"{answer.strip()}\n\n-- \n{SIGNATURE[lang].format(library=library)}\n\n"
-        f"{YOU_WROTE[lang].format(when=left_at.strftime(WHEN[lang]))}\n{quoted}\n"
+        f"{YOU_WROTE[lang].format(when=datetime_text(left_at, lang))}\n{quoted}\n"
     )
 
 
 def transcript_subject(nickname: str, library: str, started: datetime) -> str:
     """The subject of a forwarded transcript (staff read it: English like the desk texts)."""
-    return f"Chat transcript: {nickname} ({library}), {started:%Y-%m-%d}"
+    return f"Chat transcript: {nickname} ({library}), {date_text(started, 'en')}"
 
 
 def transcript_body(
@@ -63,7 +63,10 @@ def transcript_body(
     out = [f"Forwarded by {forwarded_by}."]
     if note.strip():
         out += ["", note.strip()]
-    out += ["", f"Chat {session_id}, library {library}, language {lang}, started {started:%Y-%m-%d %H:%M}"]
+    out += [
+        "",
+        f"Chat {session_id}, library {library}, language {lang}, started {datetime_text(started, 'en')}",
+    ]
     if page:
         out.append(f"Page: {page}")
     if tags:
@@ -73,9 +76,9 @@ def transcript_body(
         who = SENDER_LABEL.get(m.sender, m.sender)
         if m.sender == "librarian" and m.name:
             who = f"{who} ({m.name})"
-        out.append(f"{at:%H:%M} {who}: {m.text}")
+        out.append(f"{clock_text(at, 'en')} {who}: {m.text}")
     for at, text in left:
-        out.append(f"{at:%H:%M} Left message: {text}")
+        out.append(f"{clock_text(at, 'en')} Left message: {text}")
     if not lines and not left:
         out.append("(no lines)")
     return "\n".join(out) + "\n"

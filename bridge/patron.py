@@ -14,10 +14,10 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from bridge.chat import ChatState, LiveChat
+from bridge.chats.service import ChatService
 from bridge.errors import StoreError
 from bridge.followup import Followups
 from bridge.ratings import Rating, RatingError, rating_of, save_rating
-from bridge.service import ChatService
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ class PatronSocket:
             }
         )
         if chat.state is not ChatState.BOT:
-            await self.send(await svc.state_frame(chat))
+            await self.send(svc.state_frame(chat))
 
     async def message(self, frame: dict[str, Any]) -> None:
         assert self.chat is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bridge.store import Store, utc_now
+from bridge.store import Store
 
 MAX_COMMENT = 1000
 
@@ -47,7 +47,7 @@ async def save_rating(store: Store, session_id: str, rating: Rating) -> None:
         [
             (
                 "INSERT OR IGNORE INTO ratings (session_id, score, comment, ts) VALUES (?, ?, ?, ?)",
-                (session_id, rating.score, rating.comment, utc_now()),
+                (session_id, rating.score, rating.comment, store.clock.stamp()),
             )
         ]
     )

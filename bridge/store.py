@@ -17,33 +17,18 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
 from bridge.chat import ChatState
+from bridge.clock import Clock
 from bridge.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text()
-
-
-def utc_now() -> str:
-    """The current instant as the store writes it: ISO 8601 UTC with milliseconds."""
-    return format_ts(datetime.now(UTC))
-
-
-def format_ts(instant: datetime) -> str:
-    """An aware datetime as the store's text form."""
-    return instant.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
-
-
-def parse_ts(text: str) -> datetime:
-    """The store's text form back to an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def hash_token(token: str) -> str:
@@ -136,14 +121,15 @@ def _commit_group(conn: sqlite3.Connection, writes: list[Work]) -> list[Any]:
 class Store:
     """Async access to the bridge's database; one connection, writes group-committed."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, clock: Clock | None = None) -> None:
         self._db = db
+        self.clock = clock or Clock()
         self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
 
     @classmethod
-    async def open(cls, path: Path) -> Store:
-        """Open (and create or migrate) the database at `path`."""
+    async def open(cls, path: Path, clock: Clock | None = None) -> Store:
+        """Open (and create or migrate) the database at `path`; `clock` stamps every row."""
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
         await db.execute("PRAGMA journal_mode=WAL")
@@ -151,7 +137,7 @@ class Store:
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
         await db.executescript(SCHEMA)
-        return cls(db)
+        return cls(db, clock)
 
     async def close(self) -> None:
         """Finish queued writes (up to 10 s), then close the connection."""
@@ -227,7 +213,7 @@ class Store:
         page: str | None,
         state: ChatState,
     ) -> ChatSession:
-        now = utc_now()
+        now = self.clock.stamp()
         await self._write(
             [
                 (
@@ -299,7 +285,7 @@ class Store:
             (f"UPDATE sessions SET {cols} WHERE id = ?", (*values.values(), session_id)),
         ]
         if event:
-            statements.append(self._event_sql(session_id, event, seat, desk, data))
+            statements.append(self.event_sql(session_id, event, seat, desk, data))
         await self._write(statements)
 
     # messages
@@ -316,7 +302,7 @@ class Store:
         touch: bool = False,
     ) -> tuple[ChatMessage, bool]:
         """Store a line; a repeated (session, msg_id) returns the stored one and False."""
-        now = utc_now()
+        now = self.clock.stamp()
 
         def work(conn: sqlite3.Connection) -> tuple[ChatMessage, bool]:
             inserted = conn.execute(
@@ -352,8 +338,8 @@ class Store:
 
     # events and tags
 
-    @staticmethod
-    def _event_sql(
+    def event_sql(
+        self,
         session_id: str,
         kind: str,
         seat: str | None,
@@ -362,7 +348,7 @@ class Store:
     ) -> tuple[str, tuple[Any, ...]]:
         return (
             "INSERT INTO events (session_id, ts, kind, seat, desk, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, utc_now(), kind, seat, desk, json.dumps(data) if data else None),
+            (session_id, self.clock.stamp(), kind, seat, desk, json.dumps(data) if data else None),
         )
 
     async def add_event(
@@ -374,7 +360,7 @@ class Store:
         desk: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        await self._write([self._event_sql(session_id, kind, seat, desk, data)])
+        await self._write([self.event_sql(session_id, kind, seat, desk, data)])
 
     async def events(self, session_id: str) -> list[tuple[str, str, str | None, str | None]]:
         """(ts, kind, seat, data) of a session's events in order."""
@@ -385,7 +371,7 @@ class Store:
         return [tuple(r) for r in rows]
 
     async def add_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
-        now = utc_now()
+        now = self.clock.stamp()
         statements: list[tuple[str, tuple[Any, ...]]] = []
         for tag in tag_ids:
             statements.append(
@@ -394,7 +380,7 @@ class Store:
                     (session_id, tag, seat, now),
                 )
             )
-            statements.append(self._event_sql(session_id, "tagged", seat, None, {"tag": tag}))
+            statements.append(self.event_sql(session_id, "tagged", seat, None, {"tag": tag}))
         await self._write(statements)
 
     async def remove_tags(self, session_id: str, tag_ids: Iterable[str], seat: str | None) -> None:
@@ -403,7 +389,7 @@ class Store:
             statements.append(
                 ("DELETE FROM chat_tags WHERE session_id = ? AND tag_id = ?", (session_id, tag))
             )
-            statements.append(self._event_sql(session_id, "untagged", seat, None, {"tag": tag}))
+            statements.append(self.event_sql(session_id, "untagged", seat, None, {"tag": tag}))
         await self._write(statements)
 
     async def tags(self, session_id: str) -> list[str]:
@@ -413,14 +399,14 @@ class Store:
         return [r[0] for r in rows]
 
     async def leave_message(self, session_id: str, text: str, contact: str | None) -> None:
-        now = utc_now()
+        now = self.clock.stamp()
         await self._write(
             [
                 (
                     "INSERT INTO left_messages (session_id, text, contact, ts) VALUES (?, ?, ?, ?)",
                     (session_id, text, contact, now),
                 ),
-                self._event_sql(session_id, "left_message", None, None, None),
+                self.event_sql(session_id, "left_message", None, None, None),
             ]
         )
 

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bridge.chats.service import ChatService
 from bridge.config import WebConfig
 from bridge.limits import AddressLimits, client_address
 from bridge.patron import PatronSocket
-from bridge.service import ChatService
 
 log = logging.getLogger(__name__)
 

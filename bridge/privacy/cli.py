@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bridge.clock import format_ts
 from bridge.privacy.config import PrivacyConfig, parse_privacy
 from bridge.privacy.db import connect
 from bridge.privacy.errors import PrivacyError, QueryError
 from bridge.privacy.lookup import Request, delete_chats, find_chats, summary_line, transcript
 from bridge.privacy.retention import apply_retention
-from bridge.store import format_ts
 
 
 def parser() -> argparse.ArgumentParser:

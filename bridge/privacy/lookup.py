@@ -10,10 +10,10 @@ from typing import Any
 
 import aiosqlite
 
+from bridge.clock import format_ts
 from bridge.privacy.contacts import contact_matcher
 from bridge.privacy.db import rows, tables, transaction
 from bridge.privacy.errors import QueryError
-from bridge.store import format_ts
 
 LIVE_FOR = timedelta(hours=24)  # a chat not ended and seen this recently may still be open
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bridge.clock import format_ts
 from bridge.privacy.db import Db, connect, rows, tables, transaction
 from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
-from bridge.store import format_ts
 
 log = logging.getLogger(__name__)
 

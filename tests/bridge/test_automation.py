@@ -48,9 +48,11 @@ async def test_patron_gone_for_good_is_tagged_interrupted(tmp_path) -> None:
         await p.say("hei, onko ketään?")
         offer = await desk.next_message("offer")
         await p.close()
-        tagged = await desk.next_message("tagged", timeout=5)
-        assert "interrupted" in tagged.body
+        withdrawn = await desk.next_message("withdrawn", timeout=5)
+        assert "left before anyone answered" in withdrawn.body
         assert await s.bridge.store.tags(offer.session) == ["interrupted"]
+        stored = await s.bridge.store.session(offer.session)
+        assert stored is not None and stored.state.value == "ended"
     finally:
         await s.close()
 

@@ -151,7 +151,7 @@ async def test_adhoc_commands_one_step(stack: Stack) -> None:
     assert res["values"]["status"] == "ok"
     await p.recv_type("state", state="ended")
     res = await nokia.command("accept", session=sid)
-    assert res["values"]["status"] == "error" and "No open chat" in res["values"]["message"]
+    assert res["values"]["status"] == "error" and "has ended" in res["values"]["message"]
 
 
 async def test_adhoc_two_step_form_preselects_chat(stack: Stack) -> None:

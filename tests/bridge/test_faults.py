@@ -71,6 +71,10 @@ async def test_unconfirmed_line_is_resent_with_same_id_until_receipt(tmp_path) -
         await p.say("hei")
         offer = await desk.next_message("offer")
         await plain.next_message("offer")
+        await p.say("eka")  # confirmed: the bridge has seen this client's receipts match
+        await desk.next_message("line")
+        await plain.next_message("line")
+        await asyncio.sleep(0.2)
         desk.ack_receipts = False  # the next line "gets lost" once
         await p.say("tärkeä rivi")
         first = await desk.next_message("line")
@@ -94,3 +98,44 @@ async def test_desk_line_confirmed_from_patron_address_after_storing(stack) -> N
     sent_id = desk.say(offer.frm, "vastaus", receipt=True)
     assert await asyncio.wait_for(desk.receipts.get(), 5) == sent_id
     assert [m.text for m in await stack.bridge.store.history(offer.session)][-1] == "vastaus"
+
+
+async def test_client_that_never_confirms_gets_each_line_once_and_nothing_after_the_end(tmp_path) -> None:
+    """mcabber advertises receipts but its confirmations never match: no resends to it."""
+    s = await start_stack(tmp_path, extra={"receipt_resend_seconds": 0.3})
+    try:
+        desk = await s.desk("tampere@chat.localhost", receipts=True)
+        desk.ack_receipts = False
+        p = await s.patron()
+        await p.say("hei")
+        offer = await desk.next_message("offer")
+        desk.say(offer.frm, "/accept")
+        await p.say("rivi yksi")
+        assert (await desk.next_message("line")).body == "rivi yksi"
+        await desk.no_message(1.5, kind="line")  # not sent again
+        desk.say(offer.frm, "/end")
+        await desk.next_message("ended")
+        await desk.no_message(1.0, kind="line")
+    finally:
+        await s.close()
+
+
+async def test_resends_stop_when_the_chat_ends(tmp_path) -> None:
+    s = await start_stack(tmp_path, extra={"receipt_resend_seconds": 0.5})
+    try:
+        desk = await s.desk("tampere@chat.localhost", receipts=True)
+        p = await s.patron()
+        await p.say("hei")
+        offer = await desk.next_message("offer")
+        desk.say(offer.frm, "/accept")
+        await p.say("eka")
+        await desk.next_message("line")  # confirmed: resends are on for this seat
+        await asyncio.sleep(0.2)
+        desk.ack_receipts = False
+        await p.say("viimeinen")
+        assert (await desk.next_message("line")).body == "viimeinen"
+        await p.send_frame({"type": "end"})
+        await desk.next_message("ended")
+        await desk.no_message(1.5, kind="line")  # the unconfirmed line is not resent after the end
+    finally:
+        await s.close()

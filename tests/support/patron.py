@@ -84,6 +84,14 @@ class Patron:
             lambda f: f["type"] == kind and all(f.get(k) == v for k, v in match.items()), timeout
         )
 
+    async def no_frame(self, wait: float, want: Any) -> None:
+        """Assert that no frame for which `want(frame)` is true arrives within `wait` seconds."""
+        try:
+            frame = await self.recv(want, timeout=wait)
+        except TimeoutError:
+            return
+        raise AssertionError(f"unexpected frame: {frame}")
+
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()

@@ -70,18 +70,18 @@ class Stack:
             self.bridge = Bridge(load_config(self.config_path))
             await self.bridge.start()
             return
-        log = open(self.directory / "bridge.log", "ab")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bridge",
-            "--config",
-            str(self.config_path),
-            cwd=ROOT,
-            stdout=log,
-            stderr=log,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        with open(self.directory / "bridge.log", "ab") as log:  # the child keeps its own copy
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bridge",
+                "--config",
+                str(self.config_path),
+                cwd=ROOT,
+                stdout=log,
+                stderr=log,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
         await self._wait_http()
 
     async def _wait_http(self, timeout: float = 15.0) -> None:

@@ -1,0 +1,568 @@
+"""The chat service: patrons on one side, desks on the other, the store and the rota between.
+
+Every change is written to the store before anyone is told about it. The parts: `LiveChats`
+(chats, locks, queue places), `Transitions` (the only writer of a chat's life), `Router`
+(offers), `DeskNotices` and `PatronLinks` (telling people), and the timers below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from slixmpp import JID
+
+from bridge.capacity import Capacity
+from bridge.chat import WAITING, ChatState, LiveChat
+from bridge.chats.live import LiveChats
+from bridge.chats.notices import DeskNotices, DeskSender, chat_attrs
+from bridge.chats.patrons import PatronLink, PatronLinks, message_frame
+from bridge.chats.routing import Router
+from bridge.chats.transitions import Transitions
+from bridge.clock import Clock, parse_ts
+from bridge.config import BridgeConfig
+from bridge.presence import SeatBook
+from bridge.reload import FileWatch
+from bridge.store import ChatMessage, ChatSession, Store
+from deskproto import Kind
+from rota import Roster
+from rota.decide import hours_text, is_open, next_opening
+from rota.text import when_text
+from tags import TagSet
+from tags.rules import PatronLeft, is_interrupted
+
+log = logging.getLogger(__name__)
+
+SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def raise_if_cancelling() -> None:
+    """Re-raise a cancellation that library code turned into an ordinary exception.
+
+    A loop that logs and goes on after `except Exception` would otherwise outlive its stop.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def new_session_id() -> str:
+    return "p-" + "".join(secrets.choice(SESSION_ALPHABET) for _ in range(10))
+
+
+@dataclass
+class Services:
+    """The pieces the chat service uses, passed in by the app."""
+
+    config: BridgeConfig
+    store: Store
+    roster: Roster
+    tagset: TagSet
+    clock: Clock
+    faq: Any = None
+    canned: tuple[Any, ...] = ()
+
+
+class ChatService:
+    """Routes chats between patron links and desk seats."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.live = LiveChats()
+        self.seats = SeatBook()
+        self.notices = DeskNotices()
+        self.transitions = Transitions(svc.store, svc.clock, self.live)
+        self.router = Router(svc, self.live, self.seats, self.transitions, self.notices)
+        self.patrons = PatronLinks(self.live)
+        self.files = FileWatch()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._housekeeping: asyncio.Task[Any] | None = None
+        self._facts: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+    # the parts, as the rest of the bridge sees them
+
+    @property
+    def chats(self) -> dict[str, LiveChat]:
+        """Live chats by id (read them; change them only through the transitions)."""
+        return self.live.by_id
+
+    @property
+    def desks(self) -> DeskSender | None:
+        return self.notices.desks
+
+    @desks.setter
+    def desks(self, sender: DeskSender | None) -> None:
+        self.notices.desks = sender
+
+    @property
+    def capacity(self) -> Capacity:
+        return self.router.capacity
+
+    @capacity.setter
+    def capacity(self, limits: Capacity) -> None:
+        self.router.capacity = limits
+
+    @property
+    def roster(self) -> Roster:
+        return self.svc.roster
+
+    @property
+    def clock(self) -> Clock:
+        return self.svc.clock
+
+    # start-up
+
+    async def load(self) -> None:
+        """Rebuild the live view from the store after a start or a crash.
+
+        No patron is connected yet: each chat's patron counts as gone from now on, so a chat
+        whose patron does not come back within the grace ends like any other abandoned chat.
+        """
+        now = self.clock.now()
+        for s in await self.svc.store.live_sessions():
+            chat = self._live(s)
+            chat.tags = await self.svc.store.tags(s.id)
+            chat.first_line = await self.svc.store.first_patron_line(s.id)
+            self.live.add(chat)
+            self.transitions.patron_gone(chat, now)
+        log.info("loaded %d live chats", len(self.live))
+
+    @staticmethod
+    def _live(s: ChatSession) -> LiveChat:
+        return LiveChat(
+            id=s.id,
+            library=s.library,
+            lang=s.lang,
+            page=s.page,
+            state=s.state,
+            target=s.target,
+            owner=s.owner,
+            created_at=s.created_at,
+            queued_at=s.queued_at,
+            answered_at=s.answered_at,
+        )
+
+    async def on_connected(self) -> None:
+        """The component is (re)connected: ask every desk of the roster for its presence."""
+        if self.desks is not None:
+            self.desks.ask_desks(sorted({d for lib in self.roster.libraries.values() for d in lib.desks}))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, timer: bool = False) -> asyncio.Task[Any]:
+        """Run background work whose exceptions are logged, not lost; `timer`: mostly waiting."""
+        task = asyncio.create_task(coro)
+        task.timer = timer  # type: ignore[attr-defined]
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("background task failed", exc_info=t.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    # facts for patrons
+
+    def is_open(self) -> bool:
+        return is_open(self.roster, self.clock.now())
+
+    def welcome_facts(self, lang: str) -> dict[str, Any]:
+        """Open now, the hours and the next opening: the same for everyone within a minute."""
+        now = self.clock.now()
+        key = (id(self.roster), int(now.timestamp() // 60))
+        cached = self._facts.get(lang)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        opening = next_opening(self.roster, now)
+        facts = {
+            "open": is_open(self.roster, now),
+            "hours": hours_text(self.roster, lang),
+            "next_opening": opening.isoformat() if opening else None,
+            "next_opening_text": when_text(opening.astimezone(self.roster.timezone), lang) if opening else "",
+        }
+        self._facts[lang] = (key, facts)
+        return facts
+
+    def roster_facts(self, chat: LiveChat) -> dict[str, str]:
+        """Facts of the roster for automatic answers: open now, hours, next opening, contacts."""
+        facts = self.welcome_facts(chat.lang)
+        lib = self.roster.libraries.get(chat.library)
+        return {
+            "open": "yes" if facts["open"] else "no",
+            "hours": facts["hours"],
+            "next_opening": facts["next_opening_text"],
+            "library_name": self.library_name(chat.library),
+            "phone": (lib.phone or "") if lib else "",
+            "url": (lib.url or "") if lib else "",
+        }
+
+    def desk_name(self, seat: str) -> str:
+        """The display name of a seat's desk: its library's name."""
+        lib = self.roster.library_of_desk(JID(seat).bare)
+        return self.roster.libraries[lib].name if lib else JID(seat).user
+
+    def library_name(self, library_id: str) -> str:
+        lib = self.roster.libraries.get(library_id)
+        return lib.name if lib else library_id
+
+    def is_desk(self, seat: JID) -> bool:
+        return self.roster.library_of_desk(seat.bare) is not None
+
+    # patron links
+
+    async def send_patron(self, session_id: str, frame: dict[str, Any]) -> None:
+        await self.patrons.send(session_id, frame)
+
+    def attach(self, session_id: str, link: PatronLink) -> None:
+        self.patrons.attach(session_id, link)
+        chat = self.live.get(session_id)
+        if chat is not None and self.transitions.patron_back(chat, self.clock.now()) and chat.owner:
+            self.notices.notify(chat, [chat.owner], Kind.PATRON_BACK, f"{chat.nickname} is back.")
+
+    def detach(self, session_id: str, link: PatronLink) -> None:
+        if not self.patrons.detach(session_id, link):
+            return
+        chat = self.live.get(session_id)
+        if chat is None or chat.state is ChatState.ENDED:
+            return
+        now = self.clock.now()
+        self.transitions.patron_gone(chat, now)
+        if chat.owner:
+            grace = self.svc.config.interrupted_grace_seconds
+            self.notices.notify(
+                chat,
+                [chat.owner],
+                Kind.PATRON_LEFT,
+                f"{chat.nickname} left the chat (closed the page or lost the connection). "
+                f"It ends as interrupted in {grace} s unless the patron comes back or you send /keep.",
+                {"left_at": self.clock.stamp()},
+            )
+
+    def state_frame(self, chat: LiveChat) -> dict[str, Any]:
+        return self.patrons.state_frame(chat, self.desk_name(chat.owner) if chat.owner else None)
+
+    async def tell_state(self, chat: LiveChat) -> None:
+        await self.send_patron(chat.id, self.state_frame(chat))
+
+    def position(self, chat: LiveChat) -> int:
+        """1-based place among chats waiting for the same target whose patrons are here."""
+        return self.live.position(chat)
+
+    def positions(self) -> dict[str, int]:
+        return self.live.places()
+
+    async def tell_positions(self) -> int:
+        """Tell waiting patrons whose place changed (the housekeeping does this once a second)."""
+        return await self.patrons.tell_positions(lambda c: self.desk_name(c.owner) if c.owner else None)
+
+    # sessions
+
+    async def start_session(self, library: str, lang: str, page: str | None) -> tuple[LiveChat, str]:
+        """Create a new session; returns it with its secret token."""
+        token = secrets.token_urlsafe(24)  # 192 bits
+        state = ChatState.BOT if self.is_open() else ChatState.CLOSED
+        while True:
+            sid = new_session_id()
+            if sid not in self.live and await self.svc.store.session(sid) is None:
+                break
+        s = await self.svc.store.create_session(sid, token, library, lang, page, state)
+        chat = self._live(s)
+        self.live.add(chat)
+        return chat, token
+
+    async def resume_session(self, token: str) -> LiveChat | None:
+        """The chat for a token, or None if unknown or expired.
+
+        An ended chat resumes too (until its token expires), read-only but for the rating.
+        """
+        s = await self.svc.store.session_by_token(token)
+        if s is None:
+            return None
+        ttl = timedelta(hours=self.svc.config.limits.session_ttl_hours)
+        if parse_ts(s.last_seen_at) + ttl < self.clock.now():
+            return None
+        if s.state is ChatState.ENDED:
+            return self._live(s)
+        chat = self.live.get(s.id)
+        if chat is None:
+            chat = self._live(s)
+            chat.tags = await self.svc.store.tags(s.id)
+            self.live.add(chat)
+        await self.svc.store.update_session(s.id, last_seen_at=self.clock.stamp())
+        return chat
+
+    async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
+        return [message_frame(m) for m in await self.svc.store.history(session_id) if m.sender != "note"]
+
+    # patron actions
+
+    async def patron_message(self, chat: LiveChat, msg_id: str, text: str) -> tuple[ChatMessage, bool]:
+        """Store a patron's line (the caller acks it) and move the chat on."""
+        async with self.live.lock(chat.id):
+            m, new = await self.svc.store.add_message(chat.id, msg_id, "patron", text, touch=True)
+            if not new:
+                return m, False
+            if chat.first_line is None:
+                chat.first_line = text
+        self.spawn(self._after_patron_message(chat, m))
+        return m, True
+
+    async def _after_patron_message(self, chat: LiveChat, m: ChatMessage) -> None:
+        async with self.live.lock(chat.id):
+            if chat.state is ChatState.BOT:
+                if not await self._answer_from_faq(chat, m.text):
+                    await self.queue(chat)
+                return
+            if chat.state is ChatState.ACTIVE and chat.owner:
+                self.notices.line(chat, chat.owner, m)
+            elif chat.state in WAITING:
+                if chat.queued_at is None and self.is_open():
+                    await self.queue(chat)
+                    return
+                for seat in sorted(chat.offered):
+                    self.notices.line(chat, seat, m)
+
+    async def _answer_from_faq(self, chat: LiveChat, text: str) -> bool:
+        """Answer from the FAQ when confident; True if it did."""
+        faq = self.svc.faq
+        if faq is None:
+            return False
+        match = faq.match(text, chat.lang)
+        if not match.confident or match.entry is None:
+            return False
+        answer = faq.render(match.entry, chat.lang, self.roster_facts(chat))
+        bot_id = f"b-{secrets.token_hex(6)}"
+        m, _ = await self.svc.store.add_message(chat.id, bot_id, "bot", answer, name="Tiski")
+        await self.svc.store.add_event(
+            chat.id, "bot_answer", data={"faq": match.entry.id, "score": round(match.score, 3)}
+        )
+        if getattr(match.entry, "tag", None) and match.entry.tag not in chat.tags:
+            await self.svc.store.add_tags(chat.id, [match.entry.tag], None)
+            chat.tags.append(match.entry.tag)
+        frame = message_frame(m)
+        frame["faq"] = match.entry.id
+        await self.send_patron(chat.id, frame)
+        return True
+
+    async def handoff(self, chat: LiveChat) -> None:
+        """The patron asks for a librarian."""
+        async with self.live.lock(chat.id):
+            if chat.state is ChatState.BOT:
+                await self.queue(chat)
+            else:
+                await self.tell_state(chat)
+
+    async def patron_typing(self, chat: LiveChat, state: str) -> None:
+        self.notices.chatstate(chat, state)
+
+    async def patron_end(self, chat: LiveChat) -> None:
+        async with self.live.lock(chat.id):
+            if chat.id not in self.live:
+                return
+            left = PatronLeft(chat.state.value, self.clock.now(), ended_by_patron=True)
+            if is_interrupted(left, left.at):
+                await self.auto_tag(chat, "interrupted")
+            await self.end_chat(chat, seat=None, by="patron")
+
+    async def leave_message(self, chat: LiveChat, text: str, contact: str | None) -> None:
+        async with self.live.lock(chat.id):
+            await self.transitions.leave_message(chat, text, contact)
+            m, _ = await self.svc.store.add_message(
+                chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski"
+            )
+            await self.send_patron(chat.id, message_frame(m))
+            await self.tell_state(chat)
+
+    # routing
+
+    async def queue(self, chat: LiveChat) -> None:
+        """Put a chat in the queue and offer it (lock held)."""
+        await self.transitions.queue(chat, open_now=self.is_open())
+        if chat.state is ChatState.QUEUED:
+            await self.router.offer(chat)
+        await self.tell_state(chat)
+
+    def chat_attrs(self, chat: LiveChat, kind: str) -> dict[str, str | None]:
+        return chat_attrs(chat, kind)
+
+    def notify(
+        self,
+        chat: LiveChat,
+        seats: Any,
+        kind: str,
+        body: str,
+        extra: dict[str, str | None] | None = None,
+    ) -> None:
+        """A notice about a chat to seats (taken, ended, info …)."""
+        self.notices.notify(chat, seats, kind, body, extra)
+
+    async def reoffer_waiting(self) -> None:
+        """Offer waiting chats to seats that became available; re-route stranded ones."""
+        if self.is_open():
+            await self.router.reoffer_waiting()
+
+    async def auto_tag(self, chat: LiveChat, rule: str) -> None:
+        tag = self.svc.tagset.auto_tag(rule)
+        if tag is None or tag.id in chat.tags:
+            return
+        await self.svc.store.add_tags(chat.id, [tag.id], None)
+        chat.tags.append(tag.id)
+
+    async def end_chat(self, chat: LiveChat, seat: str | None, by: str, reason: str | None = None) -> None:
+        """End a chat (lock held) and tell everyone who knew of it."""
+        told = {chat.owner} if chat.owner else set(chat.offered)
+        if not await self.transitions.end(chat, seat, by, reason):
+            return
+        if reason == "patron_left" and not chat.owner:
+            body, kind = (
+                f"{chat.nickname} left before anyone answered; the chat was withdrawn.",
+                Kind.WITHDRAWN,
+            )
+        elif reason == "patron_left":
+            body, kind = f"{chat.nickname} did not come back; the chat ended as interrupted.", Kind.ENDED
+        else:
+            who = "the patron" if by == "patron" else (seat or "the bridge")
+            body, kind = f"The chat was ended by {who}.", Kind.ENDED
+        self.notices.notify(chat, sorted(s for s in told if s), kind, body, {"by": by})
+        self.notices.chat_over(chat.id)
+        await self.tell_state(chat)
+
+    # desk presence and lines
+
+    async def on_presence(self, seat: JID, available: bool, show: str) -> None:
+        if self.roster.library_of_desk(seat.bare) is None:
+            return
+        if self.seats.update(seat, available, show):
+            self.spawn(self.reoffer_waiting())
+        if not available:
+            owned = [c for c in self.live if c.owner == seat.full]
+            if owned:
+                self.spawn(self._release_later(seat.full, owned), timer=True)
+
+    def on_disconnected(self) -> None:
+        """The component lost the server: presence is unknown until the probes are answered."""
+        self.seats.seats.clear()
+
+    async def _release_later(self, seat: str, chats: list[LiveChat]) -> None:
+        """A seat that went offline owning chats gives them back to its desk after a grace period."""
+        await asyncio.sleep(self.svc.config.release_grace_seconds)
+        if self.seats.is_online(seat):
+            return
+        for chat in chats:
+            async with self.live.lock(chat.id):
+                if chat.owner != seat or chat.state is not ChatState.ACTIVE or chat.id not in self.live:
+                    continue
+                await self.transitions.release(chat, seat, self.roster.library_of_desk(JID(seat).bare))
+                chat.offered, chat.step = set(), 0
+                self.notices.notify(
+                    chat,
+                    [
+                        s
+                        for d in self.roster.desks_of(chat.target or "")
+                        for s in self.seats.offerable_seats(d)
+                    ],
+                    Kind.RELEASED,
+                    f"{chat.nickname}: {seat} went offline; the chat is waiting again.",
+                )
+                await self.router.offer(chat, from_name=f"{seat} (went offline)")
+                await self.tell_state(chat)
+
+    async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
+        chat = self.live.get(session_id)
+        if chat is not None and chat.owner == seat.full and state in ("composing", "paused"):
+            await self.send_patron(session_id, {"type": "typing", "state": state})
+
+    async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, msg_id: str) -> bool:
+        """Store a librarian's line and pass it to the patron (lock held); False if a repeat."""
+        m, new = await self.svc.store.add_message(
+            chat.id, msg_id, "librarian", text, name=self.desk_name(seat), seat=seat
+        )
+        if new:
+            await self.send_patron(chat.id, message_frame(m))
+        return new
+
+    # timers
+
+    def start_housekeeping(self) -> None:
+        self._housekeeping = self.spawn(self.housekeeping(), timer=True)
+
+    async def housekeeping(self, every: float = 1.0) -> None:
+        """Periodic work: time-outs, rollovers, abandoned chats, queue places, edited files."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.tick()
+            except Exception:
+                raise_if_cancelling()
+                log.exception("housekeeping failed")
+
+    async def tick(self) -> None:
+        """One round of the periodic work."""
+        await self._queue_timeouts()
+        if self.is_open():
+            await self.router.rollovers()
+        await self.expire_gone()
+        await self.tell_positions()
+        if self.desks is not None:
+            self.desks.resend_unconfirmed(self.svc.config.receipt_resend_seconds)
+        self.files.reload(self.svc)
+
+    async def _queue_timeouts(self) -> None:
+        """A chat queued too long during open hours is offered `leave_message` (state closed).
+
+        It stays offered: a desk that answers still takes it.
+        """
+        limit = timedelta(seconds=self.svc.config.limits.queue_timeout_seconds)
+        now = self.clock.now()
+        for chat in self.live:
+            if chat.state is ChatState.QUEUED and chat.queued_at and parse_ts(chat.queued_at) + limit <= now:
+                async with self.live.lock(chat.id):
+                    if chat.state is not ChatState.QUEUED:
+                        continue
+                    await self.transitions.close_for_timeout(chat)
+                    await self.tell_state(chat)
+
+    def stale(self, chat: LiveChat) -> bool:
+        """Its patron has been gone longer than the grace (and its owner does not keep it)."""
+        grace = timedelta(seconds=self.svc.config.interrupted_grace_seconds)
+        return chat.gone_since is not None and not chat.kept and chat.gone_since + grace <= self.clock.now()
+
+    async def expire_gone(self) -> int:
+        """End the chats whose patrons have gone for good; how many."""
+        ended = 0
+        for chat in self.live:
+            if self.stale(chat):
+                ended += await self.expire(chat)
+        return ended
+
+    async def expire(self, chat: LiveChat, *, by: str = "bridge", seat: str | None = None) -> int:
+        """End one chat whose patron has gone, tagged `interrupted` if someone was involved."""
+        async with self.live.lock(chat.id):
+            if chat.id not in self.live or chat.gone_since is None:
+                return 0
+            left = PatronLeft(chat.state.value, chat.gone_since)
+            if is_interrupted(left, left.at, grace=timedelta(0)):
+                await self.auto_tag(chat, "interrupted")
+            await self.end_chat(chat, seat, by=by, reason="patron_left")
+            return 1
+
+    async def stop(self, drain_seconds: float = 5.0) -> None:
+        """Let in-flight work finish (up to `drain_seconds`), then cancel what is left.
+
+        Waiting timers (rollover, release, expiry) are cancelled at once: their state is in the
+        store and they start again with the bridge.
+        """
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+        busy = [t for t in self._tasks if not getattr(t, "timer", False)]
+        if busy:
+            await asyncio.wait(busy, timeout=drain_seconds)
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
