@@ -39,7 +39,7 @@ class SignIn(slixmpp.ClientXMPP):
         self.enable_starttls = tls
         self.enable_plaintext = not tls
         if not tls:
-            self["feature_mechanisms"].unencrypted_plain = True
+            self.plugin["feature_mechanisms"].unencrypted_plain = True
         if trust is not None:
             self.ca_certs = trust
         self.signed_in: asyncio.Future[bool] = asyncio.get_running_loop().create_future()

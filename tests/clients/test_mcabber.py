@@ -100,12 +100,12 @@ async def test_a_librarian_works_a_chat_from_mcabber(tmp_path: Path) -> None:
         assert not [t for t in texts if t.startswith("/")], texts  # commands never reached the patron
 
 
-@pytest.mark.xfail(strict=True, reason="receipt resends, issue 15")
 async def test_a_patron_line_shows_once_in_mcabber(tmp_path: Path) -> None:
     """Each patron line shows once in mcabber, before and after /end (issue 18 saw 5 copies).
 
     mcabber 1.1.2 lists urn:xmpp:receipts in its disco#info but never answers a receipt request
-    from a patron address (seen in its XML trace), so the bridge sends the line again and again.
+    from a patron address (seen in its XML trace); the bridge used to send the line again and
+    again (issue 15), and now resends only to seats whose receipts have matched.
     """
     async with tiski_and_mcabber(tmp_path, extra={"receipt_resend_seconds": 0.3}) as (stack, mc):
         patron = await stack.patron()

@@ -145,6 +145,7 @@ async def test_the_documented_production_install(tmp_path: Path) -> None:
         "prosody", "--config", str(config), "-F", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     bridge: asyncio.subprocess.Process | None = None
+    log = (root / "bridge.log").open("wb")
     try:
         await wait_port(c2s, prosody)
 
@@ -160,7 +161,6 @@ async def test_the_documented_production_install(tmp_path: Path) -> None:
         assert data["xmpp"]["component"] == COMPONENT
         data["xmpp"]["port"], data["web"]["port"] = component_port, web_port  # test ports only
         bridge_yaml.write_text(yaml.safe_dump(data, allow_unicode=True))
-        log = (root / "bridge.log").open("wb")
         bridge = await asyncio.create_subprocess_exec(
             str(venv_python), "-m", "bridge", "--config", str(bridge_yaml),
             cwd=opt, stdout=log, stderr=log, env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
@@ -193,6 +193,7 @@ async def test_the_documented_production_install(tmp_path: Path) -> None:
             if proc is not None and proc.returncode is None:
                 proc.terminate()
                 await asyncio.wait_for(proc.wait(), 30)
+        log.close()
 
 
 def python_backup(database: Path, backup: Path) -> None:
