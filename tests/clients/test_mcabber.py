@@ -116,9 +116,9 @@ async def test_a_patron_line_shows_once_in_mcabber(tmp_path: Path) -> None:
         await patron.say("Vain yksi rivi")
         await mc.wait_for_message(jid, r"Vain yksi rivi")
         await asyncio.sleep(2.0)  # several resend periods: an unconfirmed line would come again
-        counts = {"line": mc.received(jid).count("Vain yksi rivi")}
+        counts = {"line": sum(t.endswith("] Vain yksi rivi") for t in mc.received(jid))}
         await mc.command(f"/say_to -q {jid} /end")
         await patron.recv_type("state", state="ended")
         await asyncio.sleep(2.0)
-        counts["after /end"] = mc.received(jid).count("Vain yksi rivi")
+        counts["after /end"] = sum(t.endswith("] Vain yksi rivi") for t in mc.received(jid))
         assert counts == {"line": 1, "after /end": 1}, mc.received(jid)

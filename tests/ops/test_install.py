@@ -166,7 +166,7 @@ async def test_the_documented_production_install(tmp_path: Path) -> None:
             cwd=opt, stdout=log, stderr=log, env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
         )  # fmt: skip
         health = await wait_health(web_port, bridge, root / "bridge.log")
-        assert health["ok"] is True and health["xmpp"] == "connected", health
+        assert health == {"ok": True}, health  # the public check says no more than that
         assert (root / "var" / "lib" / "tiski" / "tiski.sqlite3").exists()  # outside the checkout
         assert not list(opt.rglob("*.sqlite3"))
 
@@ -232,7 +232,7 @@ async def wait_health(port: int, proc: asyncio.subprocess.Process, log: Path) ->
         except OSError:
             await asyncio.sleep(0.1)
             continue
-        if health.get("xmpp") == "connected":
+        if health.get("ok") is True:  # /health is 503 until XMPP and the database both work
             return health
         await asyncio.sleep(0.1)
     raise AssertionError(f"no healthy bridge; {tail(log)}")
@@ -263,7 +263,7 @@ def test_the_example_and_the_docs_agree() -> None:
         "/etc/tiski/"
     )
     assert "mail" in bridge and "privacy" in bridge and rota["coordinators"]
-    assert "https://chat.piki.example" not in bridge["web"]["allowed_origins"]
+    assert "https://chat.piki.example" in bridge["web"]["allowed_origins"]  # the Host is never trusted
     named = [COMPONENT, DOMAIN, "/etc/tiski/bridge.yaml", "/var/lib/tiski", "@COMPONENT_SECRET@"]
     named += ["examples/piki/prosody/prosody.cfg.lua", "./tiski install", "python -m rota accounts"]
     named += ["LimitNOFILE=", ".backup"]
