@@ -109,6 +109,8 @@ async def test_suggestions_outlive_a_reload_and_go_when_the_librarian_answers(
     await patron.page.goto(piki_faq.web_url + "/demo/search.html?q=laina")
     await patron.wait_connected()
     await expect(group.get_by_role("button", name=renew_label(), exact=True)).to_be_visible()
+    # Read out once: restored with the welcome, before the buttons show, and not again.
+    assert "Tarkoititko" not in await panel.locator("#announcer").inner_text()
 
     desk.say(offer.frm, "Hei! Katsotaan lainojasi.")  # the librarian answers
     await expect(patron.messages("librarian")).to_contain_text("Katsotaan lainojasi")
@@ -137,4 +139,38 @@ async def test_keep_waiting_dismisses_the_suggestions(piki_faq: Stack, browser: 
     await expect(panel.locator("#suggest")).to_be_hidden()
     desk.say(offer.frm, "Hei!")
     await expect(patron.messages("librarian")).to_have_count(1)
+    assert patron.errors == []
+
+
+async def test_a_pick_without_connection_stays_and_one_no_longer_offered_is_explained(
+    piki_faq: Stack, browser: Browser
+) -> None:
+    desk = await piki_faq.desk(DESK)
+    patron = await open_page(browser, piki_faq.web_url + "/demo/", DESKTOP)
+    panel = patron.panel
+    await patron.open_chat()
+    await patron.send(UNSURE)
+    await desk.next_message("offer")
+    renew = panel.get_by_role("group", name="Tarkoititko:").get_by_role(
+        "button", name=renew_label(), exact=True
+    )
+    await expect(renew).to_be_visible()
+
+    await piki_faq.stop_bridge()
+    await expect(panel.locator("#conn")).to_have_attribute("data-state", "waiting")
+    await renew.click()  # no socket: said so, and the choice stays for another try
+    await expect(panel.locator("#log .notice")).to_contain_text("Ei lähetetty: ei yhteyttä")
+    await expect(renew).to_be_visible()
+
+    # The bridge keeps the offered choices in memory only: after its restart the chat is still
+    # queued, but the pick is refused with `bad_request`, and the patron is told why.
+    await piki_faq.start_bridge()
+    await expect(panel.locator("#conn")).to_have_attribute("data-state", "open", timeout=20000)
+    await expect(panel.locator("#state")).to_contain_text("Odotetaan kirjastonhoitajaa")
+    await renew.click()
+    await expect(panel.locator("#log .notice").last).to_have_text(
+        "Valmis vastaus ei ole enää valittavissa. Kirjastonhoitaja vastaa pian."
+    )
+    await expect(panel.locator("#suggest")).to_be_hidden()
+    await expect(patron.messages("bot")).to_have_count(0)
     assert patron.errors == []
