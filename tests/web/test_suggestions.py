@@ -174,3 +174,29 @@ async def test_a_pick_without_connection_stays_and_one_no_longer_offered_is_expl
     await expect(panel.locator("#suggest")).to_be_hidden()
     await expect(patron.messages("bot")).to_have_count(0)
     assert patron.errors == []
+
+
+async def test_swedish_choices_and_answer(piki_faq: Stack, browser: Browser) -> None:
+    """The panel on its own (as a library may link to it), in Swedish."""
+    desk = await piki_faq.desk(DESK)
+    context = await browser.new_context(viewport=PHONE, locale="sv-FI")
+    try:
+        page = await context.new_page()
+        await page.goto(piki_faq.web_url + "/widget/?library=tampere&lang=sv")
+        await expect(page.locator("#conn")).to_have_attribute("data-state", "open")
+        await page.locator("#text").fill("kan lånetiden förlängas")
+        await page.locator("#text").press("Enter")
+        await desk.next_message("offer")
+        group = page.get_by_role("group", name="Menade du:")
+        await expect(page.locator("#suggest-note")).to_have_text(
+            "En bibliotekarie är på väg – du kan också välja ett färdigt svar:"
+        )
+        label = load_faq(PIKI / "faq.yaml", matcher="lexical").get("renew").label("sv")  # type: ignore[union-attr]
+        await group.get_by_role("button", name=label, exact=True).click()
+        answer = page.locator("#log li.from-bot").last
+        await expect(answer.locator(".who")).to_have_text("Automatiskt svar")
+        await expect(answer.get_by_role("button", name="Det hjälpte – avsluta chatten")).to_be_visible()
+        await expect(answer.get_by_role("button", name="Jag väntar på en bibliotekarie")).to_be_visible()
+        await expect(page.locator("#state")).to_contain_text("Väntar på en bibliotekarie")
+    finally:
+        await context.close()
