@@ -63,7 +63,7 @@ class ConsoleApp(App[None]):
         self.retention_days = retention_days
         self.canned = list(canned)
         self._clock = clock
-        book = ChatBook(backend.jid, self.now, self.times.day)
+        book = ChatBook(backend.jid, self.now, self.times.day, self.texts, self.times.clock)
         self.desk = DeskState(
             backend,
             chat_log,

@@ -21,7 +21,10 @@ from console.backend import (
     ChatLine,
     ChatMeta,
     ChatOffered,
+    ChatPatronBack,
+    ChatPatronLeft,
     ChatStateName,
+    ChatWithdrawn,
     ConnectionChanged,
     DeskBackend,
     DeskEvent,
@@ -268,9 +271,22 @@ class DeskState:
             changes.history.add(event.session)
         if isinstance(event, ChatOffered) and not was_waiting and event.meta.kind == "offer":
             changes.alert = chat.meta
+        changes.notices += self._patron_notices(event, chat, was_waiting)
         if isinstance(event, ChatOffered) and not chat.history_loaded:
             changes.history.add(event.session)
         return changes
+
+    def _patron_notices(self, event: ChatEvent, chat: Chat, was_waiting: bool) -> list[Notice]:
+        """At once when a patron leaves a waiting chat, leaves one of mine, or comes back."""
+        library = chat.meta.library
+        if isinstance(event, ChatWithdrawn) and was_waiting:
+            return [notice("notice.withdrawn", timeout=5, library=library)]
+        mine = chat.meta.owner.split("/", 1)[0] == self.book.me.split("/", 1)[0]
+        if isinstance(event, ChatPatronLeft) and mine:
+            return [notice("notice.patron_left", "warning", 8, library=library)]
+        if isinstance(event, ChatPatronBack) and mine:
+            return [notice("notice.patron_back", timeout=5, library=library)]
+        return []
 
     # -- the open chat -----------------------------------------------------------------------
     def select(self, session: str) -> Changes:

@@ -69,10 +69,14 @@ class ChatList(OptionList):
             parts.append((f" ●{chat.unread}", "bold $accent"))
         if chat.typing:
             parts.append(" ✎")
+        if chat.patron_gone is not None and section is Section.MINE:
+            parts.append((f" ({self.texts('patron_gone')})", "bold $error"))
         if section is Section.TAKEN:
             second = self.texts("taken_by", who=seat_name(meta.owner))
         elif chat.transferred_to:
             second = self.texts("transferred_to", target=chat.transferred_to)
+        elif chat.withdrawn:
+            second = self.texts("withdrawn")
         else:
             second = chat.first_line
         parts.append("\n    ")

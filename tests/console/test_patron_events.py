@@ -1,0 +1,59 @@
+"""What the patron does shows at once (issue 17, items 5, 8 and 10): Pilot with the fake desk."""
+
+from __future__ import annotations
+
+from .helpers import list_text, transcript_text
+
+
+def notices(app) -> str:
+    return " | ".join(n.message for n in app._notifications)
+
+
+async def test_a_withdrawn_chat_leaves_the_waiting_list_with_a_notice(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Onko kirjasto auki?")
+        fake.offer("p-bbbb", "Hei", library="nokia")
+        await pilot.pause()
+        assert "Waiting (2)" in list_text(app)
+        fake.withdraw("p-bbbb")
+        await pilot.pause()
+        text = list_text(app)
+        assert "Waiting (1)" in text
+        assert "Ended today (1)" in text and "left before an answer" in text
+        assert "A patron left before an answer: Nokia left the queue." in notices(app)
+        assert app.desk.book.next_waiting().session == "p-aaaa"
+
+
+async def test_the_patron_leaving_and_coming_back_is_told_at_once(make_app, fake):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        fake.patron_leaves("p-aaaa")
+        await pilot.pause()
+        assert "The patron left: Tampere" in notices(app)
+        assert "(patron left)" in list_text(app)
+        assert "Tiski: The patron left at" in transcript_text(app).replace("\n  ", " ")
+        fake.patron_returns("p-aaaa")
+        await pilot.pause()
+        assert "The patron is back: Tampere" in notices(app)
+        assert "(patron left)" not in list_text(app)
+        assert "Tiski: The patron is back." in transcript_text(app).replace("\n  ", " ")
+
+
+async def test_the_patrons_end_is_a_line_in_the_chat(make_app, fake):
+    app = make_app(lang="fi")
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        fake.end_elsewhere("p-aaaa", by="patron")
+        await pilot.pause()
+        assert "Tiski: Keskustelu päättyi: asiakas lopetti keskustelun." in transcript_text(app).replace(
+            "\n  ", " "
+        )
+        fake.end_elsewhere("p-aaaa", by="patron")  # told again (a second seat's notice): one line
+        await pilot.pause()
+        assert transcript_text(app).count("Keskustelu päättyi") == 1
