@@ -175,6 +175,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "notice.patron_back": ("Asiakas palasi: {library}", "The patron is back: {library}"),
     "withdrawn": ("poistui ennen vastausta", "left before an answer"),
     "patron_gone": ("asiakas poistui", "patron left"),
+    "tag.not_yours": (
+        "Vain keskustelun hoitanut päivystys voi lisätä aiheita.",
+        "Only the desk that had the chat can tag it.",
+    ),
+    "untagged.confirm": (
+        "Keskustelu ({library}) päättyi ilman aihetta. Lisätäänkö aiheet nyt? "
+        "Enter = kyllä, Esc = ei (F7 myöhemmin)",
+        "The chat ({library}) ended without a tag. Tag it now? Enter = yes, Esc = no (F7 later)",
+    ),
+    "untagged.notice": (
+        "Keskustelu ({library}) päättyi ilman aihetta: avaa se ja paina F7.",
+        "A chat ({library}) ended without a tag: open it and press F7.",
+    ),
     "did.tag": ("aiheet: {tags}", "tags: {tags}"),
     "did.transfer": ("siirretty: {target}", "transferred to {target}"),
     "did.end": ("keskustelu päätetty", "chat ended"),

@@ -57,3 +57,75 @@ async def test_the_patrons_end_is_a_line_in_the_chat(make_app, fake):
         fake.end_elsewhere("p-aaaa", by="patron")  # told again (a second seat's notice): one line
         await pilot.pause()
         assert transcript_text(app).count("Keskustelu päättyi") == 1
+
+
+async def test_an_ended_chat_can_be_tagged_and_the_end_offers_the_tag_list(make_app, fake):
+    from console.screens.dialogs import ConfirmScreen
+    from console.screens.pickers import TagPicker
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Miten uusin lainat?")
+        await pilot.press("f2")
+        await pilot.pause()
+        fake.end_elsewhere("p-aaaa", by="patron")
+        await pilot.pause()
+        # The closing prompt: the chat ended untagged.
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "ended without a tag" in str(app.screen.query_one("#confirm-text").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Ended today (1)" in list_text(app)
+        # F7 still works on the ended chat.
+        await pilot.press("f7")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, TagPicker)
+        await pilot.press(*"loans", "space", "enter")
+        await pilot.pause(0.2)
+        assert ("tag", ("p-aaaa", ("loans",))) in fake.calls
+        assert app.book.chats["p-aaaa"].meta.tags == ("loans",)
+
+
+async def test_the_closing_prompt_opens_the_tag_list(make_app, fake):
+    from console.screens.dialogs import ConfirmScreen
+    from console.screens.pickers import TagPicker
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f10")  # the librarian ends it, untagged
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, TagPicker)
+        assert "Tiski: The chat ended: you ended it." in transcript_text(app)
+
+
+async def test_a_chat_that_ended_tagged_asks_nothing_and_a_colleagues_chat_cannot_be_tagged(make_app, fake):
+    from console.screens.dialogs import ConfirmScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.press("f2")
+        await pilot.pause()
+        await fake.tag("p-aaaa", ["loans"])
+        await pilot.pause()
+        fake.end_elsewhere("p-aaaa", by="patron")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        fake.offer("p-bbbb", "Moi")
+        await pilot.pause()
+        fake.taken_elsewhere("p-bbbb", "nokia@chat.localhost/desk-1")  # a coordinator sees it
+        fake.end_elsewhere("p-bbbb", by="patron")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)  # not mine: no prompt here
+        app.open_chat("p-bbbb")
+        await pilot.press("f7")
+        await pilot.pause()
+        assert "Only the desk that had the chat can tag it." in notices(app)
