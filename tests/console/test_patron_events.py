@@ -129,3 +129,27 @@ async def test_a_chat_that_ended_tagged_asks_nothing_and_a_colleagues_chat_canno
         await pilot.press("f7")
         await pilot.pause()
         assert "Only the desk that had the chat can tag it." in notices(app)
+
+
+async def test_wide_characters_keep_each_chat_list_entry_on_its_two_rows(make_app, fake):
+    from rich.cells import cell_len
+
+    from console.widgets.chat_list import ChatList
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "日本語の本を借りたいのですが、図書館カードはどこで作れますか")
+        fake.offer(
+            "p-bbbb", "👍🏽👍🏽👍🏽👍🏽👍🏽👩‍💻👩‍💻👩‍💻👩‍💻👩‍💻👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽👍🏽 kiitos"
+        )
+        fake.offer("p-cccc", "Hei")
+        await pilot.pause()
+        chats = app.query_one(ChatList)
+        width = chats.scrollable_content_region.width
+        for option in chats.options:
+            for row in str(option.prompt).split("\n"):
+                assert cell_len(row) <= width, row
+        # One heading and two rows per chat: nothing wrapped onto a third row.
+        assert chats.virtual_size.height == 1 + 2 * 3
+        assert "日本語の本" in list_text(app) and "…" in list_text(app)
+        assert "👍🏽👍🏽" in list_text(app)
