@@ -25,6 +25,8 @@ from console.log import ChatLog
 from console.model import ChatBook, Section
 from console.screens.desk import DeskScreen, desk_screen
 
+keys.read_alt_as_alt()
+
 
 class BackendEvent(Message):
     """A desk event, delivered on the app's message queue."""
