@@ -114,6 +114,8 @@ class DeskScreen(Screen[None]):
     def show(self, changes: Changes) -> None:
         """Draw one step's changes: lines, marks, the list, notices, alerts."""
         desk = self.desk
+        if not self.is_attached or not self.query(TranscriptView):
+            return  # the app is closing: an event that comes now changes the state only
         view = self.query_one(TranscriptView)
         if desk.active in changes.redraw:
             chat = desk.chat(desk.active)
