@@ -23,7 +23,7 @@ from pathlib import Path
 import aiohttp
 import yaml
 
-from demo.prosody import PrivateProsody, ProsodyMissing, free_port
+from demo.prosody import PrivateProsody, ProsodyMissing, fingerprint, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PIKI = ROOT / "examples" / "piki"
@@ -229,8 +229,12 @@ async def run(args: argparse.Namespace) -> int:
 
     roster = load_roster(PIKI / "rota.yaml")
     desk = args.desk or on_duty_desk(clock)
+    # Serve the roster's own desk domain, and the component beside it (patrons.<domain>).
+    domain = roster.all_desks[0].partition("@")[2] if roster.all_desks else "chat.localhost"
     children = Children()
-    prosody = PrivateProsody(args.dir / "prosody", process_group=0)
+    prosody = PrivateProsody(
+        args.dir / "prosody", domain=domain, component=f"patrons.{domain}", tls=True, process_group=0
+    )
     try:
         await prosody.start()
         children.pgid = prosody.pid
@@ -248,7 +252,11 @@ async def run(args: argparse.Namespace) -> int:
 Tiski demo is running.
   Library page with the chat widget:  {url}
   Desk accounts (password '{DEMO_PASSWORD}'):  {", ".join(sorted(accounts)[:4])}, … (any XMPP
-    client: server 127.0.0.1 port {prosody.c2s_port}, no TLS)
+    client: server 127.0.0.1 port {prosody.c2s_port}; STARTTLS with a self-signed certificate,
+    accept it once, comparing its fingerprint:
+      SHA-256 {fingerprint(prosody.certificate_path)}
+      SHA-1 {fingerprint(prosody.certificate_path, "sha1")};
+    plain without TLS works too on this loopback demo)
   Console signed in as:               {desk}
   Logs:                               {args.dir}/*.log
 """,

@@ -1,8 +1,11 @@
-"""The rota command line: check, show, now and plan."""
+"""The rota command line: check, show, now, plan and accounts."""
 
 from __future__ import annotations
 
 import argparse
+import secrets
+import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,7 +18,7 @@ from rota.errors import PlanError, Problem, RosterError
 from rota.grid import grid_table, render_markdown, render_text
 from rota.load import check_roster, load_roster
 from rota.model import Roster
-from rota.plan import Plan, compare, make_plan
+from rota.plan import Calendar, Plan, calendar, compare, make_plan
 from rota.report import comparison_lines, plan_lines, plan_yaml, show_lines
 from rota.text import when_text
 from rota.weights import load_weights
@@ -64,9 +67,40 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HOURS",
         help="with --check: exit 1 if a library is off by more hours a year",
     )
+    plan.add_argument(
+        "--roster",
+        type=Path,
+        metavar="ROSTER",
+        help="the roster in use (default: `roster:` of the weights file, or --check's): "
+        "its pool ids are not reused for other members, its closed days and holidays are "
+        "left out of the hours a year",
+    )
+    plan.add_argument(
+        "--year",
+        type=_positive(int),
+        metavar="YYYY",
+        help="the year whose calendar counts (default: this year)",
+    )
     plan.add_argument("--expand", action="store_true", help="list pool members in the grid")
     plan.add_argument(
         "--yaml", action="store_true", help="print the proposed pools and shifts as roster YAML"
+    )
+    accounts = sub.add_parser(
+        "accounts",
+        help="the `prosodyctl register` lines for every desk account and coordinator of a roster",
+    )
+    accounts.add_argument("file", type=Path)
+    accounts.add_argument(
+        "--run", action="store_true", help="run them, then print each account with its new password"
+    )
+    accounts.add_argument(
+        "--only", action="append", metavar="JID", help="only this account (repeatable), e.g. a new desk"
+    )
+    accounts.add_argument(
+        "--prosodyctl",
+        default="prosodyctl",
+        metavar="COMMAND",
+        help='the command to run (default: prosodyctl; e.g. "prosodyctl --config FILE")',
     )
     return parser
 
@@ -101,6 +135,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
             return _check(args.file, out)
         if args.command == "plan":
             return _plan(args, out)
+        if args.command == "accounts":
+            return _accounts(args, out, err)
         roster = load_roster(args.file)
     except (RosterError, PlanError) as exc:
         for problem in exc.problems:
@@ -173,19 +209,57 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
             weeks_per_year=args.weeks or weights.weeks_per_year,
         )
     if args.check is not None:
-        roster = load_roster(args.check)
-        rows = compare(roster, weights)
-        print("\n".join(comparison_lines(rows, str(args.check), weights)), file=out)
+        checked = load_roster(args.check)
+        year = None if args.weeks else _calendar(checked, args.year)
+        rows = compare(checked, weights, year)
+        print("\n".join(comparison_lines(rows, str(args.check), weights, year)), file=out)
         if args.tolerance is None:
             return 0
         over = [r.name for r in rows if abs(r.difference) > args.tolerance]
         if over:
             print(f"\nOff by more than {args.tolerance:g} h a year: {', '.join(over)}", file=out)
         return 1 if over else 0
-    plan: Plan = make_plan(weights)
+    roster_path = args.roster or weights.roster
+    roster = load_roster(roster_path) if roster_path else None
+    year = _calendar(roster, args.year) if roster is not None and not args.weeks else None
+    plan: Plan = make_plan(weights, existing=roster, year=year)
     if args.yaml:
         print(plan_yaml(plan), file=out)
         return 0
     table = grid_table(plan.as_roster(), expand=args.expand)
     print("\n".join(plan_lines(plan, render_text(table))), file=out)
     return 0
+
+
+def _calendar(roster: Roster, year: int | None) -> Calendar:
+    return calendar(roster, year or datetime.now(roster.timezone).year)
+
+
+def _accounts(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print (or run) one `prosodyctl register USER HOST PASSWORD` per account, new passwords."""
+    roster = load_roster(args.file)
+    _warn(roster.warnings, err)
+    jids = list(dict.fromkeys([*roster.all_desks, *roster.coordinators]))
+    if args.only:
+        wanted = [j.strip().lower() for j in args.only]
+        unknown = [j for j in wanted if j not in jids]
+        if unknown:
+            print(f"not in {args.file}: {', '.join(unknown)}", file=err)
+            return 1
+        jids = [j for j in jids if j in wanted]
+    command = shlex.split(args.prosodyctl)
+    failed = 0
+    for jid in jids:
+        user, _, host = jid.partition("@")
+        password = secrets.token_urlsafe(12)
+        argv = [*command, "register", user, host, password]
+        if not args.run:
+            print(shlex.join(argv), file=out)
+            continue
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            failed += 1
+            print(f"{jid}: {(done.stdout + done.stderr).strip() or f'exit {done.returncode}'}", file=err)
+            continue
+        print(f"{jid}\t{password}", file=out)
+    return 1 if failed else 0

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from rota.clock import Span
@@ -40,6 +41,34 @@ class Fair:
 
 
 @dataclass(frozen=True)
+class Calendar:
+    """One year of a roster: open and closed dates per weekday (closed days and holidays out)."""
+
+    year: int
+    open_days: dict[int, int]
+    closed_days: dict[int, int] = field(default_factory=dict)
+    source: str = "rota.yaml"
+
+    def closed_on(self, weekdays: set[int] | dict[int, object]) -> int:
+        """Closed dates that fall on the given weekdays (the service days)."""
+        return sum(n for day, n in self.closed_days.items() if day in weekdays)
+
+
+def calendar(roster: Roster, year: int) -> Calendar:
+    """Count a year's dates per weekday, open or closed by the roster (listed days, holidays)."""
+    open_days = dict.fromkeys(range(7), 0)
+    closed_days = dict.fromkeys(range(7), 0)
+    day = date(year, 1, 1)
+    while day.year == year:
+        if roster.is_closed_day(day):
+            closed_days[day.weekday()] += 1
+        else:
+            open_days[day.weekday()] += 1
+        day += timedelta(days=1)
+    return Calendar(year, open_days, closed_days, roster.source)
+
+
+@dataclass(frozen=True)
 class Plan:
     """Fair shares, the units that take shifts with their slot counts, and a proposed grid."""
 
@@ -49,6 +78,7 @@ class Plan:
     units: tuple[Unit, ...]
     shifts: dict[int, tuple[Slot, ...]]
     uncovered_minutes: int = 0
+    year: Calendar | None = None
 
     @property
     def weekly_hours(self) -> float:
@@ -57,8 +87,8 @@ class Plan:
 
     @property
     def annual_hours(self) -> float:
-        """Hours of duty a year, as in the seed's 30 h × 52 = 1560 h."""
-        return self.weekly_hours * self.weights.weeks_per_year
+        """Hours of duty a year: by the roster's calendar when there is one, else weeks × hours."""
+        return annual_hours(self.shifts, self.weights, self.year)
 
     def as_roster(self) -> Roster:
         """The plan as a roster without desks, for showing its grid."""
@@ -99,8 +129,22 @@ def largest_remainder(quotas: dict[str, float], seats: int) -> dict[str, int]:
     return given
 
 
-def make_plan(weights: Weights) -> Plan:
-    """Fair slots per library; libraries below one slot pooled; a proposed weekly grid."""
+def annual_hours(shifts: dict[int, tuple[Slot, ...]], weights: Weights, year: Calendar | None) -> float:
+    """Hours of the weekly shifts over a year: each open date of the calendar, or every week."""
+    minutes = 0.0
+    for day, slots in shifts.items():
+        weeks = year.open_days.get(day, 0) if year else weights.weeks_per_year
+        minutes += sum(slot.span.minutes for slot in slots) * weeks
+    return minutes / 60
+
+
+def make_plan(weights: Weights, existing: Roster | None = None, year: Calendar | None = None) -> Plan:
+    """Fair slots per library; libraries below one slot pooled; a proposed weekly grid.
+
+    With the `existing` roster, a proposed pool with the same members keeps its id and name,
+    and a new pool gets an id that no library or pool of that roster has. With a `year` of
+    the roster's calendar, hours a year leave its closed days and public holidays out.
+    """
     cells = week_slots(weights.hours, weights.slot_minutes)
     seats = sum(len(c) for c in cells.values())
     total = weights.total_percent or 1.0
@@ -109,22 +153,43 @@ def make_plan(weights: Weights) -> Plan:
     own = [i for i in quota if quota[i] >= 1]
     small = [i for i in quota if quota[i] < 1 and quota[i] > 0]
     units = [Unit(i, names[i], (i,), quota[i]) for i in own]
-    units += _pools(small, quota, set(quota), max_pools=max(1, seats - len(own)))
+    pools = existing.pools if existing else {}
+    taken = set(quota) | (set(existing.libraries) | set(pools) if existing else set())
+    units += _pools(small, quota, taken, max_pools=max(1, seats - len(own)), existing=pools)
     counts = _at_least_one(largest_remainder({u.id: u.quota for u in units}, seats), units)
     units = [replace(u, slots=counts[u.id]) for u in units]
     unit_of = {m: u.id for u in units for m in u.members}
-    hours_year = weights.weeks_per_year * weights.slot_minutes / 60
+    grid = _grid(cells, units)
+    full = {day: tuple(Slot(span, "") for span in spans) for day, spans in cells.items()}
+    hours_year = annual_hours(full, weights, year)
     fair = tuple(
-        Fair(s.id, s.name, s.percent, quota[s.id], quota[s.id] * hours_year, unit_of.get(s.id, ""))
+        Fair(
+            s.id,
+            s.name,
+            s.percent,
+            quota[s.id],
+            quota[s.id] / (seats or 1) * hours_year,
+            unit_of.get(s.id, ""),
+        )
         for s in weights.shares
     )
     leftover = sum(span.minutes for spans in weights.hours.values() for span in spans)
     leftover -= seats * weights.slot_minutes
-    return Plan(weights, seats, fair, tuple(units), _grid(cells, units), leftover)
+    return Plan(weights, seats, fair, tuple(units), grid, leftover, year)
 
 
-def _pools(small: list[str], quota: dict[str, float], taken: set[str], max_pools: int) -> list[Unit]:
-    """Small libraries in pools of about one slot each, balanced largest first."""
+def _pools(
+    small: list[str],
+    quota: dict[str, float],
+    taken: set[str],
+    max_pools: int,
+    existing: dict[str, Pool] | None = None,
+) -> list[Unit]:
+    """Small libraries in pools of about one slot each, balanced largest first.
+
+    A pool whose members match an `existing` pool takes that pool's id and name; any other
+    gets the next `pool-N` that is not `taken`.
+    """
     if not small:
         return []
     count = min(len(small), max_pools, max(1, round(sum(quota[i] for i in small))))
@@ -134,13 +199,22 @@ def _pools(small: list[str], quota: dict[str, float], taken: set[str], max_pools
         k = sums.index(min(sums))
         bins[k].append(lib)
         sums[k] += quota[lib]
+    same = {frozenset(p.members): p for p in (existing or {}).values()}
+    used = set(taken)
     units = []
-    for n, members in enumerate(bins, start=1):
-        pool_id = f"pool-{n}"
-        while pool_id in taken:
-            pool_id += "x"
+    number = 0
+    for k, members in enumerate(bins):
         ordered = tuple(i for i in small if i in members)
-        units.append(Unit(pool_id, f"Pool {n}", ordered, sums[n - 1]))
+        match = same.get(frozenset(members))
+        if match is not None:
+            units.append(Unit(match.id, match.name, ordered, sums[k]))
+            continue
+        number += 1
+        while f"pool-{number}" in used:
+            number += 1
+        pool_id = f"pool-{number}"
+        used.add(pool_id)
+        units.append(Unit(pool_id, f"Pool {number}", ordered, sums[k]))
     return units
 
 
@@ -187,8 +261,12 @@ class Comparison:
         return self.rostered_hours - self.fair_hours
 
 
-def compare(roster: Roster, weights: Weights) -> tuple[Comparison, ...]:
-    """Hours per library per year in a roster (pool slots split by share) against fair shares."""
+def compare(roster: Roster, weights: Weights, year: Calendar | None = None) -> tuple[Comparison, ...]:
+    """Hours per library per year in a roster (pool slots split by share) against fair shares.
+
+    With a `year` of the roster's calendar, each weekday counts its open dates in that year
+    (closed days and public holidays out); without, every weekday counts `weeks_per_year`.
+    """
     percent = {s.id: s.percent for s in weights.shares}
     minutes: dict[str, float] = defaultdict(float)
     for day in range(7):
@@ -197,9 +275,10 @@ def compare(roster: Roster, weights: Weights) -> tuple[Comparison, ...]:
             split = [percent.get(m, 0.0) for m in members]
             if sum(split) <= 0:
                 split = [1.0] * len(members)
+            weeks = year.open_days.get(day, 0) if year else weights.weeks_per_year
             for member, part in zip(members, split, strict=True):
-                minutes[member] += slot.span.minutes * part / sum(split)
-    yearly = {lib: m / 60 * weights.weeks_per_year for lib, m in minutes.items()}
+                minutes[member] += slot.span.minutes * part / sum(split) * weeks
+    yearly = {lib: m / 60 for lib, m in minutes.items()}
     total_hours = sum(yearly.values())
     total_percent = weights.total_percent or 1.0
     names = {s.id: s.name for s in weights.shares}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rota.clock import WEEKDAYS
 from rota.grid import render_text
 from rota.model import Roster
-from rota.plan import Comparison, Plan
+from rota.plan import Calendar, Comparison, Plan
 from rota.text import hours_text
 from rota.weights import Weights
 
@@ -33,11 +33,18 @@ def _hours(value: float) -> str:
 def plan_lines(plan: Plan, grid: str) -> list[str]:
     """The `plan` output: the service, the share table, the pools and the proposed grid."""
     w = plan.weights
-    lines = [
+    service = (
         f"Service: {_hours(plan.weekly_hours)} h a week in {plan.slots_per_week} slots of "
-        f"{_hours(w.slot_minutes / 60)} h; {_hours(plan.annual_hours)} h a year "
-        f"({w.weeks_per_year} weeks)",
-    ]
+        f"{_hours(w.slot_minutes / 60)} h; {_hours(round(plan.annual_hours, 1))} h a year"
+    )
+    if plan.year is None:
+        lines = [
+            f"{service} ({w.weeks_per_year} weeks)",
+            "Note: every week counted as open; with the roster (--roster, or `roster:` in the "
+            "weights file) its closed days and public holidays are left out.",
+        ]
+    else:
+        lines = [f"{service} in {plan.year.year} ({_calendar_text(plan.year, set(w.hours))})"]
     if plan.uncovered_minutes:
         lines.append(f"Note: {plan.uncovered_minutes} min a week do not fill a whole slot.")
     if abs(w.total_percent - 100) > 0.05:
@@ -67,6 +74,11 @@ def plan_lines(plan: Plan, grid: str) -> list[str]:
     return lines
 
 
+def _calendar_text(year: Calendar, service_days: set[int]) -> str:
+    closed = year.closed_on(service_days)
+    return f"{year.source}'s calendar: {closed} closed day{'s' if closed != 1 else ''} left out"
+
+
 def plan_yaml(plan: Plan) -> str:
     """The proposed pools and shifts as roster YAML, ready to paste into rota.yaml."""
     lines = []
@@ -82,13 +94,20 @@ def plan_yaml(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def comparison_lines(rows: tuple[Comparison, ...], roster_name: str, weights: Weights) -> list[str]:
+def comparison_lines(
+    rows: tuple[Comparison, ...], roster_name: str, weights: Weights, year: Calendar | None = None
+) -> list[str]:
     """The `plan --check` output: fair against rostered hours a year per library."""
     total_fair = sum(r.fair_hours for r in rows)
     total_rostered = sum(r.rostered_hours for r in rows)
+    over = (
+        f"in {year.year} by the roster's calendar, closed days and public holidays left out"
+        if year
+        else f"over {weights.weeks_per_year} weeks"
+    )
     lines = [
         f"{roster_name} against the shares in {weights.source}",
-        f"(hours a year over {weights.weeks_per_year} weeks; pool shifts split between the members by share)",
+        f"(hours a year {over}; pool shifts split between the members by share)",
         "",
     ]
     table = [["library", "share %", "fair h/year", "rostered h/year", "difference"]]

@@ -13,7 +13,7 @@ from rota.validate import Places
 from rota.yamlsrc import Document, parse_yaml
 
 DEFAULT_HOURS: dict[int, tuple[Span, ...]] = {day: (Span(10 * 60, 16 * 60),) for day in range(5)}
-TOP_KEYS = frozenset({"hours", "slot_hours", "weeks_per_year", "libraries"})
+TOP_KEYS = frozenset({"hours", "slot_hours", "weeks_per_year", "libraries", "roster"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Weights:
     slot_minutes: int = 120
     weeks_per_year: int = 52
     source: str = "weights.yaml"
+    roster: Path | None = None  # the roster in use: its pools and calendar (relative to the file)
 
     @property
     def total_percent(self) -> float:
@@ -48,11 +49,11 @@ def load_weights(path: str | Path) -> Weights:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError([Problem(f"cannot read the weights: {exc}", str(path))]) from exc
-    return parse_weights(text, source=str(path))
+    return parse_weights(text, source=str(path), base=path.parent)
 
 
-def parse_weights(text: str, source: str = "weights.yaml") -> Weights:
-    """Parse weights YAML text; PlanError lists every problem."""
+def parse_weights(text: str, source: str = "weights.yaml", base: Path | None = None) -> Weights:
+    """Parse weights YAML text; PlanError lists every problem; `roster:` is relative to `base`."""
     doc = parse_yaml(text, source)
     top = doc.data if isinstance(doc.data, dict) else {}
     if not doc.errors and not isinstance(doc.data, dict):
@@ -67,6 +68,7 @@ def parse_weights(text: str, source: str = "weights.yaml") -> Weights:
         slot_minutes=_slot_minutes(doc, top.get("slot_hours", 2)),
         weeks_per_year=_positive_int(doc, "weeks_per_year", top.get("weeks_per_year", 52)),
         source=source,
+        roster=_roster_path(doc, top.get("roster"), base),
     )
     if not weights.shares and not doc.errors:
         doc.problem(("libraries",), "no libraries with a share")
@@ -94,6 +96,15 @@ def _shares(doc: Document, value: Any) -> tuple[Share, ...]:
             continue
         out.append(Share(lib_id, name, float(percent)))
     return tuple(out)
+
+
+def _roster_path(doc: Document, value: Any, base: Path | None) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        doc.problem(("roster",), f"expected the path of a roster file, got {value!r}")
+        return None
+    return (base or Path(".")) / value.strip()
 
 
 def _slot_minutes(doc: Document, value: Any) -> int:

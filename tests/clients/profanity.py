@@ -26,8 +26,23 @@ vercheck=false
 class Profanity:
     """One profanity process logged in as a desk account, in a detached tmux session."""
 
-    def __init__(self, home: Path, jid: str, password: str, port: int, resource: str = "profanity") -> None:
-        self.home, self.jid = home, jid
+    def __init__(
+        self,
+        home: Path,
+        jid: str,
+        password: str,
+        port: int,
+        resource: str = "profanity",
+        *,
+        log_level: str = "DEBUG",
+        tls: bool = False,
+    ) -> None:
+        """`log_level` is profanity's own debug log (DEBUG shows every stanza; INFO is its default).
+
+        `tls=False` signs in without TLS (loopback tests); `tls=True` leaves profanity's
+        default, TLS required.
+        """
+        self.home, self.jid, self.log_level = home, jid, log_level
         self.socket = f"tiski-{os.getpid()}-{secrets.token_hex(4)}"
         self.session = "desk"
         data, config = home / ".local" / "share", home / ".config"
@@ -35,7 +50,7 @@ class Profanity:
         (config / "profanity").mkdir(parents=True, exist_ok=True)
         (data / "profanity" / "accounts").write_text(
             f"[{jid}]\nenabled=true\njid={jid}\nserver=127.0.0.1\nport={port}\n"
-            f"resource={resource}\npassword={password}\ntls.policy=disable\n"
+            f"resource={resource}\npassword={password}\n" + ("" if tls else "tls.policy=disable\n")
         )
         (config / "profanity" / "profrc").write_text(PROFRC)
         self.env = {
@@ -82,7 +97,7 @@ class Profanity:
             "50",
             PROFANITY,
             "-l",
-            "DEBUG",
+            self.log_level,
             "-a",
             self.jid,
         )
@@ -117,6 +132,19 @@ class Profanity:
     def log_tail(self, lines: int = 15) -> str:
         log = self.home / ".local" / "share" / "profanity" / "logs" / "profanity.log"
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+
+    async def wait_gone(self, timeout: float = 10.0) -> None:
+        """Wait until profanity has exited (after `/quit`): its tmux session ends with it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            try:
+                await self._tmux("has-session", "-t", self.session)
+            except RuntimeError:
+                self.started = False
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"profanity did not quit; the screen:\n{await self.screen()}")
 
     async def close(self) -> None:
         """Kill the private tmux server (and profanity with it)."""

@@ -144,8 +144,8 @@ def test_now_with_desks():
     _, out, _ = run("now", PIKI, "--at", "2026-03-04T14:30:00+02:00", "--desks")
     assert out.splitlines()[:4] == [
         "pool-3 Pool 3",
-        "  lempaala@chat.localhost",
-        "  mantta-vilppula@chat.localhost",
+        "  lempaala@chat.piki.example",
+        "  mantta-vilppula@chat.piki.example",
         "fallback: tampere Tampere",
     ]
     assert len(out.splitlines()) == 4 + 9
@@ -181,15 +181,40 @@ def test_now_bad_at_is_a_usage_error(capsys):
 
 
 def test_plan_prints_shares_pools_and_a_grid():
-    status, out, _ = run("plan", PIKI_WEIGHTS)
+    status, out, _ = run("plan", PIKI_WEIGHTS, "--year", "2026")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == "Service: 30 h a week in 15 slots of 2 h; 1560 h a year (52 weeks)"
-    assert "Tampere             45.0        702.0             6.75  own: 7 slots" in lines
-    assert "Nokia                7.0        109.2             1.05  own: 1 slot" in lines
+    # The weights file names the roster: its summer break and holidays come off (not 30 × 52).
+    assert lines[0] == (
+        "Service: 30 h a week in 15 slots of 2 h; 1362 h a year in 2026 "
+        f"({PIKI}'s calendar: 34 closed days left out)"
+    )
+    assert "Tampere             45.0        612.9             6.75  own: 7 slots" in lines
+    assert "Nokia                7.0         95.3             1.05  own: 1 slot" in lines
     assert sum(1 for line in lines if line.startswith("  pool-")) == 5
     assert "Proposed weekly grid:" in lines
     assert "10:00–12:00  Tampere  Tampere  Tampere  Tampere   Tampere" in lines
+
+
+def test_plan_without_a_roster_says_every_week_counts(tmp_path):
+    weights = tmp_path / "weights.yaml"
+    weights.write_text(PIKI_WEIGHTS.read_text().replace("roster: rota.yaml", ""), encoding="utf-8")
+    lines = run("plan", weights)[1].splitlines()
+    assert lines[0] == "Service: 30 h a week in 15 slots of 2 h; 1560 h a year (52 weeks)"
+    assert lines[1].startswith("Note: every week counted as open")
+
+
+def test_plan_proposes_no_pool_id_of_the_roster_for_other_members():
+    """Issue 18: the proposal named pools pool-1…5, which the roster has with other members."""
+    import yaml
+
+    from rota import load_roster
+
+    existing = load_roster(PIKI).pools
+    data = yaml.safe_load(run("plan", PIKI_WEIGHTS, "--yaml")[1])
+    for pool_id, pool in data["pools"].items():
+        assert pool_id not in existing or set(existing[pool_id].members) == set(pool["members"])
+    assert set(data["pools"]) & set(existing) == set()  # PIKI's pools differ from the proposal
 
 
 def test_plan_yaml_is_a_roster_fragment():
@@ -210,18 +235,64 @@ def test_plan_slot_hours_option():
 
 
 def test_plan_check_compares_a_roster_with_fair_shares():
-    status, out, _ = run("plan", PIKI_WEIGHTS, "--check", PIKI)
+    status, out, _ = run("plan", PIKI_WEIGHTS, "--check", PIKI, "--year", "2026")
     assert status == 0
     lines = out.splitlines()
-    assert "Tampere             45.0        702.0            728.0       +26.0" in lines
-    assert "total              100.0       1560.0           1560.0        +0.0" in lines
+    assert "in 2026 by the roster's calendar, closed days and public holidays left out" in lines[1]
+    assert "Tampere             45.0        612.9            638.0       +25.1" in lines
+    assert "total              100.0       1362.0           1362.0        +0.0" in lines
 
 
 def test_plan_check_tolerance_sets_the_exit_status():
-    assert run("plan", PIKI_WEIGHTS, "--check", PIKI, "--tolerance", "30")[0] == 0
-    status, out, _ = run("plan", PIKI_WEIGHTS, "--check", PIKI, "--tolerance", "20")
+    assert run("plan", PIKI_WEIGHTS, "--check", PIKI, "--year", "2026", "--tolerance", "30")[0] == 0
+    status, out, _ = run("plan", PIKI_WEIGHTS, "--check", PIKI, "--year", "2026", "--tolerance", "20")
     assert status == 1
     assert out.splitlines()[-1] == "Off by more than 20 h a year: Tampere"
+
+
+def test_accounts_prints_one_register_line_per_account():
+    status, out, _ = run("accounts", PIKI)
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) == 36 + 1  # 36 desk accounts and the coordinator
+    first = lines[0].split()
+    assert first[:4] == ["prosodyctl", "register", "tampere", "chat.piki.example"]
+    assert len(first[4]) >= 16  # a new random password each
+    assert len({line.split()[4] for line in lines}) == len(lines)
+    assert lines[-1].split()[2:4] == ["coordinator", "chat.piki.example"]
+
+
+def test_accounts_only_and_a_custom_prosodyctl(tmp_path):
+    status, out, _ = run(
+        "accounts",
+        PIKI,
+        "--only",
+        "akaa@chat.piki.example",
+        "--prosodyctl",
+        "prosodyctl --config /etc/p.cfg.lua",
+    )
+    assert status == 0
+    assert out.split()[:6] == [
+        "prosodyctl",
+        "--config",
+        "/etc/p.cfg.lua",
+        "register",
+        "akaa",
+        "chat.piki.example",
+    ]
+    status, _, err = run("accounts", PIKI, "--only", "nobody@chat.piki.example")
+    assert status == 1 and "nobody@chat.piki.example" in err
+
+
+def test_accounts_run_reports_what_failed(tmp_path):
+    fake = tmp_path / "prosodyctl"
+    fake.write_text('#!/bin/sh\n[ "$2" = akaa ] && { echo "User already exists" >&2; exit 1; }\nexit 0\n')
+    fake.chmod(0o755)
+    status, out, err = run("accounts", PIKI, "--run", "--prosodyctl", str(fake))
+    assert status == 1
+    assert "akaa@chat.piki.example: User already exists" in err
+    rows = dict(line.split("\t") for line in out.splitlines())
+    assert len(rows) == 36 and "akaa@chat.piki.example" not in rows and "tampere@chat.piki.example" in rows
 
 
 def test_plan_bad_weights_exit_1(tmp_path):

@@ -120,10 +120,10 @@ def test_naive_instants_are_refused(piki):
 
 def test_route_offers_the_pool_first_then_the_fallback(piki):
     available = {
-        "tampere-metso@chat.localhost",
-        "ikaalinen@chat.localhost",
-        "akaa@chat.localhost",
-        "nokia@chat.localhost",  # not in the chain
+        "tampere-metso@chat.piki.example",
+        "ikaalinen@chat.piki.example",
+        "akaa@chat.piki.example",
+        "nokia@chat.piki.example",  # not in the chain
         "stranger@elsewhere.example",  # not in the roster
     }
     decision = route(piki, at("2026-03-03T14:30:00+02:00"), available)
@@ -131,22 +131,22 @@ def test_route_offers_the_pool_first_then_the_fallback(piki):
         open=True,
         on_duty="pool-1",
         steps=(
-            Step("pool-1", ("akaa@chat.localhost", "ikaalinen@chat.localhost")),
-            Step("tampere", ("tampere-metso@chat.localhost",)),
+            Step("pool-1", ("akaa@chat.piki.example", "ikaalinen@chat.piki.example")),
+            Step("tampere", ("tampere-metso@chat.piki.example",)),
         ),
         next_opening=None,
         chain=("pool-1", "tampere"),
     )
     assert decision.desks == (
-        "akaa@chat.localhost",
-        "ikaalinen@chat.localhost",
-        "tampere-metso@chat.localhost",
+        "akaa@chat.piki.example",
+        "ikaalinen@chat.piki.example",
+        "tampere-metso@chat.piki.example",
     )
 
 
 def test_route_omits_targets_without_available_desks(piki):
-    decision = route(piki, at("2026-03-03T14:30:00+02:00"), ["tampere@chat.localhost"])
-    assert decision.steps == (Step("tampere", ("tampere@chat.localhost",)),)
+    decision = route(piki, at("2026-03-03T14:30:00+02:00"), ["tampere@chat.piki.example"])
+    assert decision.steps == (Step("tampere", ("tampere@chat.piki.example",)),)
     assert decision.on_duty == "pool-1"
 
 
@@ -157,8 +157,8 @@ def test_route_open_but_nobody_available_keeps_the_chat(piki):
 
 
 def test_route_accepts_full_jids_and_any_case(piki):
-    decision = route(piki, at("2026-03-02T11:00:00+02:00"), ["Tampere@Chat.Localhost/desk-3"])
-    assert decision.desks == ("tampere@chat.localhost",)
+    decision = route(piki, at("2026-03-02T11:00:00+02:00"), ["Tampere@Chat.Piki.Example/desk-3"])
+    assert decision.desks == ("tampere@chat.piki.example",)
 
 
 def test_decision_desks_are_deduplicated(small):

@@ -19,7 +19,7 @@ def test_piki_example_has_the_seeds_libraries_pools_and_desks(piki):
     assert len(piki.pools) == 5
     assert len(piki.all_desks) == 36
     assert all(lib.desks for lib in piki.libraries.values())
-    assert all(d.endswith("@chat.localhost") and d.isascii() for d in piki.all_desks)
+    assert all(d.endswith("@chat.piki.example") and d.isascii() for d in piki.all_desks)
     assert piki.pools["pool-5"].members == (
         "juupajoki",
         "kihnio",
@@ -31,7 +31,7 @@ def test_piki_example_has_the_seeds_libraries_pools_and_desks(piki):
     assert piki.libraries["akaa"].phone == "040 335 3600"
     assert piki.libraries["hameenkyro"].name == "Hämeenkyrö"
     assert piki.fallback == ("tampere",)
-    assert piki.coordinators == ("coordinator@chat.localhost",)
+    assert piki.coordinators == ("coordinator@chat.piki.example",)
     assert piki.public_holidays == "FI"
     assert piki.timezone == ZoneInfo("Europe/Helsinki")
     assert piki.rollover_seconds == 30

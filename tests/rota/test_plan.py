@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rota import PlanError, parse_roster
+from rota import PlanError, load_roster, parse_roster
 from rota.clock import Span
-from rota.plan import compare, largest_remainder, make_plan, week_slots
+from rota.plan import calendar, compare, largest_remainder, make_plan, week_slots
 from rota.weights import DEFAULT_HOURS, Share, Weights, load_weights, parse_weights
 
-from .conftest import PIKI_WEIGHTS, SMALL
+from .conftest import PIKI, PIKI_WEIGHTS, SMALL
 
 
 def weights(**shares: float) -> Weights:
@@ -66,7 +66,7 @@ def test_a_library_below_one_slot_alone_still_gets_a_pool_with_a_slot():
 
 def test_pool_ids_do_not_clash_with_library_ids():
     plan = make_plan(weights(**{"pool-1": 94, "a": 3, "b": 3}))
-    assert [u.id for u in plan.units] == ["pool-1", "pool-1x"]
+    assert [u.id for u in plan.units] == ["pool-1", "pool-2"]  # the next free number
 
 
 def test_leftover_minutes_are_reported():
@@ -154,3 +154,54 @@ def test_weights_errors(text, message):
 def test_load_weights_missing_file(tmp_path):
     with pytest.raises(PlanError, match="cannot read the weights"):
         load_weights(tmp_path / "none.yaml")
+
+
+def test_proposed_pools_never_reuse_an_existing_pool_id_for_other_members():
+    """Issue 18: `plan` proposed pool-1…5 while the roster has pool-1…5 with other members."""
+    existing = load_roster(PIKI)
+    plan = make_plan(load_weights(PIKI_WEIGHTS), existing=existing)
+    for unit in (u for u in plan.units if u.is_pool):
+        if unit.id in existing.pools:
+            assert set(existing.pools[unit.id].members) == set(unit.members), unit
+        assert unit.id not in existing.libraries
+    assert len({u.id for u in plan.units}) == len(plan.units)
+
+
+def test_a_proposed_pool_with_the_same_members_keeps_its_id_and_name():
+    existing = parse_roster(SMALL)  # pool p = a + b
+    plan = make_plan(weights(big=94, a=3, b=3), existing=existing)
+    assert [(u.id, u.name, set(u.members)) for u in plan.units if u.is_pool] == [("p", "Pool P", {"a", "b"})]
+
+
+def test_a_new_pool_gets_the_next_free_number():
+    existing = parse_roster(
+        SMALL.replace("  p: {name: Pool P", "  pool-1: {name: Pool 1").replace(
+            '"13:00-16:00": p}', '"13:00-16:00": pool-1}'
+        )
+    )
+    plan = make_plan(weights(big=94, a=3, c=3), existing=existing)  # a + c: not pool-1 (a + b)
+    assert [u.id for u in plan.units if u.is_pool] == ["pool-2"]
+
+
+def test_the_calendar_leaves_closed_days_and_holidays_out():
+    roster = parse_roster(SMALL)  # Mon–Fri; closed 29 Jun–31 Jul 2026, 13 Feb 2026; FI holidays
+    year = calendar(roster, 2026)
+    weekdays = sum(year.open_days[day] for day in range(5))
+    assert weekdays == 261 - 25 - 1 - len(FI_WEEKDAY_HOLIDAYS_2026)
+    assert year.closed_on({0, 1, 2, 3, 4}) == 25 + 1 + len(FI_WEEKDAY_HOLIDAYS_2026)
+
+
+FI_WEEKDAY_HOLIDAYS_2026 = ["01-01", "01-06", "04-03", "04-06", "05-01", "05-14", "06-19", "12-24", "12-25"]
+
+
+def test_hours_a_year_count_the_closed_weeks():
+    """Issue 18: "1560 h a year" (30 h × 52) ignored the summer break and the holidays."""
+    roster = load_roster(PIKI)
+    year = calendar(roster, 2026)
+    plan = make_plan(load_weights(PIKI_WEIGHTS), existing=roster, year=year)
+    open_days = 261 - 25 - len(FI_WEEKDAY_HOLIDAYS_2026)  # weekdays, summer break, holidays
+    assert plan.annual_hours == pytest.approx(open_days * 6)
+    assert sum(f.hours_per_year for f in plan.fair) == pytest.approx(open_days * 6)
+    rows = compare(roster, load_weights(PIKI_WEIGHTS), year)
+    assert sum(r.rostered_hours for r in rows) == pytest.approx(open_days * 6)
+    assert sum(r.fair_hours for r in rows) == pytest.approx(open_days * 6)

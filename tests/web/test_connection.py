@@ -13,6 +13,7 @@ from playwright.async_api import Browser, expect
 from tests.support.stack import Stack
 from tests.web.axe import serious_violations, widget_frame
 from tests.web.proxy import SilentProxy
+from tests.web.sites import allow_origin
 from tests.web.widget_page import PHONE, open_page
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,9 @@ def stored(stack: Stack, text: str) -> int:
 async def proxy(stack: Stack) -> AsyncIterator[SilentProxy]:
     p = SilentProxy(stack.web_port)
     await p.start()
+    # The proxy stands in front of the bridge like a reverse proxy: the bridge allows only the
+    # origin its own socket was reached on, so the public one is listed (README, `web.allowed_origins`).
+    await allow_origin(stack, p.origin)
     try:
         yield p
     finally:

@@ -108,6 +108,26 @@ async def test_rating_answer_belongs_to_one_chat(page: Page) -> None:
     assert out == [None, "rated", "rated", None, None]
 
 
+async def test_suggestions_belong_to_one_chat_and_only_well_formed_ones_are_kept(page: Page) -> None:
+    """The "Did you mean" choices are kept with the token (a reload shows them again), forgotten
+    with it, and a malformed option from storage is dropped, not shown as an empty button."""
+    out = await page.evaluate("""async () => {
+      const {ChatStorage} = await import('/widget/storage.js');
+      const s = new ChatStorage('tampere');
+      const seen = [];
+      s.token = 'tok-1';
+      s.suggestions = [{faq: 'renew', label: 'Miten uusin lainani?'}, {faq: 'x', label: ' '},
+                       {faq: 3, label: 'y'}, {label: 'z'}, null];
+      seen.push(s.suggestions.map(o => o.faq));
+      s.token = 'tok-1'; seen.push(s.suggestions.length);   // the same chat resumed
+      s.token = 'tok-2'; seen.push(s.suggestions.length);   // a new chat: none
+      s.suggestions = [{faq: 'hours', label: 'Aukioloajat'}];
+      s.suggestions = []; seen.push(sessionStorage.getItem('tiski.tampere.suggestions'));
+      return seen;
+    }""")
+    assert out == [["renew"], 1, 0, None]
+
+
 async def test_dates_and_times_in_each_language_order(page: Page) -> None:
     """Day before month and a 24-hour clock in every language; English spells the month."""
     out = await page.evaluate("""async () => {

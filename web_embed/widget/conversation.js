@@ -3,7 +3,7 @@
 // new lines are announced through #announcer instead.
 
 import {
-  authorName, botActions, displayText, messageItem, setDelivery,
+  authorName, botActions, displayText, messageItem, pickActions, setDelivery,
 } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -95,6 +95,15 @@ export class Conversation {
     const last = this.last;
     if (!show || !last || last.from !== "bot") return;
     this.items.get(last.id).append(botActions(document, this.t, onHelped, onHandoff));
+    this.scrollToEnd();
+  }
+
+  /** "That helped – end chat" / "I'll wait" under an answer picked while a librarian is awaited. */
+  offerPickActions(onEnd, onWait) {
+    this.removeBotActions();
+    const last = this.last;
+    if (!last || last.from !== "bot") return;
+    this.items.get(last.id).append(pickActions(document, this.t, onEnd, onWait));
     this.scrollToEnd();
   }
 

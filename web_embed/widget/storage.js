@@ -1,6 +1,7 @@
 // What the widget keeps in sessionStorage (this tab only, on the bridge's origin):
-// the session token, the patron's lines the bridge has not acknowledged yet, and whether the
-// patron has answered the rating question of this chat.
+// the session token, the patron's lines the bridge has not acknowledged yet, whether the
+// patron has answered the rating question of this chat, and the "Did you mean" choices still
+// on offer (the bridge sends them once, not in the history).
 // sessionStorage, not localStorage: a shared library PC must not reopen yesterday's chat,
 // while navigation and reloads within the tab keep it.
 
@@ -43,6 +44,12 @@ function probe() {
   }
 }
 
+/** A choice as the bridge sends it: {faq: entry id, label: button text}. */
+export function validOption(o) {
+  return Boolean(o) && typeof o.faq === "string" && o.faq !== "" &&
+    typeof o.label === "string" && o.label.trim() !== "";
+}
+
 /** Session token and outbox for one library's chat. */
 export class ChatStorage {
   constructor(library) {
@@ -55,8 +62,11 @@ export class ChatStorage {
   }
 
   set token(value) {
-    // The rating answer belongs to one chat: a new token (a new chat) asks again.
-    if ((value || null) !== this.token) write(key(this.library, "rating"), null);
+    // The rating answer and the choices belong to one chat: a new token (a new chat) forgets them.
+    if ((value || null) !== this.token) {
+      write(key(this.library, "rating"), null);
+      write(key(this.library, "suggestions"), null);
+    }
     write(key(this.library, "session"), value || null);
   }
 
@@ -76,6 +86,20 @@ export class ChatStorage {
 
   set seen(id) {
     write(key(this.library, "seen"), id || null);
+  }
+
+  /** "Did you mean" choices on offer: [{faq, label}], empty when none. */
+  get suggestions() {
+    try {
+      const list = JSON.parse(read(key(this.library, "suggestions")) || "[]");
+      return Array.isArray(list) ? list.filter(validOption) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  set suggestions(list) {
+    write(key(this.library, "suggestions"), list.length ? JSON.stringify(list) : null);
   }
 
   /** Unacknowledged lines: [{id, text, ts}] in the order they were written. */

@@ -97,20 +97,33 @@ export function setDelivery(li, status, t, reason) {
   el.textContent = key ? t(key) : reason || t("failed");
 }
 
+function actionButton(doc, text, className, onClick) {
+  const button = doc.createElement("button");
+  button.type = "button";
+  button.className = className;
+  button.textContent = text;
+  button.addEventListener("click", onClick);
+  return button;
+}
+
 /** The buttons under an automatic answer. */
 export function botActions(doc, t, onHelped, onHandoff) {
   const wrap = doc.createElement("div");
   wrap.className = "bot-actions";
-  const helped = doc.createElement("button");
-  helped.type = "button";
-  helped.className = "button secondary small";
-  helped.textContent = t("helped");
-  helped.addEventListener("click", onHelped);
-  const handoff = doc.createElement("button");
-  handoff.type = "button";
-  handoff.className = "button small";
-  handoff.textContent = t("askLibrarian");
-  handoff.addEventListener("click", onHandoff);
-  wrap.append(helped, handoff);
+  wrap.append(
+    actionButton(doc, t("helped"), "button secondary small", onHelped),
+    actionButton(doc, t("askLibrarian"), "button small", onHandoff),
+  );
+  return wrap;
+}
+
+/** The buttons under an answer the patron picked while a librarian is on the way. */
+export function pickActions(doc, t, onEnd, onWait) {
+  const wrap = doc.createElement("div");
+  wrap.className = "bot-actions pick-actions";
+  wrap.append(
+    actionButton(doc, t("pickHelped"), "button secondary small", onEnd),
+    actionButton(doc, t("keepWaiting"), "button small", onWait),
+  );
   return wrap;
 }

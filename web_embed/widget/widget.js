@@ -12,6 +12,7 @@ import { HostChannel, parentOrigin } from "./host.js";
 import { pickLang, translator } from "./i18n.js";
 import { RatingForm } from "./rating.js";
 import { ChatStorage } from "./storage.js";
+import { Suggestions } from "./suggestions.js";
 import { downloadTranscript, printTranscript } from "./transcript.js";
 import { Conversation } from "./conversation.js";
 import { authorName, timeFormatter } from "./view.js";
@@ -70,6 +71,13 @@ class Widget {
     });
     this.leave = new LeaveForm(this.t, this.lang, (frame) => this.conn.send(frame));
     this.rating = new RatingForm(this.t, this.storage, (frame) => this.conn.send(frame));
+    this.suggest = new Suggestions(this.t, this.storage, {
+      send: (frame) => this.conn.send(frame),
+      say: (text) => this.log.say(text),
+      notice: (text) => this.log.notice(text),
+      done: () => $("text").focus(),
+    });
+    this.waitingOn = null; // the bot answer whose "That helped – end chat" the patron put aside
     this.applyColours(params);
   }
 
@@ -256,6 +264,7 @@ class Widget {
       typing: () => this.showTyping(frame.state === "composing"),
       error: () => this.onError(frame),
       rated: () => this.rating.onRated(frame),
+      suggestions: () => this.onSuggestions(frame),
     }[frame.type];
     if (handler) handler();
   }
@@ -271,6 +280,7 @@ class Widget {
       this.leave.left = true;
     }
     this.setState(frame.state || (this.serviceOpen ? "bot" : "closed"), frame);
+    this.suggest.restore(this.state, history);
     this.flushOutbox();
     this.leave.flush();
     this.countUnread();
@@ -332,6 +342,8 @@ class Widget {
     if (typeof frame.id !== "string" || this.log.has(frame.id)) return;
     if (frame.from === "system" && frame.text === "message_saved") this.leave.left = true;
     this.showTyping(false);
+    if (frame.from === "librarian") this.suggest.clear(); // the librarian is here
+    if (frame.from === "bot") this.suggest.onBotMessage();
     this.log.add(frame, frame.from === "patron" ? "delivered" : null);
     this.refreshBotActions();
     if (frame.from !== "patron") {
@@ -364,6 +376,7 @@ class Widget {
       return;
     }
     if (this.rating.onError(frame)) return; // an answer to the rating, shown in its form
+    if (this.suggest.onError(frame)) return; // a pick the bridge no longer offers
     if (code === "closed") {
       this.setState("closed", {});
       return;
@@ -373,9 +386,31 @@ class Widget {
 
   // ---- conversation -------------------------------------------------------------------
 
-  /** Offer the automatic answer's buttons while the chat is with the bot. */
+  /** "Did you mean" choices: shown under the conversation, in view. */
+  onSuggestions(frame) {
+    if (this.state !== "queued") return; // a librarian took the chat meanwhile
+    this.suggest.offer(frame.options);
+    this.log.scrollToEnd();
+  }
+
+  /**
+   * The buttons under the latest automatic answer: while the chat is with the bot, "That
+   * helped" / "Ask a librarian"; under an answer picked while waiting for a librarian,
+   * "That helped – end chat" / "I'll wait for a librarian".
+   */
   refreshBotActions() {
-    this.log.offerBotActions(this.state === "bot", () => this.helped(), () => this.handoff());
+    const last = this.log.last;
+    if (this.state === "queued" && last?.from === "bot" && this.waitingOn !== last.id) {
+      this.log.offerPickActions(() => this.endChat(), () => this.keepWaiting());
+    } else {
+      this.log.offerBotActions(this.state === "bot", () => this.helped(), () => this.handoff());
+    }
+  }
+
+  keepWaiting() {
+    this.waitingOn = this.log.last?.id ?? null;
+    this.log.removeBotActions();
+    $("text").focus();
   }
 
   helped() {
@@ -456,6 +491,7 @@ class Widget {
     $("ended-box").hidden = state !== "ended";
     if (state === "closed") this.leave.show();
     if (state === "ended") this.rating.show();
+    if (state !== "queued") this.suggest.clear(); // a librarian has it, or the chat is over
     if (!live) this.showTyping(false);
     // Focus must not stay on a control that just disappeared (e.g. the message box when
     // the welcome says the service is closed).
