@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bridge.chat import LiveChat
 from bridge.clock import parse_ts
-from bridge.desktext import HELP
+from bridge.desklang import say
 from bridge.errors import CommandError
 from bridge.followup import Followups
 from rota.text import datetime_text
@@ -56,7 +56,7 @@ class TextCommands:
         except ValueError:
             words = body[1:].split()
         if not words:
-            self.actions.info(seat, chat, HELP)
+            self.actions.info(seat, chat, self.actions.text(seat, "help"))
             return
         cmd, args = words[0].lower(), words[1:]
         rest = body[1:].split(None, 1)[1] if len(words) > 1 else ""
@@ -71,17 +71,22 @@ class TextCommands:
         """What the command does and says; empty when a notice answers it already."""
         actions = self.actions
         sid = chat.id
+
+        def text(key: str, /, **params: object) -> str:
+            return actions.text(seat, key, **params)
+
         if cmd == "help":
-            return HELP
+            return text("help")
         if cmd == "accept":
             answer = await actions.accept(seat, sid)
-            return "" if chat.owner == seat and answer.startswith("You have") else answer
+            # Newly taken: the `accepted` notice (with the transcript) answers it.
+            return "" if answer == text("accepted", nick=chat.nickname) else answer
         if cmd in ("tag", "untag"):
             if not rest:
-                raise CommandError(f"Name a tag: /{cmd} NAME (see /tags).")
+                raise CommandError(text("cmd.name_tag", cmd=cmd))
             names = actions.tag_names(rest)
             tags = await (actions.tag if cmd == "tag" else actions.untag)(seat, sid, names)
-            return "Tags: " + (", ".join(tags) or "none")
+            return text("cmd.tags", tags=", ".join(tags) or text("none"))
         if cmd == "tags":
             return "\n".join(
                 f"{i}. {t.name(actions.lang(seat))} ({t.id})"
@@ -89,12 +94,12 @@ class TextCommands:
             )
         if cmd == "transfer":
             if not rest:
-                raise CommandError("Name a library or pool: /transfer TARGET (see /desks).")
+                raise CommandError(text("cmd.name_target"))
             return await actions.transfer(seat, sid, rest.strip())
         if cmd == "desks":
             return "\n".join(
-                f"{'* ' if r.on_duty else '  '}{r.id} ({r.name}): "
-                f"{len(r.seats)} available" + (f", phone {r.phone}" if r.phone else "")
+                text("desks.row", mark="* " if r.on_duty else "  ", id=r.id, name=r.name, n=len(r.seats))
+                + (text("desks.phone", phone=r.phone) if r.phone else "")
                 for r in actions.desk_rows()
             )
         if cmd == "end":
@@ -108,14 +113,15 @@ class TextCommands:
             return await actions.note(seat, sid, rest)
         if cmd == "canned":
             if not rest:
-                return "Canned answers: " + (", ".join(a.key for a in actions.service.svc.canned) or "none")
+                keys = ", ".join(a.key for a in actions.service.svc.canned)
+                return text("canned.list", keys=keys or text("none"))
             return await actions.canned(seat, sid, rest.strip())
         if cmd == "transcript":
             _chat, lines = await actions.transcript(seat, sid)
-            return "\n".join(lines) or "(no messages yet)"
+            return "\n".join(lines) or text("transcript.none")
         if cmd == "faq":
             if not rest:
-                raise CommandError("Name the FAQ entry this chat's question belongs to: /faq ENTRY")
+                raise CommandError(text("cmd.name_faq"))
             return await actions.faq_example(seat, sid, rest.strip())
         if cmd == "chats":
             return await self.chats(seat)
@@ -123,33 +129,34 @@ class TextCommands:
             return await self.followups(seat)
         if cmd in ("claim", "close"):
             if not args:
-                raise CommandError(f"Give the follow-up's number: /{cmd} N (see /followups).")
+                raise CommandError(text("cmd.followup_number", cmd=cmd))
             followups = Followups(actions.service)
             return await (followups.claim if cmd == "claim" else followups.close)(seat, args[0])
         if cmd == "answer":
-            number, _, text = rest.strip().partition(" ")
-            if not number or not text.strip():
-                raise CommandError("Give the number and the answer: /answer N TEXT (see /followups).")
-            return await Followups(actions.service).answer(seat, number, text.strip())
+            number, _, reply = rest.strip().partition(" ")
+            if not number or not reply.strip():
+                raise CommandError(text("cmd.answer_args"))
+            return await Followups(actions.service).answer(seat, number, reply.strip())
         if cmd == "forward":
             to, _, note = rest.strip().partition(" ")
             if not to:
-                raise CommandError("Name a library id or an e-mail address: /forward TO [NOTE]")
+                raise CommandError(text("cmd.forward_to"))
             return await actions.forward(seat, sid, to, note.strip())
-        raise CommandError(f"Unknown command /{cmd}. Send /help for the list; // sends a literal /.")
+        raise CommandError(text("cmd.unknown", cmd=cmd))
 
     async def chats(self, seat: str) -> str:
         """Waiting chats and the seat's own, one line each: who, where from, how long, what."""
         svc = self.actions.service
+        text = self.actions.text
         now = svc.clock.now()
         rows = []
         for chat in self.actions.open_chats(seat):
             if chat.owner == seat:
-                mark = "yours"
+                mark = text(seat, "chats.yours")
             elif chat.owner:
                 continue  # a colleague's: not yours to answer
             elif chat.waiting:
-                mark = f"waiting, place {svc.position(chat)}"
+                mark = text(seat, "chats.waiting", place=svc.position(chat))
             else:
                 continue  # still with the automatic answers
             since = parse_ts(chat.queued_at or chat.created_at)
@@ -157,10 +164,18 @@ class TextCommands:
             first = (chat.first_line or "").replace("\n", " ")
             first = first[:60] + ("…" if len(first) > 60 else "")
             rows.append(
-                f"{chat.nickname} · {svc.library_name(chat.library)} · {minutes} min · {mark} · "
-                f"{chat.id}: {first}"
+                text(
+                    seat,
+                    "chats.row",
+                    nick=chat.nickname,
+                    library=svc.library_name(chat.library),
+                    minutes=minutes,
+                    mark=mark,
+                    session=chat.id,
+                    first=first,
+                )
             )
-        return "\n".join(rows) if rows else "No waiting chats and none of yours."
+        return "\n".join(rows) if rows else text(seat, "chats.none")
 
     async def followups(self, seat: str) -> str:
         """Follow-ups the seat's desk sees, one line each, newest last."""
@@ -171,9 +186,17 @@ class TextCommands:
             who = f" ({f.claimed_by})" if f.claimed_by else ""
             text = f.text.replace("\n", " ")
             rows.append(
-                f"#{f.id} {svc.library_name(f.library)} · {datetime_text(parse_ts(f.ts), lang, tz)} · "
-                f"{f.status.value}{who} · {text[:60]}{'…' if len(text) > 60 else ''}"
+                say(
+                    lang,
+                    "followups.row",
+                    id=f.id,
+                    library=svc.library_name(f.library),
+                    when=datetime_text(parse_ts(f.ts), lang, tz),
+                    status=say(lang, f"status.{f.status.value}"),
+                    who=who,
+                    text=f"{text[:60]}{'…' if len(text) > 60 else ''}",
+                )
             )
         if not rows:
-            return "No open follow-ups."
-        return "\n".join([*rows, "/claim N, /answer N TEXT, /close N"])
+            return say(lang, "followups.none")
+        return "\n".join([*rows, say(lang, "followups.keys")])

@@ -16,8 +16,9 @@ from bridge.chat import ChatState, LiveChat
 from bridge.chats.live import from_session
 from bridge.chats.permissions import Action, Phase, Standing, may, refusal, role_of
 from bridge.chats.service import ChatService
-from bridge.closing import check_can_end
+from bridge.closing import check_can_end, tag_list
 from bridge.component import error_reply
+from bridge.desklang import said, say
 from bridge.desktext import transcript_lines
 from bridge.errors import CommandError
 from bridge.forward import forward_transcript
@@ -58,8 +59,8 @@ class DeskActions:
     def on_disconnected(self) -> None:
         self.service.on_disconnected()
 
-    async def on_presence(self, seat: JID, available: bool, show: str) -> None:
-        await self.service.on_presence(seat, available, show)
+    async def on_presence(self, seat: JID, available: bool, show: str, lang: str = "") -> None:
+        await self.service.on_presence(seat, available, show, lang)
 
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         await self.service.on_desk_chatstate(seat, session_id, state)
@@ -76,7 +77,7 @@ class DeskActions:
             return False
         chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
         if chat is None:
-            error_reply(msg, "item-not-found", f"No chat {session_id} exists.")
+            error_reply(msg, "item-not-found", self.text(seat.full, "chat.no_such", session=session_id))
             return False
         command = self.commands.command_text(body)
         if command is not None:
@@ -101,10 +102,10 @@ class DeskActions:
         chat.tags = await self.service.svc.store.tags(session_id)
         return chat
 
-    async def find(self, session_id: str) -> LiveChat:
+    async def find(self, session_id: str, seat: str = "") -> LiveChat:
         chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
         if chat is None:
-            raise CommandError(f"No chat {session_id!r}; /chats or the `chats` command lists them.")
+            raise CommandError(self.text(seat, "chat.not_found", session=session_id))
         return chat
 
     def standing(self, chat: LiveChat) -> Standing:
@@ -122,16 +123,16 @@ class DeskActions:
         standing = self.standing(chat)
         role = role_of(seat, standing, frozenset(self.service.roster.coordinators))
         if not may(action, role, standing.phase):
-            raise CommandError(refusal(action, role, standing))
+            raise CommandError(refusal(action, role, standing, self.lang(seat)))
         if standing.phase is Phase.ENDED and action in (Action.TAG, Action.UNTAG, Action.NOTE):
             grace = timedelta(seconds=self.service.svc.config.tag_after_end_seconds)
             ended = chat.ended_at
             if ended is not None and ended + grace < self.service.clock.now():
-                raise CommandError("This chat ended too long ago to change it.")
+                raise CommandError(self.text(seat, "chat.too_old"))
         if standing.phase is Phase.ENDED and action is Action.TRANSCRIPT and chat.ended_at is not None:
             tz = self.service.roster.timezone
             if chat.ended_at.astimezone(tz).date() != self.service.clock.now().astimezone(tz).date():
-                raise CommandError("Transcripts of ended chats are available only on the day they ended.")
+                raise CommandError(self.text(seat, "chat.transcript_day"))
 
     def visible(self, seat: str, chat: LiveChat) -> bool:
         """Whether `seat` may see that a chat exists and read it (listings)."""
@@ -149,29 +150,30 @@ class DeskActions:
         svc = self.service
         async with svc.live.lock(chat.id):
             if chat.state is ChatState.ENDED or chat.id not in svc.live:
-                refused = "This chat has ended; your line was not sent."
+                refused = self.text(seat, "reply.ended")
                 self.info(seat, chat, refused)
                 return refused
             try:
                 self.authorize(seat, chat, Action.REPLY)
             except CommandError as e:
-                self.info(seat, chat, f"Not sent: {e}")
-                return f"Not sent: {e}"
+                refused = self.text(seat, "reply.not_sent", why=str(e))
+                self.info(seat, chat, refused)
+                return refused
             if chat.owner != seat:
                 await self._accept(seat, chat)
             await svc.deliver_librarian_line(chat, seat, text, line_id)
             return ""
 
     async def accept(self, seat: str, session_id: str) -> str:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         async with self.service.live.lock(chat.id):
             if chat.state is ChatState.ENDED or chat.id not in self.service.live:
-                raise CommandError("This chat has ended.")
+                raise CommandError(self.text(seat, "chat.ended"))
             if chat.owner == seat:
-                return "You already have this chat."
+                return self.text(seat, "accept.already")
             self.authorize(seat, chat, Action.ACCEPT)
             await self._accept(seat, chat)
-        return f"You have the chat with {chat.nickname}."
+        return self.text(seat, "accepted", nick=chat.nickname)
 
     async def _accept(self, seat: str, chat: LiveChat) -> None:
         """Make `seat` the owner (lock held); tell the patron and the other seats."""
@@ -179,19 +181,20 @@ class DeskActions:
         previous = await svc.transitions.accept(chat, seat)
         told = chat.offered | svc.colleagues(seat) | ({previous} if previous else set())
         others = sorted(s for s in told if s != seat)
-        svc.notify(chat, others, Kind.TAKEN, f"{chat.nickname}: taken by {seat}.")
+        svc.notify(chat, others, Kind.TAKEN, said("taken", nick=chat.nickname, seat=seat))
         history = await svc.svc.store.history(chat.id)
+        lang = self.lang(seat)
         svc.notify(
             chat,
             [seat],
             Kind.ACCEPTED,
-            "\n".join([f"You have the chat with {chat.nickname}.", *transcript_lines(history)]),
+            "\n".join([say(lang, "accepted", nick=chat.nickname), *transcript_lines(history, lang=lang)]),
         )
         chat.offered = {seat}
         await svc.tell_state(chat)
 
     async def tag(self, seat: str, session_id: str, names: list[str]) -> list[str]:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.TAG)
         lang = self.lang(seat)
         tag_ids = []
@@ -207,7 +210,7 @@ class DeskActions:
         return list(chat.tags)
 
     async def untag(self, seat: str, session_id: str, names: list[str]) -> list[str]:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.UNTAG)
         gone = []
         for name in names:
@@ -219,14 +222,14 @@ class DeskActions:
             except TagError as e:
                 raise CommandError(str(e)) from e
             if tag.id not in chat.tags:
-                has = ", ".join(chat.tags) or "none"
-                raise CommandError(f"The chat has no tag {tag.id!r}; it has: {has}.")
+                has = ", ".join(chat.tags) or self.text(seat, "none")
+                raise CommandError(self.text(seat, "tag.missing", tag=tag.id, tags=has))
             gone.append(tag.id)
         await self.service.svc.store.remove_tags(chat.id, gone, seat)
         chat.tags[:] = [t for t in chat.tags if t not in gone]
         return list(chat.tags)
 
-    def resolve_target(self, name: str) -> str:
+    def resolve_target(self, name: str, seat: str = "") -> str:
         """A library or pool id from an id or a name, case- and accent-insensitively."""
         roster = self.service.roster
         wanted = fold(name)
@@ -234,23 +237,23 @@ class DeskActions:
             if fold(tid) == wanted or fold(roster.target_name(tid)) == wanted:
                 return tid
         names = ", ".join(sorted((*roster.libraries, *roster.pools)))
-        raise CommandError(f"No library or pool {name!r}. Known: {names}.")
+        raise CommandError(self.text(seat, "target.unknown", name=name, known=names))
 
     async def transfer(self, seat: str, session_id: str, target_name: str) -> str:
         svc = self.service
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.TRANSFER)
-        target = self.resolve_target(target_name)
+        target = self.resolve_target(target_name, seat)
         available = svc.seats.available_desks()
         desks = [d for d in svc.roster.desks_of(target) if d in available]
         if not desks:
-            who = ", ".join(r.id for r in self.desk_rows() if r.seats) or "nobody"
+            who = ", ".join(r.id for r in self.desk_rows() if r.seats) or self.text(seat, "nobody")
             raise CommandError(
-                f"Nobody at {svc.roster.target_name(target)} is available now. Available: {who}."
+                self.text(seat, "target.nobody", target=svc.roster.target_name(target), available=who)
             )
         async with svc.live.lock(chat.id):
             if chat.id not in svc.live:
-                raise CommandError("This chat has ended.")
+                raise CommandError(self.text(seat, "chat.ended"))
             from_target = svc.roster.library_of_desk(JID(seat).bare) or chat.target or ""
             old_seats = set(chat.offered) | ({chat.owner} if chat.owner else set()) | svc.colleagues(seat)
             await svc.transitions.transfer(chat, seat, target, from_target)
@@ -259,30 +262,36 @@ class DeskActions:
                 chat,
                 sorted(old_seats),
                 Kind.TRANSFERRED,
-                f"{chat.nickname} was transferred to {svc.roster.target_name(target)} by {seat}.",
+                said("transferred", nick=chat.nickname, target=svc.roster.target_name(target), seat=seat),
             )
             await svc.router.offer(
                 chat, from_name=svc.roster.target_name(from_target) if from_target else seat
             )
             await svc.tell_state(chat)
-        return f"Transferred to {svc.roster.target_name(target)}."
+        return self.text(seat, "transfer.done", target=svc.roster.target_name(target))
 
     async def end(self, seat: str, session_id: str) -> str:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         if chat.state is ChatState.ENDED:
-            raise CommandError("This chat has ended already.")
+            raise CommandError(self.text(seat, "chat.ended_already"))
         self.authorize(seat, chat, Action.END)
-        check_can_end(self.service.svc.config, self.service.svc.tagset, chat, self.lang(seat))
+        lang = self.lang(seat)
+        try:
+            check_can_end(self.service.svc.config, self.service.svc.tagset, chat, lang)
+        except CommandError as e:  # said again in the seat's language
+            raise CommandError(
+                say(lang, "end.tag_first", tags=tag_list(self.service.svc.tagset, lang))
+            ) from e
         async with self.service.live.lock(chat.id):
             await self.service.end_chat(chat, seat, by="desk")
-        return "The chat has ended."
+        return self.text(seat, "end.done")
 
     async def keep(self, seat: str, session_id: str) -> str:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.KEEP)
         async with self.service.live.lock(chat.id):
             self.service.transitions.keep(chat)
-        return "The chat stays open although the patron has gone; /end it when you are done."
+        return self.text(seat, "keep.done")
 
     async def end_stale(self, seat: str) -> str:
         """End every chat this seat may end (all, for a coordinator) whose patron has gone."""
@@ -295,7 +304,7 @@ class DeskActions:
         ended = 0
         for chat in stale:
             ended += await svc.expire(chat, by="desk", seat=seat)
-        return f"Ended {ended} chat(s) whose patrons had gone." if ended else "No stale chats."
+        return self.text(seat, "stale.ended", n=ended) if ended else self.text(seat, "stale.none")
 
     def _may(self, seat: str, chat: LiveChat, action: Action) -> bool:
         try:
@@ -309,21 +318,21 @@ class DeskActions:
 
     async def note(self, seat: str, session_id: str, text: str) -> str:
         if not text.strip():
-            raise CommandError("Write the note after the command: /note TEXT")
-        chat = await self.find(session_id)
+            raise CommandError(self.text(seat, "note.empty"))
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.NOTE)
         await self.service.svc.store.add_message(
             chat.id, f"n-{secrets.token_hex(6)}", "note", text, name=self.service.desk_name(seat), seat=seat
         )
-        return "Note saved (not shown to the patron)."
+        return self.text(seat, "note.saved")
 
     async def canned(self, seat: str, session_id: str, key: str) -> str:
         svc = self.service
         answers = {a.key: a for a in svc.svc.canned}
         if key not in answers:
-            keys = ", ".join(answers) or "none configured"
-            raise CommandError(f"No canned answer {key!r}. Keys: {keys}.")
-        chat = await self.find(session_id)
+            keys = ", ".join(answers) or self.text(seat, "canned.none_configured")
+            raise CommandError(self.text(seat, "canned.unknown", key=key, keys=keys))
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.CANNED)
         lib = svc.roster.libraries.get(chat.library)
         text = answers[key].render(
@@ -335,36 +344,33 @@ class DeskActions:
         refused = await self.reply(seat, chat, text, f"c-{secrets.token_hex(6)}")
         if refused:
             raise CommandError(refused)
-        return f"Sent the canned answer {key!r}:\n{text}"
+        return self.text(seat, "canned.sent", key=key, text=text)
 
     async def faq_example(self, seat: str, session_id: str, entry_id: str) -> str:
         """Mark the patron's question of this chat as an example for an FAQ entry (`/faq ENTRY`)."""
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.FAQ)
         faq = self.service.svc.faq
         if faq is None:
-            raise CommandError("The bridge has no FAQ (`faq:` in its config).")
+            raise CommandError(self.text(seat, "faq.none"))
         entry = faq.get(entry_id.strip())
         if entry is None:
             ids = ", ".join(e.id for e in faq.entries)
-            raise CommandError(f"No FAQ entry {entry_id!r}. Entries: {ids}.")
+            raise CommandError(self.text(seat, "faq.unknown", entry=entry_id, entries=ids))
         question = chat.first_line or await self.service.svc.store.first_patron_line(chat.id)
         if not question:
-            raise CommandError("The patron has asked nothing yet in this chat.")
+            raise CommandError(self.text(seat, "faq.no_question"))
         await self.service.svc.store.add_faq_example(chat.id, entry.id, chat.lang, question, seat)
-        return (
-            f"Saved {question[:60]!r} as an example for {entry.id!r}; the FAQ's editor adds it with "
-            "`python -m bridge.faq review`."
-        )
+        return self.text(seat, "faq.saved", question=question[:60], entry=entry.id)
 
     async def transcript(self, seat: str, session_id: str) -> tuple[LiveChat, list[str]]:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.TRANSCRIPT)
         history = await self.service.svc.store.history(chat.id)
-        return chat, transcript_lines(history, limit=10_000)
+        return chat, transcript_lines(history, limit=10_000, lang=self.lang(seat))
 
     async def forward(self, seat: str, session_id: str, to: str, note: str) -> str:
-        chat = await self.find(session_id)
+        chat = await self.find(session_id, seat)
         self.authorize(seat, chat, Action.FORWARD)
         return await forward_transcript(self.service, seat, chat.id, to, note)
 
@@ -399,7 +405,12 @@ class DeskActions:
             return rest.split()
 
     def lang(self, seat: str) -> str:
-        return "fi"
+        """The seat's language: its client's, else its library's in the roster, else Finnish."""
+        return self.service.seat_lang(seat)
+
+    def text(self, seat: str, key: str, /, **params: object) -> str:
+        """A text of bridge/desklang.py in the seat's language."""
+        return say(self.lang(seat), key, **params)
 
     def info(self, seat: str, chat: LiveChat, text: str) -> None:
         """The answer to a command or a refusal, in the window it came from."""

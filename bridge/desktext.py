@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from bridge.chat import LiveChat
+from bridge.desklang import HELP_EN, TEXTS, Text, render, say
 from bridge.store import ChatMessage
 
 # Line breaks as Unicode knows them (what splitlines() splits on), tab and other controls.
@@ -45,14 +46,19 @@ def patron_text(text: str) -> str:
 SENDER_LABEL = {"patron": "Patron", "librarian": "Librarian", "bot": "Bot", "system": "Tiski", "note": "Note"}
 
 
-def transcript_lines(history: Sequence[ChatMessage], limit: int = 20) -> list[str]:
+def sender_label(sender: str, lang: str) -> str:
+    """Who said a line, as a desk reads it in `lang` ("Patron", "Asiakas" …)."""
+    return say(lang, f"sender.{sender}") if f"sender.{sender}" in TEXTS else sender
+
+
+def transcript_lines(history: Sequence[ChatMessage], limit: int = 20, lang: str = "en") -> list[str]:
     """The last `limit` lines of a chat, one per line, notes included."""
     lines = []
     shown = history[-limit:]
     if len(history) > limit:
-        lines.append(f"… {len(history) - limit} earlier line(s) not shown; /transcript has all")
+        lines.append(say(lang, "transcript.earlier", n=len(history) - limit))
     for m in shown:
-        who = SENDER_LABEL.get(m.sender, m.sender)
+        who = sender_label(m.sender, lang)
         if m.sender in ("librarian", "note") and m.name:
             who = f"{who} ({m.name})"
         lines.append(f"{who}: {patron_text(m.text) if m.sender == 'patron' else m.text}")
@@ -64,48 +70,25 @@ def offer_body(
     library_name: str,
     history: Sequence[ChatMessage],
     *,
-    from_name: str | None = None,
+    from_name: Text | None = None,
     position: int | None = None,
+    lang: str = "en",
 ) -> str:
     """The first message a seat sees of a chat: where from, what was asked, how to take it."""
-    head = f"New chat: {chat.nickname} ({library_name}), language {chat.lang}"
+    about = {"nick": chat.nickname, "library": library_name, "lang": chat.lang}
     if from_name:
-        head = f"Chat transferred from {from_name}: {chat.nickname} ({library_name}), language {chat.lang}"
-    lines = [head]
+        lines = [say(lang, "offer.transferred", source=render(from_name, lang), **about)]
+    else:
+        lines = [say(lang, "offer.new", **about)]
     if chat.page:
-        lines.append(f"Page: {one_line(chat.page)}")
+        lines.append(say(lang, "offer.page", page=one_line(chat.page)))
     if position:
-        lines.append(f"Place in queue: {position}")
+        lines.append(say(lang, "offer.place", place=position))
     if chat.tags:
-        lines.append("Tags: " + ", ".join(chat.tags))
-    lines.extend(transcript_lines(history) or ["(no messages yet)"])
-    lines.append(
-        "Reply to take this chat, or send !accept (or /accept where your client lets a / through; "
-        "in profanity and Gajim type //accept). !help lists the commands."
-    )
+        lines.append(say(lang, "offer.tags", tags=", ".join(chat.tags)))
+    lines.extend(transcript_lines(history, lang=lang) or [say(lang, "transcript.none")])
+    lines.append(say(lang, "offer.how"))
     return "\n".join(lines)
 
 
-HELP = """Commands (send them in the chat with the patron; they never reach the patron).
-Start them with ! or / (clients that eat a leading /, such as profanity and Gajim: ! or //):
-/chats             waiting chats and yours, one line each
-/accept            take this chat (a colleague's at your desk account: take it over)
-/tag NAME…         add tags (id, name or number from /tags)
-/untag NAME        remove a tag
-/tags              list the tags with numbers
-/transfer TARGET   hand the chat to a library or pool (see /desks)
-/desks             libraries and pools, who is available now
-/end               end the chat
-/note TEXT         internal note, never shown to the patron
-/canned [KEY]      send a canned answer (without KEY: list them)
-/transcript        the whole chat so far
-/forward TO [NOTE] mail the transcript to a library id or an address
-/faq ENTRY         keep the patron's question as an example for an FAQ entry
-/keep              keep the chat open although the patron has gone
-/end-stale         end the chats whose patrons have gone
-/followups         open follow-ups (messages patrons left)
-/claim N           take follow-up N
-/answer N TEXT     answer follow-up N (by e-mail when the patron left an address)
-/close N           close follow-up N
-/help              this list
-In a client that passes / through, start a line with // to send a literal / to the patron."""
+HELP = HELP_EN  # the English list; desks get theirs with say(lang, "help")

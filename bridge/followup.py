@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from slixmpp import JID
 
 from bridge.clock import parse_ts
+from bridge.desklang import said, say
 from bridge.errors import CommandError
 from bridge.mail import MailError, MailSender, SmtpMailer, compose, find_address
 from bridge.mailtext import answer_body, answer_subject
@@ -183,11 +184,15 @@ class Followups:
         if not seats:
             log.info("follow-up %s left for %s; nobody online to tell", f.id, f.library)
             return
-        contact = f"Contact: {f.contact}" if f.contact else "No contact details."
-        body = (
-            f"Follow-up #{f.id} from {chat.nickname} ({svc.library_name(f.library)}), "
-            f"language {f.lang}:\n{f.text}\n{contact}\n"
-            f"Claim it with the followup-claim command (id {f.id}); `followups` lists them all."
+        contact = said("followup.contact", contact=f.contact) if f.contact else said("followup.no_contact")
+        body = said(
+            "followup.notice",
+            id=f.id,
+            nick=chat.nickname,
+            library=svc.library_name(f.library),
+            lang=f.lang,
+            text=f.text,
+            contact=contact,
         )
         svc.notify(chat, seats, "followup", body, {"followup": str(f.id)})
 
@@ -216,19 +221,23 @@ class Followups:
 
     async def listing(self, seat: str, scope: str = "", status: str = "") -> list[Followup]:
         if scope not in ("", "desk", "service"):
-            raise CommandError(f"scope: choose desk or service, not {scope!r}")
+            raise CommandError(self.text(seat, "followup.scope", scope=scope))
         if status and status != "all" and status not in {s.value for s in Status}:
-            raise CommandError(f"status: choose one of open, claimed, answered, closed, all; not {status!r}")
+            raise CommandError(self.text(seat, "followup.status", status=status))
         statuses = tuple(Status) if status == "all" else (Status(status),) if status else PENDING
         return await self.db.listing(self.libraries_of(seat, scope or "desk"), statuses)
 
     # the steps
 
-    async def _get(self, followup_id: str) -> Followup:
+    def text(self, seat: str, key: str, /, **params: object) -> str:
+        """A text of bridge/desklang.py in the seat's language."""
+        return say(self.service.seat_lang(seat), key, **params)
+
+    async def _get(self, followup_id: str, seat: str) -> Followup:
         number = followup_id.strip().lstrip("#")
         f = await self.db.get(int(number)) if number.isdigit() else None
         if f is None:
-            raise CommandError(f"No follow-up {followup_id!r}; the `followups` command lists them.")
+            raise CommandError(self.text(seat, "followup.unknown", id=followup_id))
         return f
 
     def _lock(self, followup_id: str) -> Any:
@@ -237,53 +246,53 @@ class Followups:
     def _may_act(self, f: Followup, seat: str) -> None:
         """A follow-up claimed by another desk account is that desk's (coordinators excepted)."""
         if f.status is Status.CLOSED:
-            raise CommandError(f"Follow-up #{f.id} is closed.")
+            raise CommandError(self.text(seat, "followup.closed", id=f.id))
         if (
             f.claimed_by
             and JID(f.claimed_by).bare != JID(seat).bare
             and JID(seat).bare not in self.service.roster.coordinators
         ):
-            raise CommandError(f"{f.claimed_by} has claimed follow-up #{f.id}.")
+            raise CommandError(self.text(seat, "followup.claimed_by", who=f.claimed_by, id=f.id))
 
     async def claim(self, seat: str, followup_id: str) -> str:
         async with self._lock(followup_id):
-            f = await self._get(followup_id)
+            f = await self._get(followup_id, seat)
             self._may_act(f, seat)
             if f.status is Status.ANSWERED:
-                raise CommandError(f"Follow-up #{f.id} was already answered by {f.answered_by}.")
+                raise CommandError(self.text(seat, "followup.answered_by", id=f.id, who=f.answered_by))
             if f.claimed_by and JID(f.claimed_by).bare == JID(seat).bare:
-                return f"Follow-up #{f.id} is already yours."
+                return self.text(seat, "followup.already_yours", id=f.id)
             await self.db.claim(f, seat)
-        return f"Follow-up #{f.id} is yours now; answer it with followup-answer."
+        return self.text(seat, "followup.yours", id=f.id)
 
     async def answer(self, seat: str, followup_id: str, text: str) -> str:
         if not text.strip():
-            raise CommandError("Write the answer in the `text` field.")
+            raise CommandError(self.text(seat, "followup.no_text"))
         async with self._lock(followup_id):
-            f = await self._get(followup_id)
+            f = await self._get(followup_id, seat)
             self._may_act(f, seat)
             if f.status is Status.ANSWERED:
                 raise CommandError(
-                    f"Follow-up #{f.id} was already answered by {f.answered_by} "
-                    f"at {f.answered_at}; close it with followup-close."
+                    self.text(seat, "followup.answered_at", id=f.id, who=f.answered_by, at=f.answered_at)
                 )
             address = f.email
             if address is not None:
-                await self._mail_answer(f, address, text)
+                await self._mail_answer(f, address, text, seat)
             await self.db.answer(f, seat, text, address)
         if address is not None:
-            return f"Answer to follow-up #{f.id} sent by e-mail to {address}."
-        how = f"Contact: {f.contact}." if f.contact else "The patron left no contact details."
-        return f"No e-mail address to send it to; the answer is recorded. {how}"
+            return self.text(seat, "followup.mailed", id=f.id, address=address)
+        how = (
+            self.text(seat, "followup.contact_is", contact=f.contact)
+            if f.contact
+            else self.text(seat, "followup.left_no_contact")
+        )
+        return self.text(seat, "followup.recorded", how=how)
 
-    async def _mail_answer(self, f: Followup, address: str, text: str) -> None:
+    async def _mail_answer(self, f: Followup, address: str, text: str, seat: str = "") -> None:
         svc = self.service
         mail = svc.svc.config.mail
         if self.mailer is None or mail is None:
-            raise CommandError(
-                "The bridge has no mail server configured (`mail:` in its config); "
-                f"contact the patron at {address} some other way and close the follow-up."
-            )
+            raise CommandError(self.text(seat, "followup.no_mail", address=address))
         library = svc.library_name(f.library)
         left_at = parse_ts(f.ts).astimezone(svc.roster.timezone)
         message = compose(
@@ -299,14 +308,14 @@ class Followups:
         try:
             await self.mailer.send(message)
         except MailError as e:
-            raise CommandError(f"Not sent: {e}. Nothing was recorded; try again later.") from e
+            raise CommandError(self.text(seat, "followup.mail_failed", error=e)) from e
 
     async def close(self, seat: str, followup_id: str) -> str:
         async with self._lock(followup_id):
-            f = await self._get(followup_id)
+            f = await self._get(followup_id, seat)
             self._may_act(f, seat)
             await self.db.close(f, seat)
-        return f"Follow-up #{f.id} is closed."
+        return self.text(seat, "followup.closed", id=f.id)
 
 
 def library_address(service: ChatService, library_id: str) -> str | None:

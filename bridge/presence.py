@@ -16,6 +16,16 @@ class SeatBook:
 
     seats: dict[str, dict[str, str]] = field(default_factory=dict)
     busy_shows: frozenset[str] = BUSY_SHOWS
+    langs: dict[str, str] = field(default_factory=dict)  # full JID → its presence's xml:lang
+
+    def set_lang(self, seat: JID, lang: str) -> None:
+        """Remember the language a seat's client says it speaks (kept after it goes offline)."""
+        if lang:
+            self.langs[seat.full] = lang
+
+    def lang_of(self, seat: str) -> str | None:
+        """The xml:lang of the seat's last available presence, if it had one."""
+        return self.langs.get(seat)
 
     def update(self, seat: JID, available: bool, show: str) -> bool:
         """Record a presence; True when the set of offerable seats changed."""

@@ -32,7 +32,8 @@ TOP_KEYS = frozenset(
         "rollover_seconds",
     }
 )
-LIBRARY_KEYS = frozenset({"name", "desks", "phone", "url"})
+LIBRARY_KEYS = frozenset({"name", "desks", "phone", "url", "lang"})
+DESK_LANGS = ("fi", "sv", "en")
 POOL_KEYS = frozenset({"name", "members"})
 ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # Bare JID: localpart@domain, no resource; characters XMPP forbids in a localpart excluded.
@@ -157,12 +158,17 @@ def _libraries(doc: Document, value: Any) -> dict[str, Library]:
         url = read_text(doc, (*path, "url"), entry.get("url"))
         if url is not None and not re.match(r"https?://\S+$", url):
             doc.problem((*path, "url"), f"expected an http(s) address, got {url!r}")
+        lang = read_text(doc, (*path, "lang"), entry.get("lang"))
+        if lang is not None and lang not in DESK_LANGS:
+            doc.problem((*path, "lang"), f"expected fi, sv or en, got {lang!r}")
+            lang = None
         out[lib_id] = Library(
             id=lib_id,
             name=read_text(doc, (*path, "name"), entry.get("name")) or lib_id,
             desks=desks,
             phone=read_text(doc, (*path, "phone"), entry.get("phone")),
             url=url,
+            lang=lang,
         )
     return out
 

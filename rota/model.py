@@ -22,6 +22,7 @@ class Library:
     desks: tuple[str, ...]
     phone: str | None = None
     url: str | None = None
+    lang: str | None = None  # the language of the bridge's texts to its desks (fi, sv, en)
 
 
 @dataclass(frozen=True)

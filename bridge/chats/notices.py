@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bridge.chat import LiveChat
+from bridge.desklang import DEFAULT_LANG, Text, render
 from bridge.desktext import patron_text, visible
 from bridge.store import ChatMessage
 from deskproto import Kind
@@ -51,27 +52,30 @@ def chat_attrs(chat: LiveChat, kind: str) -> dict[str, str | None]:
 class DeskNotices:
     """Sends desk messages through a `DeskSender` (none while the component is not wired)."""
 
-    def __init__(self, library_name: Callable[[str], str]) -> None:
+    def __init__(
+        self, library_name: Callable[[str], str], lang_of: Callable[[str], str] = lambda _seat: DEFAULT_LANG
+    ) -> None:
         self.desks: DeskSender | None = None
         self.library_name = library_name
+        self.lang_of = lang_of  # a seat's language (bridge/desklang.py)
 
     def notify(
         self,
         chat: LiveChat,
         seats: Iterable[str],
         kind: str,
-        body: str,
+        body: Text,
         extra: dict[str, str | None] | None = None,
     ) -> None:
-        """A notice about a chat to seats (taken, ended, info …)."""
+        """A notice about a chat to seats (taken, ended, info …), in each seat's language."""
         if self.desks is None:
             return
         attrs = chat_attrs(chat, kind)
         attrs.update(extra or {})
         for seat in seats:
-            self.desks.send_to_desk(seat, chat.id, body, attrs)
+            self.desks.send_to_desk(seat, chat.id, render(body, self.lang_of(seat)), attrs)
 
-    def info(self, chat: LiveChat, seat: str, text: str) -> None:
+    def info(self, chat: LiveChat, seat: str, text: Text) -> None:
         """The answer to a command, or a refusal: shown to that seat, never a line of the chat."""
         self.notify(chat, [seat], Kind.INFO, text)
 
@@ -103,12 +107,13 @@ class DeskNotices:
             self.desks.send_notice(seat, chat.id, {"kind": Kind.DELIVERED, "msg_id": line_id})
 
     def offer(
-        self, chat: LiveChat, seats: Iterable[str], body: str, attrs: dict[str, str | None], nick: str
+        self, chat: LiveChat, seats: Iterable[str], body: Text, attrs: dict[str, str | None], nick: str
     ) -> None:
+        """An offer to seats, each in its language."""
         if self.desks is None:
             return
         for seat in seats:
-            self.desks.send_to_desk(seat, chat.id, body, attrs, nick=nick)
+            self.desks.send_to_desk(seat, chat.id, render(body, self.lang_of(seat)), attrs, nick=nick)
 
     def chatstate(self, chat: LiveChat, state: str) -> None:
         if self.desks is None:

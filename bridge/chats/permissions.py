@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from slixmpp import JID
 
+from bridge.desklang import say
+
 
 class Action(enum.StrEnum):
     """Something a desk does to a chat."""
@@ -105,15 +107,16 @@ def may(action: Action, role: Role, phase: Phase) -> bool:
     return action in TABLE[(phase, role)]
 
 
-def refusal(action: Action, role: Role, standing: Standing) -> str:
-    """Why `role` may not do `action`, for the desk that tried."""
+def refusal(action: Action, role: Role, standing: Standing, lang: str = "en") -> str:
+    """Why `role` may not do `action`, for the desk that tried, in its language."""
+    doing = say(lang, f"action.{action.value}")
     if standing.phase is Phase.ENDED:
-        return f"This chat has ended; {role.value} cannot {action.value} it any more."
+        return say(lang, "refuse.ended", role=say(lang, f"role.{role.name.lower()}"), action=doing)
     if standing.phase is Phase.OWNED:
-        owner = standing.owner or "another seat"
+        owner = standing.owner or say(lang, "refuse.someone")
         if role is Role.OWNER_DESK:
-            return f"{owner} has this chat; send /accept to take it over first."
-        return f"{owner} has this chat; only seats of that desk account can {action.value} it."
+            return say(lang, "refuse.take_over", owner=owner)
+        return say(lang, "refuse.owned", owner=owner, action=doing)
     if role is Role.COORDINATOR:
-        return f"A coordinator can read and transfer a waiting chat, not {action.value} it."
-    return "This chat is not offered to your desk."
+        return say(lang, "refuse.coordinator", action=doing)
+    return say(lang, "refuse.not_offered")

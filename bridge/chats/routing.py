@@ -10,6 +10,7 @@ from bridge.chats.live import LiveChats
 from bridge.chats.notices import DeskNotices, chat_attrs
 from bridge.chats.transitions import Transitions
 from bridge.clock import parse_ts
+from bridge.desklang import Text, said
 from bridge.desktext import offer_body
 from bridge.presence import SeatBook
 from deskproto import Kind
@@ -49,7 +50,7 @@ class Router:
             if room.desk_has_room(d) and any(room.seat_has_room(s) for s in self.seats.offerable_seats(d))
         }
 
-    async def offer(self, chat: LiveChat, from_name: str | None = None) -> list[str]:
+    async def offer(self, chat: LiveChat, from_name: Text | None = None) -> list[str]:
         """Offer a waiting chat to the seats routing picks now (lock held); the seats newly offered.
 
         Routing gives the chain's steps that have someone available; the chat is offered to
@@ -84,7 +85,10 @@ class Router:
         position = self.chats.position(chat)
         library = roster.libraries.get(chat.library)
         library_name = library.name if library else chat.library
-        body = offer_body(chat, library_name, history, from_name=from_name, position=position)
+
+        def body(lang: str) -> str:
+            return offer_body(chat, library_name, history, from_name=from_name, position=position, lang=lang)
+
         attrs = chat_attrs(chat, Kind.OFFER)
         attrs["position"] = str(position)
         if from_name:
@@ -126,8 +130,7 @@ class Router:
                     chat,
                     sorted(chat.offered),
                     Kind.REMINDER,
-                    f"Still waiting for an answer: {chat.nickname}, {int(waited.total_seconds())} s. "
-                    "Reply or send !accept.",
+                    said("reminder", nick=chat.nickname, secs=int(waited.total_seconds())),
                     {"position": str(self.chats.position(chat))},
                 )
                 if chat.transferred_from is None:

@@ -26,6 +26,7 @@ from bridge.chats.routing import Router
 from bridge.chats.transitions import Transitions
 from bridge.clock import Clock, parse_ts
 from bridge.config import BridgeConfig
+from bridge.desklang import Text, choose, said
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
 from bridge.store import ChatMessage, ChatSession, Store
@@ -75,7 +76,7 @@ class ChatService:
         self.svc = svc
         self.live = LiveChats()
         self.seats = SeatBook()
-        self.notices = DeskNotices(self.library_name)
+        self.notices = DeskNotices(self.library_name, self.seat_lang)
         self.transitions = Transitions(svc.store, svc.clock, self.live)
         self.router = Router(svc, self.live, self.seats, self.transitions, self.notices)
         self.patrons = PatronLinks(self.live)
@@ -199,6 +200,11 @@ class ChatService:
         lib = self.roster.libraries.get(library_id)
         return lib.name if lib else library_id
 
+    def seat_lang(self, seat: str) -> str:
+        """The language of the texts to a seat: its client's, else its library's, else Finnish."""
+        lib = self.roster.libraries.get(self.roster.library_of_desk(JID(seat).bare) or "")
+        return choose(self.seats.lang_of(seat), lib.lang if lib else None)
+
     def colleagues(self, seat: str) -> set[str]:
         """The other signed-in seats of `seat`'s desk account (any presence)."""
         desk = JID(seat).bare
@@ -217,7 +223,7 @@ class ChatService:
         self.patrons.attach(session_id, link)
         chat = self.live.get(session_id)
         if chat is not None and self.transitions.patron_back(chat, self.clock.now()) and chat.owner:
-            self.notices.notify(chat, [chat.owner], Kind.PATRON_BACK, f"{chat.nickname} is back.")
+            self.notices.notify(chat, [chat.owner], Kind.PATRON_BACK, said("patron_back", nick=chat.nickname))
 
     def detach(self, session_id: str, link: PatronLink) -> None:
         if not self.patrons.detach(session_id, link):
@@ -233,8 +239,7 @@ class ChatService:
                 chat,
                 [chat.owner],
                 Kind.PATRON_LEFT,
-                f"{chat.nickname} left the chat (closed the page or lost the connection). "
-                f"It ends as interrupted in {grace} s unless the patron comes back or you send /keep.",
+                said("patron_left", nick=chat.nickname, grace=grace),
                 {"left_at": self.clock.stamp()},
             )
 
@@ -414,10 +419,10 @@ class ChatService:
         chat: LiveChat,
         seats: Any,
         kind: str,
-        body: str,
+        body: Text,
         extra: dict[str, str | None] | None = None,
     ) -> None:
-        """A notice about a chat to seats (taken, ended, info …)."""
+        """A notice about a chat to seats (taken, ended, info …), in each seat's language."""
         self.notices.notify(chat, seats, kind, body, extra)
 
     async def reoffer_waiting(self) -> None:
@@ -437,24 +442,27 @@ class ChatService:
         told = ({chat.owner} | self.colleagues(chat.owner)) if chat.owner else set(chat.offered)
         if not await self.transitions.end(chat, seat, by, reason):
             return
+        body: Text
         if reason == "patron_left" and not chat.owner:
-            body, kind = (
-                f"{chat.nickname} left before anyone answered; the chat was withdrawn.",
-                Kind.WITHDRAWN,
-            )
+            body, kind = said("withdrawn", nick=chat.nickname), Kind.WITHDRAWN
         elif reason == "patron_left":
-            body, kind = f"{chat.nickname} did not come back; the chat ended as interrupted.", Kind.ENDED
+            body, kind = said("ended.interrupted", nick=chat.nickname), Kind.ENDED
+        elif by == "patron":
+            body, kind = said("ended.by_patron"), Kind.ENDED
         else:
-            who = "the patron" if by == "patron" else (seat or "the bridge")
-            body, kind = f"The chat was ended by {who}.", Kind.ENDED
+            body = said("ended.by_seat", seat=seat) if seat else said("ended.by_bridge")
+            kind = Kind.ENDED
         self.notices.notify(chat, sorted(s for s in told if s), kind, body, {"by": by})
         self.notices.chat_over(chat.id)
         await self.tell_state(chat)
 
     # desk presence and lines
 
-    async def on_presence(self, seat: JID, available: bool, show: str) -> None:
-        if self.roster.library_of_desk(seat.bare) is None:
+    async def on_presence(self, seat: JID, available: bool, show: str, lang: str = "") -> None:
+        desk = self.roster.library_of_desk(seat.bare) is not None
+        if available and (desk or seat.bare in self.roster.coordinators):
+            self.seats.set_lang(seat, lang)
+        if not desk:
             return
         if self.seats.update(seat, available, show):
             self.spawn(self.reoffer_waiting())
@@ -486,9 +494,9 @@ class ChatService:
                         for s in self.seats.offerable_seats(d)
                     ],
                     Kind.RELEASED,
-                    f"{chat.nickname}: {seat} went offline; the chat is waiting again.",
+                    said("released", nick=chat.nickname, seat=seat),
                 )
-                await self.router.offer(chat, from_name=f"{seat} (went offline)")
+                await self.router.offer(chat, from_name=said("offer.released_from", seat=seat))
                 await self.tell_state(chat)
 
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:

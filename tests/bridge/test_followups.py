@@ -308,13 +308,13 @@ async def test_end_refused_without_a_tag_when_required(tmp_path: Path) -> None:
         refusal = (await desk.next_message("info")).body
         lines = refusal.splitlines()
         assert lines[0].startswith("Tag the chat before ending it")
-        assert lines[1] == "1. Kirjautumisasiat (login)"
+        assert lines[1] == "1. Logging in (login)"
         desk.say(offer.frm, "/tags")
         assert (await desk.next_message("info")).body == "\n".join(lines[1:])  # numbered as /tags
 
         res = await desk.command("end", session=offer.session)
         assert res["values"]["status"] == "error"
-        assert "1. Kirjautumisasiat (login)" in res["values"]["message"]
+        assert "1. Logging in (login)" in res["values"]["message"]
         assert not [f for f in p.frames if f.get("state") == "ended"]
 
         desk.say(offer.frm, "/tag 5")

@@ -92,7 +92,7 @@ async def test_a_librarian_works_a_chat_from_profanity(tmp_path: Path) -> None:
 
         # "/msg <patron JID> /command" is the other way to send a command from profanity.
         await prof.type(f"/msg {jid} /tags")
-        await prof.wait_for(r"4\. Lainaus – lainat \(loans\)")
+        await prof.wait_for(r"4\. Loans \(loans\)")  # profanity says its language is English
         await prof.type("//tag 4")
         await prof.wait_for(r"Tags: loans")
 

@@ -156,3 +156,17 @@ def test_roster_error_lists_every_problem():
 def test_piki_file_is_utf8_and_checks_clean():
     roster, problems = check_roster(PIKI.read_text(encoding="utf-8"), str(PIKI))
     assert roster is not None and problems == []
+
+
+def test_a_library_may_name_its_desks_language():
+    roster = parse_roster(
+        "libraries: {x: {desks: [x@c.example], lang: sv}, y: {desks: [y@c.example]}}\nfallback: [x]\n"
+    )
+    assert roster.libraries["x"].lang == "sv"
+    assert roster.libraries["y"].lang is None
+
+
+def test_a_library_language_other_than_fi_sv_en_is_an_error():
+    with pytest.raises(RosterError) as info:
+        parse_roster("libraries: {x: {desks: [x@c.example], lang: de}}\nfallback: [x]\n", source="r.yaml")
+    assert "r.yaml:1: libraries.x.lang: expected fi, sv or en, got 'de'" in str(info.value)

@@ -48,8 +48,12 @@ class DeskClient(ClientXMPP):
         show: str | None = None,
         receipts: bool = False,
         plain: bool = False,
+        lang: str = "en",
     ) -> None:
-        super().__init__(jid, password, plugin_config={"feature_mechanisms": {"unencrypted_plain": True}})
+        # `lang`: the stream's and every stanza's xml:lang, as the console sets it from its setting
+        super().__init__(
+            jid, password, plugin_config={"feature_mechanisms": {"unencrypted_plain": True}}, lang=lang
+        )
         self.enable_plaintext = True
         self.enable_direct_tls = False
         self.enable_starttls = False

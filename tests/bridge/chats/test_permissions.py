@@ -66,10 +66,17 @@ def make_chat(phase: str) -> LiveChat:
     return chat
 
 
+SEAT_LANGS: dict[str, str] = {}  # a seat not named here reads English
+
+
 def actions() -> DeskActions:
     config = SimpleNamespace(tag_after_end_seconds=900.0)
     service = SimpleNamespace(
-        roster=ROSTER, clock=ManualClock(NOW), svc=SimpleNamespace(config=config), live=LiveChats()
+        roster=ROSTER,
+        clock=ManualClock(NOW),
+        svc=SimpleNamespace(config=config),
+        live=LiveChats(),
+        seat_lang=lambda seat: SEAT_LANGS.get(seat, "en"),
     )
     return DeskActions(service)  # type: ignore[arg-type]
 
@@ -115,3 +122,26 @@ def test_transcript_of_an_ended_chat_only_the_same_day() -> None:
     chat.ended_at = NOW - timedelta(days=1)
     with pytest.raises(CommandError, match="only on the day"):
         desk.authorize(SEATS["owner"], chat, Action.TRANSCRIPT)
+
+
+@pytest.mark.parametrize(
+    ("lang", "owned", "not_offered"),
+    [
+        ("sv", "har den här chatten", "Den här chatten har inte erbjudits till din disk."),
+        ("fi", "on ottanut tämän keskustelun", "Tätä keskustelua ei ole tarjottu tiskillesi."),
+    ],
+)
+def test_refusals_are_in_the_seats_language(lang: str, owned: str, not_offered: str) -> None:
+    SEAT_LANGS[SEATS["other"]] = lang
+    try:
+        desk = actions()
+        with pytest.raises(CommandError) as refused:
+            desk.authorize(SEATS["other"], make_chat("owned"), Action.TRANSCRIPT)
+        assert str(refused.value).startswith(f"tampere@chat.localhost/desk-1 {owned}")
+        with pytest.raises(CommandError, match=not_offered):
+            desk.authorize(SEATS["other"], make_chat("waiting"), Action.ACCEPT)
+        with pytest.raises(CommandError) as refused:
+            desk.authorize(SEATS["other"], make_chat("ended"), Action.TAG)
+        assert "has ended" not in str(refused.value) and str(refused.value)
+    finally:
+        SEAT_LANGS.clear()
