@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +17,10 @@ import pytest
 from bridge.chat import ChatState
 from bridge.clock import ManualClock
 from bridge.errors import StoreError
+from bridge.pgstore import PgStore
 from bridge.storage import ChatStorage, FollowupStatus
 from bridge.store import Store
+from tests.bridge.pg import PrivatePostgres
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 SEAT = "tampere@chat.example/desk-1"
@@ -33,11 +35,20 @@ class Backend:
     open: Callable[[ManualClock], Awaitable[ChatStorage]]
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PrivatePostgres]:
+    server = PrivatePostgres()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         return Backend("sqlite", lambda clock: Store.open(tmp_path / "contract.sqlite3", clock))
-    raise AssertionError(request.param)
+    dsn = await request.getfixturevalue("postgres").new_database()
+    return Backend("postgresql", lambda clock: PgStore.open(dsn, clock))
 
 
 @pytest.fixture
