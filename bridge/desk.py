@@ -13,15 +13,14 @@ from slixmpp import JID
 from slixmpp.stanza import Message
 
 from bridge.chat import ChatState, LiveChat
+from bridge.chats.live import from_session
 from bridge.chats.permissions import Action, Phase, Standing, may, refusal, role_of
 from bridge.chats.service import ChatService
-from bridge.clock import parse_ts
 from bridge.closing import check_can_end
 from bridge.component import error_reply
 from bridge.desktext import transcript_lines
 from bridge.errors import CommandError
 from bridge.forward import forward_transcript
-from bridge.store import ChatSession
 from deskproto import Kind
 from rota.decide import on_duty
 from tags import TagError
@@ -98,7 +97,7 @@ class DeskActions:
         stored = await self.service.svc.store.session(session_id)
         if stored is None:
             return None
-        chat = _from_store(stored)
+        chat = from_session(stored)
         chat.tags = await self.service.svc.store.tags(session_id)
         return chat
 
@@ -405,20 +404,3 @@ class DeskActions:
     def info(self, seat: str, chat: LiveChat, text: str) -> None:
         """The answer to a command or a refusal, in the window it came from."""
         self.service.notices.info(chat, seat, text)
-
-
-def _from_store(s: ChatSession) -> LiveChat:
-    chat = LiveChat(
-        id=s.id,
-        library=s.library,
-        lang=s.lang,
-        page=s.page,
-        state=s.state,
-        target=s.target,
-        owner=s.owner,
-        created_at=s.created_at,
-        queued_at=s.queued_at,
-        answered_at=s.answered_at,
-        ended_at=parse_ts(s.ended_at) if s.ended_at else None,
-    )
-    return chat

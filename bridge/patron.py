@@ -274,6 +274,7 @@ class PatronSocket:
                 "next_opening": facts["next_opening"],
                 "history": await svc.history_frames(chat.id),
                 "library_name": svc.library_name(chat.library),
+                "timezone": svc.roster.timezone.key,  # times are shown in the library's zone
                 "rated": chat.state is ChatState.ENDED
                 and await rating_of(svc.svc.store, chat.id) is not None,
             }

@@ -42,6 +42,7 @@ def build_app(config_path: Path) -> ConsoleApp:
     """The real app for a config file: XMPP back end, local log, roster, canned answers."""
     from console.app import ConsoleApp
     from console.canned import load_canned
+    from console.clock import shifted_clock, system_clock
     from console.config import load_config
     from console.duty import Roster
     from console.errors import ConfigError
@@ -63,6 +64,7 @@ def build_app(config_path: Path) -> ConsoleApp:
         retention_days=config.retention_days,
         roster=roster,
         canned=load_canned(config.canned),
+        clock=shifted_clock(config.demo_clock) if config.demo_clock else system_clock,
     )
 
 

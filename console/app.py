@@ -25,6 +25,8 @@ from console.log import ChatLog
 from console.model import ChatBook, Section
 from console.screens.desk import DeskScreen, desk_screen
 
+keys.read_alt_as_alt()
+
 
 class BackendEvent(Message):
     """A desk event, delivered on the app's message queue."""
@@ -63,7 +65,7 @@ class ConsoleApp(App[None]):
         self.retention_days = retention_days
         self.canned = list(canned)
         self._clock = clock
-        book = ChatBook(backend.jid, self.now, self.times.day)
+        book = ChatBook(backend.jid, self.now, self.times.day, self.texts, self.times.clock)
         self.desk = DeskState(
             backend,
             chat_log,

@@ -9,6 +9,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from deskproto import Kind
+
 
 class ChatStateName(Enum):
     """The bridge's chat states (CONTRACTS §1)."""
@@ -71,6 +73,8 @@ class ChatMeta:
     sender: str = ""
     name: str = ""
     followup: str = ""  # the follow-up's number (kind followup)
+    by: str = ""  # who ended the chat (kind ended): patron, desk or bridge
+    left_at: datetime | None = None  # when the patron left (kind patron_left)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,21 @@ class ChatEnded(ChatEvent):
 
 
 @dataclass(frozen=True)
+class ChatWithdrawn(ChatEvent):
+    """The patron left before anyone answered: the chat is no longer offered."""
+
+
+@dataclass(frozen=True)
+class ChatPatronLeft(ChatEvent):
+    """The patron of an owned chat closed the page or lost the connection (`meta.left_at`)."""
+
+
+@dataclass(frozen=True)
+class ChatPatronBack(ChatEvent):
+    """The patron who had left is back in the chat."""
+
+
+@dataclass(frozen=True)
 class ChatTagged(ChatEvent):
     """The chat's tags changed; `meta.tags` holds them all."""
 
@@ -199,18 +218,21 @@ class BridgeChanged:
 DeskEvent = ChatEvent | Typing | ConnectionChanged | LineMarked | BridgeChanged
 
 KIND_EVENTS: dict[str, type[ChatEvent]] = {
-    "offer": ChatOffered,
-    "reminder": ChatOffered,
-    "line": ChatLine,
-    "taken": ChatTaken,
-    "accepted": ChatAccepted,
-    "transferred": ChatTransferred,
-    "released": ChatReleased,
-    "ended": ChatEnded,
-    "tagged": ChatTagged,
-    "note": ChatNote,
-    "info": ChatInfo,
-    "followup": ChatFollowup,
+    Kind.OFFER: ChatOffered,
+    Kind.REMINDER: ChatOffered,
+    Kind.LINE: ChatLine,
+    Kind.TAKEN: ChatTaken,
+    Kind.ACCEPTED: ChatAccepted,
+    Kind.TRANSFERRED: ChatTransferred,
+    Kind.RELEASED: ChatReleased,
+    Kind.ENDED: ChatEnded,
+    Kind.WITHDRAWN: ChatWithdrawn,
+    Kind.PATRON_LEFT: ChatPatronLeft,
+    Kind.PATRON_BACK: ChatPatronBack,
+    Kind.TAGGED: ChatTagged,
+    Kind.NOTE: ChatNote,
+    Kind.INFO: ChatInfo,
+    Kind.FOLLOWUP: ChatFollowup,
 }
 
 

@@ -15,6 +15,14 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def shifted_clock(start: datetime) -> Clock:
+    """Real time running on from `start` (the demo's clock, the same as the bridge's `demo_clock`)."""
+    if start.tzinfo is None:
+        raise ValueError("give the start with its UTC offset, e.g. 2026-11-23T10:30:00+02:00")
+    offset = start - system_clock()
+    return lambda: system_clock() + offset
+
+
 class Times:
     """Times as the librarian reads them: in the roster's time zone, formatted for `lang`.
 

@@ -7,6 +7,7 @@ import locale
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ class ConsoleConfig:
     canned: Path | None = None
     retention_days: int = 365
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    demo_clock: datetime | None = None  # the bridge's demo clock: run the console's from it too
     source: Path | None = None  # the file this was read from
 
 
@@ -179,6 +181,18 @@ def _alerts(raw: Any, where: str) -> AlertSettings:
     )
 
 
+def _instant(raw: Any, where: str) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: demo_clock: expected an ISO date-time, got {raw!r}") from exc
+    if moment.tzinfo is None:
+        raise ConfigError(f"{where}: demo_clock: give a UTC offset, e.g. 2026-11-23T10:30:00+02:00")
+    return moment
+
+
 def parse_config(raw: Any, base: Path, where: str, environ: Mapping[str, str] | None = None) -> ConsoleConfig:
     """Turn the YAML document `raw` into a ConsoleConfig; relative paths are under `base`."""
     env = os.environ if environ is None else environ
@@ -203,6 +217,7 @@ def parse_config(raw: Any, base: Path, where: str, environ: Mapping[str, str] | 
         canned=_path(base, raw["canned"], "canned") if raw.get("canned") else None,
         retention_days=retention,
         alerts=_alerts(raw.get("alerts"), where),
+        demo_clock=_instant(raw.get("demo_clock"), where),
         source=Path(where) if where else None,
     )
 

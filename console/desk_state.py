@@ -16,12 +16,16 @@ from datetime import timedelta
 
 from console.backend import (
     BridgeChanged,
+    ChatEnded,
     ChatEvent,
     ChatFollowup,
     ChatLine,
     ChatMeta,
     ChatOffered,
+    ChatPatronBack,
+    ChatPatronLeft,
     ChatStateName,
+    ChatWithdrawn,
     ConnectionChanged,
     DeskBackend,
     DeskEvent,
@@ -75,6 +79,7 @@ class Changes:
     link: ConnectionChanged | None = None
     bridge: bool = False  # the bridge's state changed
     sync: bool = False  # (re)connected: run sync()
+    untagged: set[str] = field(default_factory=set)  # own chats that just ended without a tag
 
     def __ior__(self, other: Changes) -> Changes:
         self.chats |= other.chats
@@ -90,6 +95,7 @@ class Changes:
         self.link = other.link or self.link
         self.bridge |= other.bridge
         self.sync |= other.sync
+        self.untagged |= other.untagged
         return self
 
 
@@ -178,6 +184,18 @@ class DeskState:
             if c.session != self.active and c.section(self.book.me) in (Section.WAITING, Section.MINE)
         )
 
+    def may_tag(self, session: str) -> bool:
+        """Open chats of mine or waiting, and ended ones this account had (the bridge allows a
+        grace period after the end, `tag_after_end_seconds`, and says so when it is over)."""
+        chat = self.book.get(session)
+        if chat is None:
+            return False
+        section = chat.section(self.book.me)
+        if section is not Section.ENDED:
+            return section is not Section.TAKEN
+        bare = self.book.me.split("/", 1)[0]
+        return not chat.transferred_to and chat.meta.owner.split("/", 1)[0] == bare
+
     def owned(self) -> list[Chat]:
         return [c for c in self.book.chats.values() if c.section(self.book.me) is Section.MINE]
 
@@ -245,6 +263,7 @@ class DeskState:
     async def _chat_event(self, event: ChatEvent) -> Changes:
         known = self.book.get(event.session)
         was_waiting = known is not None and known.section(self.book.me) is Section.WAITING
+        was_mine = known is not None and known.section(self.book.me) is Section.MINE
         before = len(known.lines) if known is not None else 0
         chat = self.book.apply(event, self.active)
         await self.log.save_chat(chat.meta)
@@ -268,9 +287,24 @@ class DeskState:
             changes.history.add(event.session)
         if isinstance(event, ChatOffered) and not was_waiting and event.meta.kind == "offer":
             changes.alert = chat.meta
+        changes.notices += self._patron_notices(event, chat, was_waiting)
+        if isinstance(event, ChatEnded) and was_mine and not chat.meta.tags:
+            changes.untagged.add(event.session)
         if isinstance(event, ChatOffered) and not chat.history_loaded:
             changes.history.add(event.session)
         return changes
+
+    def _patron_notices(self, event: ChatEvent, chat: Chat, was_waiting: bool) -> list[Notice]:
+        """At once when a patron leaves a waiting chat, leaves one of mine, or comes back."""
+        library = chat.meta.library
+        if isinstance(event, ChatWithdrawn) and was_waiting:
+            return [notice("notice.withdrawn", timeout=5, library=library)]
+        mine = chat.meta.owner.split("/", 1)[0] == self.book.me.split("/", 1)[0]
+        if isinstance(event, ChatPatronLeft) and mine:
+            return [notice("notice.patron_left", "warning", 8, library=library)]
+        if isinstance(event, ChatPatronBack) and mine:
+            return [notice("notice.patron_back", timeout=5, library=library)]
+        return []
 
     # -- the open chat -----------------------------------------------------------------------
     def select(self, session: str) -> Changes:

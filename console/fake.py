@@ -17,11 +17,14 @@ from console.backend import (
     ChatMeta,
     ChatNote,
     ChatOffered,
+    ChatPatronBack,
+    ChatPatronLeft,
     ChatStateName,
     ChatSummary,
     ChatTagged,
     ChatTaken,
     ChatTransferred,
+    ChatWithdrawn,
     CommandResult,
     ConnectionChanged,
     DeskEvent,
@@ -191,8 +194,8 @@ class FakeDesk:
 
     async def end(self, session: str) -> CommandResult:
         self.calls.append(("end", (session,)))
-        self._update(session, state=ChatStateName.ENDED, kind="ended")
-        self.emit(ChatEnded(self.metas[session], "The chat ended."))
+        self._update(session, state=ChatStateName.ENDED, kind="ended", by="desk")
+        self.emit(ChatEnded(self.metas[session], "The chat was ended by the desk."))
         return CommandResult(True, "ended")
 
     async def note(self, session: str, text: str) -> CommandResult:
@@ -356,10 +359,24 @@ class FakeDesk:
         self._update(session, kind="info")
         self.emit(ChatInfo(replace(self.metas[session], kind="info"), text))
 
-    def end_elsewhere(self, session: str) -> None:
-        """The seat that has the chat ends it; the bridge tells every seat of the desk."""
-        self._update(session, state=ChatStateName.ENDED, kind="ended")
-        self.emit(ChatEnded(self.metas[session], "The chat ended."))
+    def end_elsewhere(self, session: str, by: str = "desk") -> None:
+        """The seat that has the chat (or the patron: `by="patron"`) ends it; every seat is told."""
+        self._update(session, state=ChatStateName.ENDED, kind="ended", by=by)
+        self.emit(ChatEnded(self.metas[session], f"The chat was ended by the {by}."))
+
+    def withdraw(self, session: str) -> None:
+        """The patron left before anyone answered: the chat is no longer offered."""
+        self._update(session, state=ChatStateName.ENDED, kind="withdrawn")
+        self.emit(ChatWithdrawn(self.metas[session], "The patron left before anyone answered."))
+
+    def patron_leaves(self, session: str) -> None:
+        """The patron of an owned chat closes the page."""
+        self._update(session, kind="patron_left", left_at=self.clock())
+        self.emit(ChatPatronLeft(self.metas[session], "The patron left the chat."))
+
+    def patron_returns(self, session: str) -> None:
+        self._update(session, kind="patron_back", left_at=None)
+        self.emit(ChatPatronBack(self.metas[session], "The patron is back."))
 
     def colleague_line(self, session: str, text: str, name: str = "Tampere") -> Line:
         """Another seat writes to the patron (the bridge stores it; this seat is not told)."""

@@ -148,6 +148,46 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Suljetaanko viesti #{id}? Se poistuu kaikkien listoilta. Enter = kyllä, Esc = ei",
         "Close follow-up #{id}? It leaves every desk's list. Enter = yes, Esc = no",
     ),
+    # what happened to a chat, as lines of its transcript
+    "line.ended": ("Keskustelu päättyi: {what}", "The chat ended: {what}"),
+    "ended.patron": ("asiakas lopetti keskustelun.", "the patron ended it."),
+    "ended.you": ("lopetit keskustelun.", "you ended it."),
+    "ended.seat": ("sen lopetti {who}.", "{who} ended it."),
+    "ended.gone": (
+        "asiakas ei palannut (keskeytynyt).",
+        "the patron did not come back (interrupted).",
+    ),
+    "ended.other": ("palvelu lopetti sen.", "the service ended it."),
+    "line.withdrawn": (
+        "Asiakas poistui ennen kuin kukaan vastasi; keskustelu poistui jonosta.",
+        "The patron left before anyone answered; the chat left the queue.",
+    ),
+    "line.patron_left": (
+        "Asiakas poistui klo {time} (sulki sivun tai yhteys katkesi).",
+        "The patron left at {time} (closed the page or lost the connection).",
+    ),
+    "line.patron_back": ("Asiakas palasi keskusteluun.", "The patron is back."),
+    "notice.withdrawn": (
+        "Asiakas poistui ennen vastausta: {library} poistui jonosta.",
+        "A patron left before an answer: {library} left the queue.",
+    ),
+    "notice.patron_left": ("Asiakas poistui: {library}", "The patron left: {library}"),
+    "notice.patron_back": ("Asiakas palasi: {library}", "The patron is back: {library}"),
+    "withdrawn": ("poistui ennen vastausta", "left before an answer"),
+    "patron_gone": ("asiakas poistui", "patron left"),
+    "tag.not_yours": (
+        "Vain keskustelun hoitanut päivystys voi lisätä aiheita.",
+        "Only the desk that had the chat can tag it.",
+    ),
+    "untagged.confirm": (
+        "Keskustelu ({library}) päättyi ilman aihetta. Lisätäänkö aiheet nyt? "
+        "Enter = kyllä, Esc = ei (F7 myöhemmin)",
+        "The chat ({library}) ended without a tag. Tag it now? Enter = yes, Esc = no (F7 later)",
+    ),
+    "untagged.notice": (
+        "Keskustelu ({library}) päättyi ilman aihetta: avaa se ja paina F7.",
+        "A chat ({library}) ended without a tag: open it and press F7.",
+    ),
     "did.tag": ("aiheet: {tags}", "tags: {tags}"),
     "did.transfer": ("siirretty: {target}", "transferred to {target}"),
     "did.end": ("keskustelu päätetty", "chat ended"),

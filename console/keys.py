@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from textual import _ansi_sequences
 from textual.binding import Binding
 
 
@@ -103,3 +104,17 @@ def pretty(keys: str) -> str:
         ]
         out.append("+".join(parts))
     return " / ".join(out)
+
+
+# ESC followed by a key is how xterm-like terminals (xterm, GNOME Terminal, Konsole, PuTTY,
+# Windows Terminal, tmux) send Alt+key. Textual reads ESC 1 … ESC 0 as the macOS Option
+# characters ¡ ™ £ ¢ ∞ § ¶ • ª º and ESC f / ESC b as Ctrl+Right / Ctrl+Left (iTerm's word
+# moves), so Alt+1 typed ¡ into the reply and Alt+F moved the cursor. Without these entries
+# Textual reports them as alt+1 … alt+0, alt+f and alt+b, like every other ESC-prefixed key.
+ESC_PREFIXED = tuple(f"\x1b{c}" for c in "1234567890fb-=§")
+
+
+def read_alt_as_alt() -> None:
+    """Have Textual report ESC-prefixed digits and f/b as Alt keys (once per process)."""
+    for sequence in ESC_PREFIXED:
+        _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(sequence, None)  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 from console.backend import (
     ChatAccepted,
@@ -16,14 +17,18 @@ from console.backend import (
     ChatMeta,
     ChatNote,
     ChatOffered,
+    ChatPatronBack,
+    ChatPatronLeft,
     ChatReleased,
     ChatStateName,
     ChatTaken,
     ChatTransferred,
+    ChatWithdrawn,
     Line,
     Mark,
 )
 from console.clock import Clock, system_clock
+from console.i18n import Texts
 
 
 class Section(Enum):
@@ -47,6 +52,8 @@ class Chat:
     ended_at: datetime | None = None
     transferred_to: str = ""
     history_loaded: bool = False
+    patron_gone: datetime | None = None  # the patron left (closed the page) and is not back
+    withdrawn: bool = False  # the patron left before anyone answered
     _ids: set[str] = field(default_factory=set, repr=False)
 
     @property
@@ -154,12 +161,36 @@ class ChatBook:
     """All chats of this seat, keyed by session, with the rules for applying events."""
 
     def __init__(
-        self, me: str, clock: Clock = system_clock, day: Callable[[datetime], date] | None = None
+        self,
+        me: str,
+        clock: Clock = system_clock,
+        day: Callable[[datetime], date] | None = None,
+        texts: Callable[..., str] | None = None,
+        local: Callable[[datetime], str] | None = None,
     ) -> None:
         self.me = me
         self.clock = clock
         self.day = day or (lambda moment: moment.astimezone().date())
+        self.texts: Callable[..., str] = texts or Texts("en")
+        self.local = local or (lambda moment: moment.astimezone().strftime("%H:%M"))
         self.chats: dict[str, Chat] = {}
+
+    def _event_line(self, chat: Chat, key: str, **values: Any) -> None:
+        """What happened to the chat, as a system line in the UI language."""
+        chat.add(Line(chat.session, self.clock(), "system", "", self.texts(key, **values)))
+
+    def ended_by(self, chat: Chat, event: ChatEvent) -> str:
+        """Who ended the chat, as a sentence."""
+        by = event.meta.by
+        if by == "patron":
+            return self.texts("ended.patron")
+        if by == "desk" and chat.meta.owner == self.me:
+            return self.texts("ended.you")
+        if by == "desk" and chat.meta.owner:
+            return self.texts("ended.seat", who=chat.meta.owner.split("/", 1)[-1])
+        if by == "bridge" or chat.patron_gone is not None:
+            return self.texts("ended.gone")
+        return event.body.strip() or self.texts("ended.other")
 
     def get(self, session: str) -> Chat | None:
         return self.chats.get(session)
@@ -214,9 +245,25 @@ class ChatBook:
             if event.meta.owner != self.me:
                 chat.transferred_to = event.meta.target or "?"
         elif isinstance(event, ChatEnded):
+            if chat.ended_at is None:
+                self._event_line(chat, "line.ended", what=self.ended_by(chat, event))
             chat.meta = replace(chat.meta, state=ChatStateName.ENDED)
             chat.ended_at = self.clock()
             chat.typing = False
+        elif isinstance(event, ChatWithdrawn):
+            chat.meta = replace(chat.meta, state=ChatStateName.ENDED)
+            chat.ended_at = self.clock()
+            chat.withdrawn = True
+            chat.typing = False
+            self._event_line(chat, "line.withdrawn")
+        elif isinstance(event, ChatPatronLeft):
+            chat.patron_gone = event.meta.left_at or self.clock()
+            chat.typing = False
+            self._event_line(chat, "line.patron_left", time=self.local(chat.patron_gone))
+        elif isinstance(event, ChatPatronBack):
+            if chat.patron_gone is not None:
+                self._event_line(chat, "line.patron_back")
+            chat.patron_gone = None
         elif isinstance(event, ChatAccepted):
             chat.meta = replace(chat.meta, owner=event.meta.owner or self.me)
         elif isinstance(event, (ChatTaken, ChatReleased)):

@@ -59,6 +59,8 @@ def parse_meta(attrs: Mapping[str, str]) -> ChatMeta:
         sender=attrs.get("sender", ""),
         name=attrs.get("name", ""),
         followup=attrs.get("followup", "").lstrip("#"),
+        by=attrs.get("by", ""),
+        left_at=parse_time(attrs.get("left_at")),
     )
 
 

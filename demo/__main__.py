@@ -108,6 +108,8 @@ def write_configs(
         "lang": "fi",
         "log": str(args.dir / "console.sqlite3"),
     }
+    if clock is not None:
+        console["demo_clock"] = clock.isoformat()  # one day and time in the whole demo
     if (PIKI / "canned.yaml").exists():
         console["canned"] = str(PIKI / "canned.yaml")
     if (PIKI / "tags.yaml").exists():

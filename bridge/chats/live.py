@@ -9,6 +9,25 @@ from collections.abc import Iterator
 from slixmpp import JID
 
 from bridge.chat import LiveChat
+from bridge.clock import parse_ts
+from bridge.store import ChatSession
+
+
+def from_session(s: ChatSession) -> LiveChat:
+    """The live view of a stored session (after a restart, a resume, or to look at an ended chat)."""
+    return LiveChat(
+        id=s.id,
+        library=s.library,
+        lang=s.lang,
+        page=s.page,
+        state=s.state,
+        target=s.target,
+        owner=s.owner,
+        created_at=s.created_at,
+        queued_at=s.queued_at,
+        answered_at=s.answered_at,
+        ended_at=parse_ts(s.ended_at) if s.ended_at else None,
+    )
 
 
 class LiveChats:

@@ -19,7 +19,7 @@ from slixmpp import JID
 
 from bridge.capacity import Capacity
 from bridge.chat import WAITING, ChatState, LiveChat
-from bridge.chats.live import LiveChats
+from bridge.chats.live import LiveChats, from_session
 from bridge.chats.notices import DeskNotices, DeskSender, chat_attrs
 from bridge.chats.patrons import PatronLink, PatronLinks, message_frame
 from bridge.chats.routing import Router
@@ -134,18 +134,7 @@ class ChatService:
 
     @staticmethod
     def _live(s: ChatSession) -> LiveChat:
-        return LiveChat(
-            id=s.id,
-            library=s.library,
-            lang=s.lang,
-            page=s.page,
-            state=s.state,
-            target=s.target,
-            owner=s.owner,
-            created_at=s.created_at,
-            queued_at=s.queued_at,
-            answered_at=s.answered_at,
-        )
+        return from_session(s)
 
     async def on_connected(self) -> None:
         """The component is (re)connected: ask every desk of the roster for its presence."""

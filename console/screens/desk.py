@@ -114,6 +114,8 @@ class DeskScreen(Screen[None]):
     def show(self, changes: Changes) -> None:
         """Draw one step's changes: lines, marks, the list, notices, alerts."""
         desk = self.desk
+        if not self.is_attached or not self.query(TranscriptView):
+            return  # the app is closing: an event that comes now changes the state only
         view = self.query_one(TranscriptView)
         if desk.active in changes.redraw:
             chat = desk.chat(desk.active)
@@ -133,6 +135,8 @@ class DeskScreen(Screen[None]):
             self.tell(n)
         if changes.alert is not None:
             self.alert(changes.alert)
+        for session in sorted(changes.untagged):
+            self.closing_prompt(session)
         if changes.ring:
             self.ring_if_allowed()
         if changes.followups:
@@ -445,8 +449,11 @@ class DeskScreen(Screen[None]):
         from console.screens.pickers import TagPicker
 
         desk = self.desk
-        session = self._current()
+        session = self._current(need_open=False)
         if session is None:
+            return
+        if not desk.may_tag(session):
+            self.notify(self.texts("tag.not_yours"), severity="warning")
             return
         if not desk.tag_list:
             try:
@@ -475,6 +482,24 @@ class DeskScreen(Screen[None]):
                 )
 
         self.app.push_screen(TagPicker(desk.tag_list, current, self.texts), chosen)
+
+    def closing_prompt(self, session: str) -> None:
+        """An own chat ended without a tag: offer the tag list (F7 works for a while after the end)."""
+        from console.screens.dialogs import ConfirmScreen
+
+        chat = self.desk.chat(session)
+        if chat is None:
+            return
+        library = self.library_name(chat.meta.library)
+        if session != self.desk.active or self.app.screen is not self:
+            self.notify(self.texts("untagged.notice", library=library), severity="warning", timeout=10)
+            return
+
+        def chosen(yes: bool | None) -> None:
+            if yes and self.desk.active == session:
+                self.call_later(self.action_tag)
+
+        self.app.push_screen(ConfirmScreen(self.texts("untagged.confirm", library=library)), chosen)
 
     async def action_transfer(self) -> None:
         from console.screens.pickers import TransferPicker

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import OptionList
@@ -13,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from console.i18n import Texts
 from console.model import Chat, ChatBook, Section
-from console.text import one_line
+from console.text import fit
 
 SECTION_KEYS = {
     Section.WAITING: "sec.waiting",
@@ -38,6 +39,10 @@ def seat_name(jid: str) -> str:
     return jid.split("/", 1)[1] if "/" in jid else jid
 
 
+WIDTH = 28  # cells of an entry before the list has a size
+INDENT = "    "
+
+
 class ChatList(OptionList):
     """Chats in sections. Option ids are session ids; section headings are disabled."""
 
@@ -56,28 +61,42 @@ class ChatList(OptionList):
         self._prompts: list[Content] = []
 
     def _prompt(self, chat: Chat, section: Section, me: str, now: datetime) -> Content:
+        """Two rows, each cut to the list's width by terminal cells (emoji and CJK are two)."""
         meta = chat.meta
-        lib = one_line(self.library_name(meta.library) or meta.library or "?", 24)
+        width = self.scrollable_content_region.width or WIDTH
         marker = "▶ " if chat.session == self.active else "  "
-        parts: list[str | tuple[str, str]] = [marker]
+        head: list[str | tuple[str, str]] = [marker]
         if section is Section.WAITING:
-            parts.append((waited(chat.waiting_since, now) + " ", "bold $warning"))
-        parts.append((lib, "bold"))
+            head.append((waited(chat.waiting_since, now) + " ", "bold $warning"))
+        tail: list[str | tuple[str, str]] = []
         if meta.lang:
-            parts.append(f" {meta.lang}")
+            tail.append(f" {meta.lang}")
         if chat.unread and section in (Section.WAITING, Section.MINE):
-            parts.append((f" ●{chat.unread}", "bold $accent"))
+            tail.append((f" ●{chat.unread}", "bold $accent"))
         if chat.typing:
-            parts.append(" ✎")
+            tail.append(" ✎")
+        if chat.patron_gone is not None and section is Section.MINE:
+            tail.append((f" ({self.texts('patron_gone')})", "bold $error"))
+        used = sum(cell_len(p if isinstance(p, str) else p[0]) for p in (*head, *tail))
+        lib = fit(self.library_name(meta.library) or meta.library or "?", max(4, width - used))
+        while tail and used + cell_len(lib) > width:  # a narrow list drops the extras first
+            dropped = tail.pop()
+            used -= cell_len(dropped if isinstance(dropped, str) else dropped[0])
         if section is Section.TAKEN:
             second = self.texts("taken_by", who=seat_name(meta.owner))
         elif chat.transferred_to:
             second = self.texts("transferred_to", target=chat.transferred_to)
+        elif chat.withdrawn:
+            second = self.texts("withdrawn")
         else:
             second = chat.first_line
-        parts.append("\n    ")
-        parts.append((one_line(second, 60), "italic" if section is Section.TAKEN else ""))
-        return Content.assemble(*parts)
+        return Content.assemble(
+            *head,
+            (lib, "bold"),
+            *tail,
+            "\n" + INDENT,
+            (fit(second, width - len(INDENT)), "italic" if section is Section.TAKEN else ""),
+        )
 
     def rebuild(self, book: ChatBook, now: datetime | None = None) -> None:
         """Redraw from the chat book: only changed entries when the order is the same."""

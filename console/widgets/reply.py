@@ -57,6 +57,11 @@ class ReplyInput(TextArea, inherit_bindings=False):
                 self._submitted = self.text
                 self.post_message(self.Submitted(self.text))
             return
+        if event.key.startswith("alt+") and event.key not in NEWLINE_KEYS:
+            # An Alt key no binding took: never type its letter (or ¡ ™ £) into the reply.
+            event.stop()
+            event.prevent_default()
+            return
         if event.key in NEWLINE_KEYS:
             event.stop()
             event.prevent_default()

@@ -102,3 +102,23 @@ def test_lang_from_locale() -> None:
 def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_demo_clock_runs_the_console_from_the_bridges_demo_instant(tmp_path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from console.clock import shifted_clock
+    from console.config import parse_config
+
+    raw = {
+        "xmpp": {"jid": "tampere@chat.localhost/seat", "password": "x", "host": "127.0.0.1", "tls": "off"},
+        "bridge": "patrons.chat.localhost",
+        "demo_clock": "2026-11-23T10:30:00+02:00",
+    }
+    config = parse_config(raw, tmp_path, "console.yaml", environ={})
+    assert config.demo_clock == datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    now = shifted_clock(config.demo_clock)()
+    assert abs(now - datetime(2026, 11, 23, 8, 30, tzinfo=UTC)) < timedelta(seconds=5)
+    raw["demo_clock"] = "2026-11-23T10:30:00"
+    with pytest.raises(ConfigError, match="UTC offset"):
+        parse_config(raw, tmp_path, "console.yaml", environ={})

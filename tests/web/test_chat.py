@@ -130,3 +130,21 @@ async def test_reconnects_by_itself_and_sends_what_waited(stack: Stack, browser:
         ["Ensimmäinen viesti", "Kirjoitettu katkon aikana"]
     )
     assert patron.errors == []
+
+
+async def test_every_line_shows_the_services_clock_in_the_librarys_zone(
+    stack: Stack, browser: Browser
+) -> None:
+    """The stack runs on a fixed demo clock (Monday 12.00 in Helsinki); the browser's clock and
+    zone differ. The patron's own line, once stored, shows the same clock as the reply."""
+    desk = await stack.desk(DESK)
+    patron = await open_page(browser, stack.web_url + "/demo/", DESKTOP, timezone_id="America/New_York")
+    await patron.open_chat()
+    await patron.wait_connected()
+    line = await patron.send("Mihin aikaan olette auki?")
+    await expect(line.locator(".delivery")).to_have_text("Perillä")
+    await expect(line.locator("time.when")).to_have_text(re.compile(r"^12[.:]0\d$"))
+    offer = await desk.next_message("offer")
+    desk.say(offer.frm, "Kello kahdeksaan asti.")
+    reply = patron.messages("librarian").last
+    await expect(reply.locator("time.when")).to_have_text(re.compile(r"^12[.:]0\d$"))

@@ -59,6 +59,19 @@ export class Conversation {
     this.scrollToEnd();
   }
 
+  /** The bridge stored the patron's line at `ts`: show that time (one clock for every line). */
+  confirm(id, ts) {
+    const li = this.items.get(id);
+    const item = this.messages.find((m) => m.id === id);
+    if (!li || !item || typeof ts !== "string") return;
+    item.ts = ts;
+    const when = li.querySelector("time.when");
+    if (when) {
+      when.dateTime = ts;
+      when.textContent = this.formatTime(ts);
+    }
+  }
+
   mark(id, status, reason) {
     const li = this.items.get(id);
     if (li) setDelivery(li, status, this.t, reason);

@@ -7,9 +7,17 @@ import { appendText } from "./linkify.js";
 // patron's own lines (those are shown exactly as typed).
 const LINKIFY = new Set(["librarian", "bot", "system"]);
 
-/** Formats times in the panel's language, in the patron's own time zone (24-hour clock). */
-export function timeFormatter(lang) {
-  const fmt = new Intl.DateTimeFormat(locale(lang), { hour: "2-digit", minute: "2-digit" });
+/**
+ * Formats times in the panel's language (24-hour clock), in the library's time zone when the
+ * bridge has said which (`welcome.timezone`), else in the patron's own.
+ */
+export function timeFormatter(lang, timeZone) {
+  let fmt;
+  try {
+    fmt = new Intl.DateTimeFormat(locale(lang), { hour: "2-digit", minute: "2-digit", timeZone });
+  } catch {
+    fmt = new Intl.DateTimeFormat(locale(lang), { hour: "2-digit", minute: "2-digit" });
+  }
   return (iso) => {
     const d = iso ? new Date(iso) : new Date();
     return Number.isNaN(d.getTime()) ? "" : fmt.format(d);

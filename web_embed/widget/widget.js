@@ -51,7 +51,8 @@ class Widget {
     this.lang = pickLang(params.get("lang") || navigator.language);
     this.page = params.get("page") || null;
     this.t = translator(this.lang);
-    this.formatTime = timeFormatter(this.lang);
+    this.timeFormat = timeFormatter(this.lang);
+    this.formatTime = (iso) => this.timeFormat(iso); // the zone comes with `welcome`
     this.storage = new ChatStorage(this.library);
 
     this.log = new Conversation(this.t, this.formatTime);
@@ -271,6 +272,7 @@ class Widget {
 
   onWelcome(frame) {
     if (frame.session) this.storage.token = frame.session;
+    if (typeof frame.timezone === "string") this.timeFormat = timeFormatter(this.lang, frame.timezone);
     this.serviceOpen = frame.open !== false;
     this.leave.setFacts(frame.hours, frame.next_opening);
     const history = Array.isArray(frame.history) ? frame.history : [];
@@ -335,6 +337,7 @@ class Widget {
 
   onAck(frame) {
     this.storage.outbox = this.storage.outbox.filter((m) => m.id !== frame.id);
+    this.log.confirm(frame.id, frame.ts); // the bridge's clock, like every other line
     this.log.mark(frame.id, "delivered");
   }
 
