@@ -8,9 +8,7 @@ all, and any desk may take one from the whole service's list. docs/followups.md 
 
 from __future__ import annotations
 
-import enum
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slixmpp import JID
@@ -18,9 +16,9 @@ from slixmpp import JID
 from bridge.clock import parse_ts
 from bridge.desklang import said, say
 from bridge.errors import CommandError
-from bridge.mail import MailError, MailSender, SmtpMailer, compose, find_address
+from bridge.mail import MailError, MailSender, SmtpMailer, compose
 from bridge.mailtext import answer_body, answer_subject
-from bridge.store import Store
+from bridge.storage import ChatStorage, Followup, FollowupStatus
 from rota.decide import on_duty, route
 
 if TYPE_CHECKING:
@@ -30,105 +28,32 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Status(enum.StrEnum):
-    """Where a follow-up is (left_messages.status)."""
-
-    OPEN = "open"
-    CLAIMED = "claimed"
-    ANSWERED = "answered"
-    CLOSED = "closed"
-
+Status = FollowupStatus  # where a follow-up is (left_messages.status)
 
 PENDING = (Status.OPEN, Status.CLAIMED, Status.ANSWERED)
-
-
-@dataclass(frozen=True)
-class Followup:
-    """A left message with what desks have done with it."""
-
-    id: int
-    session_id: str
-    library: str
-    lang: str
-    ts: str
-    text: str
-    contact: str | None
-    status: Status
-    claimed_by: str | None
-    answered_by: str | None
-    answered_at: str | None
-    mailed_to: str | None
-
-    @property
-    def email(self) -> str | None:
-        """The patron's e-mail address, if the contact details hold one."""
-        return find_address(self.contact)
-
-
-_COLS = (
-    "l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
-    " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to"
-)
-_FROM = (
-    "FROM left_messages l JOIN sessions s ON s.id = l.session_id LEFT JOIN followups f ON f.left_seq = l.seq"
-)
-
-
-def _row(r: Any) -> Followup:
-    values = list(r)
-    values[7] = Status(values[7])
-    return Followup(*values)
 
 
 class FollowupStore:
     """The follow-up tables, over the bridge's store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ChatStorage) -> None:
         self.store = store
 
     async def get(self, followup_id: int) -> Followup | None:
-        rows = await self.store._read(f"SELECT {_COLS} {_FROM} WHERE l.seq = ?", (followup_id,))
-        return _row(rows[0]) if rows else None
+        return await self.store.followup(followup_id)
 
     async def latest(self, session_id: str) -> Followup | None:
-        rows = await self.store._read(
-            f"SELECT {_COLS} {_FROM} WHERE l.session_id = ? ORDER BY l.seq DESC LIMIT 1", (session_id,)
-        )
-        return _row(rows[0]) if rows else None
+        return await self.store.latest_followup(session_id)
 
     async def listing(self, libraries: set[str] | None, statuses: tuple[Status, ...]) -> list[Followup]:
         """Follow-ups of `libraries` (None: all) in `statuses`, oldest first."""
-        marks = ", ".join("?" for _ in statuses)
-        rows = await self.store._read(
-            f"SELECT {_COLS} {_FROM} WHERE l.status IN ({marks}) ORDER BY l.seq",
-            tuple(s.value for s in statuses),
-        )
-        found = [_row(r) for r in rows]
+        found = await self.store.followups(statuses)
         return [f for f in found if libraries is None or f.library in libraries]
 
     async def _set(
         self, f: Followup, status: Status, event: str, seat: str, columns: dict[str, str | None]
     ) -> None:
-        cols = ", ".join(columns)
-        marks = ", ".join("?" for _ in columns)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
-        await self.store._write(
-            [
-                ("UPDATE left_messages SET status = ? WHERE seq = ?", (status.value, f.id)),
-                (
-                    f"INSERT INTO followups (left_seq, {cols}) VALUES (?, {marks})"
-                    f" ON CONFLICT (left_seq) DO UPDATE SET {updates}",
-                    (f.id, *columns.values()),
-                ),
-                self.store.event_sql(
-                    f.session_id,
-                    event,
-                    seat,
-                    JID(seat).bare,
-                    {"followup": f.id, **({"to": columns["mailed_to"]} if columns.get("mailed_to") else {})},
-                ),
-            ]
-        )
+        await self.store.set_followup(f, status, event, seat, JID(seat).bare, columns)
 
     async def claim(self, f: Followup, seat: str) -> None:
         await self._set(

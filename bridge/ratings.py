@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bridge.store import Store
+from bridge.storage import ChatStorage
 
 MAX_COMMENT = 1000
 
@@ -41,22 +41,14 @@ class Rating:
         return cls(score, (comment.strip() or None) if comment else None)
 
 
-async def save_rating(store: Store, session_id: str, rating: Rating) -> None:
+async def save_rating(store: ChatStorage, session_id: str, rating: Rating) -> None:
     """Store the session's rating; RatingError `already_rated` if it has one."""
-    counts = await store._write(
-        [
-            (
-                "INSERT OR IGNORE INTO ratings (session_id, score, comment, ts) VALUES (?, ?, ?, ?)",
-                (session_id, rating.score, rating.comment, store.clock.stamp()),
-            )
-        ]
-    )
-    if counts[0] != 1:
+    if not await store.add_rating(session_id, rating.score, rating.comment):
         raise RatingError("already_rated", "this chat has already been rated; thank you")
     await store.add_event(session_id, "rated", data={"score": rating.score})
 
 
-async def rating_of(store: Store, session_id: str) -> Rating | None:
+async def rating_of(store: ChatStorage, session_id: str) -> Rating | None:
     """The stored rating of a session, if any."""
-    rows = await store._read("SELECT score, comment FROM ratings WHERE session_id = ?", (session_id,))
-    return Rating(rows[0][0], rows[0][1]) if rows else None
+    found = await store.rating(session_id)
+    return Rating(*found) if found else None

@@ -19,7 +19,6 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ import aiosqlite
 from bridge.chat import ChatState
 from bridge.clock import Clock
 from bridge.errors import StoreError
+from bridge.storage import ChatMessage, ChatSession, ChatStorage, Followup, FollowupStatus
 
 if TYPE_CHECKING:
     from bridge.privacy.config import PrivacyConfig
@@ -42,49 +42,31 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class ChatSession:
-    """One patron session as stored."""
-
-    id: str
-    library: str
-    lang: str
-    page: str | None
-    state: ChatState
-    target: str | None
-    owner: str | None
-    created_at: str
-    queued_at: str | None
-    answered_at: str | None
-    ended_at: str | None
-    last_seen_at: str
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """One line of a chat."""
-
-    seq: int
-    session_id: str
-    msg_id: str
-    sender: str
-    name: str | None
-    seat: str | None
-    text: str
-    ts: str
-
-
 _SESSION_COLS = (
     "id, library, lang, page, state, target, owner, created_at, queued_at, answered_at,"
     " ended_at, last_seen_at"
 )
 _MESSAGE_COLS = "seq, session_id, msg_id, sender, name, seat, text, ts"
+_FOLLOWUP_COLS = (
+    "l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
+    " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to"
+)
+_FOLLOWUP_FROM = (
+    "FROM left_messages l JOIN sessions s ON s.id = l.session_id LEFT JOIN followups f ON f.left_seq = l.seq"
+)
+__all__ = ["ChatMessage", "ChatSession", "Store", "hash_token"]  # the values live in bridge.storage
 
 
 def _session(row: Iterable[Any]) -> ChatSession:
     values = list(row)
     values[4] = ChatState(values[4])
     return ChatSession(*values)
+
+
+def _followup(row: Iterable[Any]) -> Followup:
+    values = list(row)
+    values[7] = FollowupStatus(values[7])
+    return Followup(*values)
 
 
 Statements = list[tuple[str, tuple[Any, ...]]]
@@ -176,7 +158,7 @@ def make_private(path: Path) -> None:
 
 
 class Store:
-    """Async access to the bridge's database; one connection, writes group-committed."""
+    """The bridge's SQLite store (a ChatStorage): one connection, writes group-committed."""
 
     def __init__(
         self, db: aiosqlite.Connection, clock: Clock | None = None, privacy: PrivacyConfig | None = None
@@ -550,3 +532,74 @@ class Store:
             (session_id,),
         )
         return [tuple(r) for r in rows]
+
+    async def followup(self, followup_id: int) -> Followup | None:
+        rows = await self._read(f"SELECT {_FOLLOWUP_COLS} {_FOLLOWUP_FROM} WHERE l.seq = ?", (followup_id,))
+        return _followup(rows[0]) if rows else None
+
+    async def latest_followup(self, session_id: str) -> Followup | None:
+        rows = await self._read(
+            f"SELECT {_FOLLOWUP_COLS} {_FOLLOWUP_FROM} WHERE l.session_id = ? ORDER BY l.seq DESC LIMIT 1",
+            (session_id,),
+        )
+        return _followup(rows[0]) if rows else None
+
+    async def followups(self, statuses: tuple[FollowupStatus, ...]) -> list[Followup]:
+        """Follow-ups in `statuses`, oldest first."""
+        marks = ", ".join("?" for _ in statuses)
+        rows = await self._read(
+            f"SELECT {_FOLLOWUP_COLS} {_FOLLOWUP_FROM} WHERE l.status IN ({marks}) ORDER BY l.seq",
+            tuple(s.value for s in statuses),
+        )
+        return [_followup(r) for r in rows]
+
+    async def set_followup(
+        self,
+        f: Followup,
+        status: FollowupStatus,
+        event: str,
+        seat: str,
+        desk: str,
+        columns: dict[str, str | None],
+    ) -> None:
+        """New status, the desk's columns (claimed_by, answer, …) and the event, in one transaction."""
+        cols = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+        mailed = {"to": columns["mailed_to"]} if columns.get("mailed_to") else {}
+        await self._write(
+            [
+                ("UPDATE left_messages SET status = ? WHERE seq = ?", (status.value, f.id)),
+                (
+                    f"INSERT INTO followups (left_seq, {cols}) VALUES (?, {marks})"
+                    f" ON CONFLICT (left_seq) DO UPDATE SET {updates}",
+                    (f.id, *columns.values()),
+                ),
+                self.event_sql(f.session_id, event, seat, desk, {"followup": f.id, **mailed}),
+            ]
+        )
+
+    # ratings
+
+    async def add_rating(self, session_id: str, score: int, comment: str | None) -> bool:
+        """Keep a session's rating; False (nothing written) if it has one already."""
+        counts = await self._write(
+            [
+                (
+                    "INSERT OR IGNORE INTO ratings (session_id, score, comment, ts) VALUES (?, ?, ?, ?)",
+                    (session_id, score, comment, self.clock.stamp()),
+                )
+            ]
+        )
+        return counts[0] == 1
+
+    async def rating(self, session_id: str) -> tuple[int, str | None] | None:
+        """(score, comment) of a session's rating, if any."""
+        rows = await self._read("SELECT score, comment FROM ratings WHERE session_id = ?", (session_id,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+
+if TYPE_CHECKING:
+
+    def _is_chat_storage(store: Store) -> ChatStorage:
+        return store  # mypy: the SQLite store implements the whole protocol
