@@ -29,7 +29,7 @@ from bridge.config import BridgeConfig
 from bridge.desklang import Text, choose, said
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
-from bridge.store import ChatMessage, ChatSession, Store
+from bridge.storage import ChatMessage, ChatSession, ChatStorage
 from deskproto import Kind
 from rota import Roster
 from rota.decide import hours_text, is_open, next_opening
@@ -61,7 +61,7 @@ class Services:
     """The pieces the chat service uses, passed in by the app."""
 
     config: BridgeConfig
-    store: Store
+    store: ChatStorage
     roster: Roster
     tagset: TagSet
     clock: Clock
