@@ -34,14 +34,14 @@ async def test_queue_changes_are_announced_and_announcements_cleared(stack: Stac
 
     desk.say(offer_first.frm, "Hei ensimmäinen!")  # the desk takes the first chat: 2 → 1
     await expect(state).to_have_text("Odotetaan kirjastonhoitajaa. Olet jonossa sijalla 1.")
-    await expect(announcer).to_contain_text("Olet jonossa sijalla 1.")
+    await expect(announcer).to_contain_text("Olet jonossa sijalla 1.", timeout=15000)
     await expect(announcer).to_be_empty(timeout=15000)  # announced, then cleared
     assert await serious_violations(widget_frame(second.page)) == []
 
     # The accessibility tree holds the librarian's line once: in the conversation only.
     desk.say(offer_first.frm, "Katson asiaa.")
     await expect(first.messages("librarian")).to_have_count(2)
-    await expect(first.panel.locator("#announcer")).to_contain_text("Katson asiaa.")
+    await expect(first.panel.locator("#announcer")).to_contain_text("Katson asiaa.", timeout=15000)
     await expect(first.panel.locator("#announcer")).to_be_empty(timeout=15000)
     tree = await first.panel.locator("body").aria_snapshot()
     assert tree.count("Katson asiaa.") == 1, tree
@@ -50,7 +50,7 @@ async def test_queue_changes_are_announced_and_announcements_cleared(stack: Stac
     await first.panel.locator("#close").click()
     desk.say(offer_first.frm, "Vieläkö olet siellä?")
     live = first.page.locator("#tiski-chat [aria-live=polite]")
-    await expect(live).to_have_text("1 uusi viesti chatissa")
+    await expect(live).to_have_text("1 uusi viesti chatissa", timeout=15000)  # the line's trip first
     await expect(live).to_be_empty(timeout=15000)
     await expect(first.launcher).to_have_accessible_name(
         "Chattaa kirjastonhoitajan kanssa (1 uusi viesti chatissa)"
