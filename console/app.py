@@ -161,6 +161,8 @@ class ConsoleApp(App[None]):
     @on(BackendEvent)
     async def _backend_event(self, message: BackendEvent) -> None:
         changes = await self.desk.on_event(message.event)
+        if not self.screen_stack:
+            return  # the app is closing: no screen is left to show it on
         screen = self.desk_screen
         screen.show(changes)
         if changes.sync:

@@ -267,10 +267,11 @@ class Tag:
     name: str
     name_fi: str = ""
     name_en: str = ""
+    name_sv: str = ""
 
     def label(self, lang: str) -> str:
         """The name in the UI language when the bridge gave it, else its own `name`."""
-        return (self.name_fi if lang == "fi" else self.name_en) or self.name
+        return {"fi": self.name_fi, "sv": self.name_sv}.get(lang, self.name_en) or self.name
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import yaml
 from console.errors import ConfigError
 
 DEFAULT_LOG = "~/.local/share/tiski/console.sqlite3"
-LANGS = ("fi", "en")
+LANGS = ("fi", "sv", "en")
 
 
 class TlsMode(Enum):
@@ -89,13 +89,17 @@ def is_loopback(host: str | None) -> bool:
 
 
 def default_lang(environ: Mapping[str, str]) -> str:
-    """Finnish when the locale says so, English otherwise."""
+    """Finnish or Swedish when the locale says so (fi_FI, sv_FI, sv_SE…), English otherwise."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(var, "")
         if value:
-            return "fi" if value.lower().startswith("fi") else "en"
-    loc = locale.getlocale()[0] or ""
-    return "fi" if loc.lower().startswith("fi") else "en"
+            return _locale_lang(value)
+    return _locale_lang(locale.getlocale()[0] or "")
+
+
+def _locale_lang(value: str) -> str:
+    prefix = value.lower()[:2]
+    return prefix if prefix in ("fi", "sv") else "en"
 
 
 def _path(base: Path, value: Any, name: str) -> Path:

@@ -1,11 +1,13 @@
-"""User-interface text in Finnish and English."""
+"""User-interface text in Finnish, Swedish and English."""
 
 from __future__ import annotations
 
 from typing import Any
 
+LANGS = ("fi", "sv", "en")
+
 TEXTS: dict[str, tuple[str, str]] = {
-    # key: (fi, en)
+    # key: (fi, en); the Swedish text of each key is in SV below
     "title": ("Tiski – chat-päivystys", "Tiski – chat desk"),
     "sec.waiting": ("Odottaa", "Waiting"),
     "sec.mine": ("Omat", "Mine"),
@@ -367,16 +369,247 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# Swedish, as a Finland-Swedish library writes it ("låntagare" for the patron, as the bridge's desk texts).
+SV: dict[str, str] = {
+    "title": "Tiski – chattjour",
+    "sec.waiting": "Väntar",
+    "sec.mine": "Mina",
+    "sec.taken": "Tagna av andra",
+    "sec.ended": "Avslutade i dag",
+    "taken_by": "tagen av {who}",
+    "transferred_to": "flyttad till {target}",
+    "from_target": "flyttad från {target} →",
+    "ended": "avslutad",
+    "no_chat": "Ingen chatt vald. F2 tar nästa väntande chatt.",
+    "no_waiting": "Inga väntande chattar.",
+    "typing": "låntagaren skriver…",
+    "input.placeholder": "Svara (Enter skickar, Ctrl+J ny rad)",
+    "input.read_only": "Ta chatten först (F2 / Alt+A)",
+    "panel.library": "Bibliotek",
+    "panel.page": "Sida",
+    "panel.lang": "Språk",
+    "panel.tags": "Ämnen",
+    "panel.state": "Läge",
+    "panel.waiting": "Har väntat",
+    "panel.duty": "I tjänst nu",
+    "panel.closed": "stängt",
+    "panel.no_roster": "(ingen jourlista)",
+    "link.connecting": "ansluter…",
+    "link.connected": "ansluten",
+    "link.reconnecting": "förbindelsen bröts – nytt försök om {secs} s",
+    "link.stopped": "förbindelsen stängd",
+    "pending": "väntar på förbindelse",
+    "new_chat": "Ny chatt: {library}",
+    "sent_offline": "Ingen förbindelse: meddelandet skickas när förbindelsen är tillbaka.",
+    "not_connected": "Ingen förbindelse till servern: försök igen om en stund.",
+    "conflict.title": "Den här platsen öppnades på annat håll",
+    "conflict.text": (
+        "Någon loggade in med samma konto och samma platsnamn ({jid}). "
+        "Servern stängde den här förbindelsen. Konsolen ansluter inte på nytt, så att de två "
+        "konsolerna inte sparkar ut varandra. Ge varje plats ett eget namn "
+        "(resursen i xmpp.jid, t.ex. /desk-2) i konfigurationsfilen."
+    ),
+    "conflict.keys": "R: anslut ändå på nytt · Q: avsluta",
+    "stopped.title": "Förbindelsen stängd",
+    "help.title": "Tangenter",
+    "help.close": "Esc stänger",
+    "tag.title": "Ämnen: mellanslag väljer, Enter sparar, skriv för att filtrera",
+    "transfer.title": "Flytta till ett bibliotek eller en grupp (Enter flyttar)",
+    "transfer.available": "{n} på plats",
+    "transfer.nobody": "ingen på plats",
+    "transfer.on_duty": "i tjänst",
+    "canned.title": "Färdiga svar (Enter lägger in texten för redigering)",
+    "canned.bridge_title": "Bryggans färdiga svar (Enter skickar genast)",
+    "canned.none": "Inga färdiga svar inställda (inställningen `canned`, samma fil som bryggans).",
+    "search.title": "Sök i gamla chattar",
+    "search.none": "Inga träffar.",
+    "note.title": "Intern anteckning (syns aldrig för låntagaren; Enter sparar)",
+    "end.confirm": "Avsluta chatten {session}? Enter = ja, Esc = nej",
+    "filter": "filtrera…",
+    "loading": "laddar…",
+    "done": "Klart: {what}",
+    "failed": "Lyckades inte: {why}",
+    "note.sender": "anteckning",
+    "you": "du",
+    # states, senders and delivery marks
+    "state.bot": "automat",
+    "state.queued": "i kö",
+    "state.active": "pågår",
+    "state.closed": "lämna ett meddelande",
+    "state.ended": "avslutad",
+    "who.patron": "Låntagare {id}",
+    "who.note": "(anteckning) {name}",
+    "who.command": "kommando",
+    "who.system": "Tiski",
+    "who.bot": "automat",
+    "mark.held": "(väntar på förbindelse)",
+    "mark.sent": "(skickas…)",
+    "mark.stored": "✓",
+    "mark.delivered": "✓✓",
+    "mark.failed": "(INTE SKICKAT – Ctrl+R skickar på nytt)",
+    "line.failed": "Ett meddelande gick inte fram ({why}): ”{text}” – Ctrl+R skickar det på nytt.",
+    "retry.none": "Inga meddelanden att skicka på nytt.",
+    "held": "{n} väntar på bryggan",
+    "held_for_bridge": "Bryggan svarar inte: meddelandet skickas när den svarar igen.",
+    "bridge.down": "Bryggan svarar inte: svaren väntar tills den svarar igen.",
+    "bridge.up": "Bryggan svarar igen.",
+    "link.bridge_down": "bryggan svarar inte",
+    "unread": "{n} olästa",
+    "new_line": "Nytt meddelande: {library}",
+    "quit.confirm": (
+        "Du har {n} öppna chattar. Avsluta ändå? De går tillbaka till kön. Enter = ja, Esc = nej"
+    ),
+    "fu.close_confirm": ("Stäng meddelande #{id}? Det försvinner från allas listor. Enter = ja, Esc = nej"),
+    # what happened to a chat, as lines of its transcript
+    "line.ended": "Chatten avslutades: {what}",
+    "ended.patron": "låntagaren avslutade den.",
+    "ended.you": "du avslutade den.",
+    "ended.seat": "{who} avslutade den.",
+    "ended.gone": "låntagaren kom inte tillbaka (avbruten).",
+    "ended.other": "tjänsten avslutade den.",
+    "line.withdrawn": "Låntagaren gick innan någon svarade; chatten försvann ur kön.",
+    "line.patron_left": "Låntagaren gick kl. {time} (stängde sidan eller tappade förbindelsen).",
+    "line.patron_back": "Låntagaren är tillbaka.",
+    "notice.withdrawn": "En låntagare gick innan svar: {library} försvann ur kön.",
+    "notice.patron_left": "Låntagaren gick: {library}",
+    "notice.patron_back": "Låntagaren är tillbaka: {library}",
+    "withdrawn": "gick innan svar",
+    "patron_gone": "låntagaren gick",
+    "tag.not_yours": "Bara den jour som hade chatten kan ge den ämnen.",
+    "untagged.confirm": (
+        "Chatten ({library}) avslutades utan ämne. Lägga till ämnen nu? Enter = ja, Esc = nej (F7 senare)"
+    ),
+    "untagged.notice": "En chatt ({library}) avslutades utan ämne: öppna den och tryck F7.",
+    "did.tag": "ämnen: {tags}",
+    "did.transfer": "flyttad till {target}",
+    "did.end": "chatten avslutad",
+    "did.note": "anteckningen sparad",
+    "did.fu_claim": "meddelande #{id} är ditt nu",
+    "did.fu_close": "meddelande #{id} stängt",
+    "did.fu_answer_mail": "svaret på meddelande #{id} skickat till {email}",
+    "did.fu_answer_kept": "svaret på meddelande #{id} sparat (ingen e-postadress)",
+    "act.retry": "Skicka på nytt",
+    "help.retry": "Skicka på nytt de meddelanden som inte gick fram (i rött)",
+    # follow-ups
+    "fu.title": "Lämnade meddelanden (kontaktbegäran)",
+    "fu.keys": "C ta själv · A/Enter svara · X stäng · R uppdatera · Esc tillbaka",
+    "fu.none": "Inga öppna lämnade meddelanden.",
+    "fu.none_selected": "Välj först ett meddelande (Alt+F öppnar listan).",
+    "fu.new": "nytt",
+    "fu.by": "({who})",
+    "fu.status.open": "öppet",
+    "fu.status.claimed": "taget",
+    "fu.status.answered": "besvarat",
+    "fu.status.closed": "stängt",
+    "fu.contact": "Kontaktuppgifter",
+    "fu.email": "Bryggan skickar svaret per e-post till {address}.",
+    "fu.no_email": "Ingen e-postadress: svaret sparas bara. Kontakta låntagaren själv: {contact}",
+    "fu.answer_title": "Svara på meddelande #{id}",
+    "fu.answer_keys": "Ctrl+S skickar · Enter ny rad · Esc avbryter (utkastet sparas)",
+    "fu.already_answered": "Meddelande #{id} är redan besvarat; stäng det (X).",
+    "fu.notice": "Nytt lämnat meddelande #{id}: {library} (Alt+F)",
+    "fu.count": "Meddelanden {n}",
+    # statistics
+    "stats.title": "Statistik",
+    "stats.scope.desk": "min jour",
+    "stats.scope.service": "hela tjänsten",
+    "stats.period.month": "denna månad",
+    "stats.period.last": "förra månaden",
+    "stats.period.all": "allt",
+    "stats.keys": (
+        "D min jour · S hela tjänsten · M denna månad · L förra månaden · A allt · R uppdatera · Esc tillbaka"
+    ),
+    "stats.conversations": "Chattar",
+    "stats.answered": "Besvarade",
+    "stats.unanswered": "Obesvarade",
+    "stats.left_message": "Lämnade meddelande",
+    "stats.interrupted": "Avbrutna",
+    "stats.wait_median": "Väntetid, median",
+    "stats.wait_p90": "Väntetid, 90 %",
+    "stats.tags": "Ämnen",
+    "stats.weekdays": "Veckodagar",
+    "stats.no_tag": "(inget ämne)",
+    "stats.refused": "Bryggan visar inte dessa siffror:",
+    "stats.refused_hint": (
+        "Siffrorna för hela tjänsten visas bara för jourlistans koordinatorer. "
+        "D visar din egen jours siffror."
+    ),
+    "wd.mon": "mån",
+    "wd.tue": "tis",
+    "wd.wed": "ons",
+    "wd.thu": "tors",
+    "wd.fri": "fre",
+    "wd.sat": "lör",
+    "wd.sun": "sön",
+    # alerts
+    "still_waiting": "En låntagare väntar fortfarande: {library}",
+    "quiet.on": "tyst",
+    "quiet.now_on": "Tyst läge: ingen ljudsignal (Alt+M slår på den igen).",
+    "quiet.now_off": "Ljudsignalen är på.",
+    # longer texts for the help screen
+    "help.accept_next": "Ta den öppna väntande chatten, annars den som väntat längst",
+    "help.canned": "Färdiga svar (sök; Enter lägger in texten för redigering)",
+    "help.search": "Sök i gamla chattar",
+    "help.prev_chat": "Föregående chatt",
+    "help.next_chat": "Nästa chatt",
+    "help.tag": "Ämnen (flera; skriv för att filtrera, mellanslag väljer)",
+    "help.transfer": "Flytta till ett bibliotek eller en grupp (visar vem som är på plats)",
+    "help.note": "Intern anteckning (syns aldrig för låntagaren)",
+    "help.end": "Avsluta chatten (frågar först)",
+    "help.focus_list": "Till chattlistan (pilar, Enter öppnar)",
+    "help.scroll_up": "Rulla chatten uppåt",
+    "help.scroll_down": "Rulla chatten nedåt",
+    "help.followups": "Lämnade meddelanden: listan, antalet nya på statusraden",
+    "help.stats": "Statistik: din jour, för koordinatorer hela tjänsten",
+    "help.quiet": "Tyst läge på / av (ingen ljudsignal)",
+    "help.fu_claim": "I meddelandelistan: ta meddelandet själv",
+    "help.fu_answer": "I meddelandelistan: svara (per e-post om låntagaren lämnade en adress)",
+    "help.fu_send": "I svaret: skicka",
+    "help.fu_close": "I meddelandelistan: stäng meddelandet",
+    "help.reload": "I meddelandelistan och statistiken: uppdatera",
+    "help.stats_scope": "I statistiken: min jour / hela tjänsten",
+    "help.stats_period": "I statistiken: denna månad / förra månaden / allt",
+    # actions: titles for the footer, palette and help
+    "act.help": "Hjälp",
+    "act.accept_next": "Ta nästa",
+    "act.accept": "Ta den här",
+    "act.canned": "Färdiga",
+    "act.search": "Sök",
+    "act.prev_chat": "Föregående",
+    "act.next_chat": "Nästa",
+    "act.tag": "Ämnen",
+    "act.transfer": "Flytta",
+    "act.note": "Anteckning",
+    "act.end": "Avsluta",
+    "act.goto": "Chatt 1–9",
+    "act.focus_list": "Lista",
+    "act.side": "Visa / dölj infopanelen",
+    "act.newline": "Ny rad",
+    "act.send": "Skicka",
+    "act.quit": "Avsluta konsolen",
+    "act.palette": "Kommandon",
+    "act.scroll": "Rulla chatten",
+    "act.followups": "Lämnade meddelanden",
+    "act.stats": "Statistik",
+    "act.quiet": "Tyst läge",
+    "act.fu_claim": "Ta meddelandet själv",
+    "act.fu_answer": "Svara på meddelandet",
+    "act.fu_close": "Stäng meddelandet",
+}
+
+
 class Texts:
     """Looks up UI text in one language."""
 
     def __init__(self, lang: str = "en") -> None:
-        self.lang = lang if lang in ("fi", "en") else "en"
-        self._index = 0 if self.lang == "fi" else 1
+        self.lang = lang if lang in LANGS else "en"
 
     def __call__(self, key: str, **kwargs: Any) -> str:
         pair = TEXTS.get(key)
         if pair is None:
             return key
-        text = pair[self._index]
+        if self.lang == "sv":
+            text = SV.get(key, pair[1])
+        else:
+            text = pair[0] if self.lang == "fi" else pair[1]
         return text.format(**kwargs) if kwargs else text

@@ -124,6 +124,7 @@ def tags(rows: Sequence[Mapping[str, Any]]) -> list[Tag]:
                 first(r, "name"),
                 first(r, "name_fi"),
                 first(r, "name_en"),
+                first(r, "name_sv"),
             )
         )
     return out

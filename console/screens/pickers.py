@@ -136,7 +136,7 @@ class TagPicker(Picker[tuple[str, ...]]):
                 (t.id,),
                 t.id,
                 Content(f"{t.number:>2}. {one_line(t.label(texts.lang), 60)}"),
-                fold(f"{t.number} {t.id} {t.name} {t.name_fi} {t.name_en}"),
+                fold(f"{t.number} {t.id} {t.name} {t.name_fi} {t.name_sv} {t.name_en}"),
             )
             for t in tags
         ]

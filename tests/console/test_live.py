@@ -257,3 +257,16 @@ def test_bad_config_is_reported_on_the_command_line(tmp_path, capsys):
     assert main(["--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "tls: off" in err and "chat.example.org" in err
+
+
+async def test_an_event_that_arrives_while_the_app_closes_is_dropped(make_app, fake):
+    # The bridge's last events can still be in the queue while the app takes its screens down.
+    from console.app import BackendEvent
+    from console.backend import Typing
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        fake.offer("p-aaaa", "Hei")
+        await pilot.pause()
+    assert not app.screen_stack
+    await app._backend_event(BackendEvent(Typing("p-aaaa", "composing")))
