@@ -306,10 +306,11 @@ class AdhocCommands:
                 "name": t.name("fi"),
                 "name_fi": t.name("fi"),
                 "name_en": t.name("en"),
+                "name_sv": t.name("sv"),
             }
             for i, t in enumerate(self.actions.service.svc.tagset.visible, 1)
         ]
-        return self._table(f"{len(rows)} tags", ("number", "id", "name", "name_fi", "name_en"), rows)
+        return self._table(f"{len(rows)} tags", ("number", "id", "name", "name_fi", "name_en", "name_sv"), rows)
 
     async def _faq(self, seat: str, v: Fields) -> Form:
         return self._result("ok", await self.actions.faq_example(seat, _one(v, "session"), _one(v, "entry")))

@@ -137,6 +137,7 @@ async def test_adhoc_commands_one_step(stack: Stack) -> None:
         "name": "Kirjautumisasiat",
         "name_fi": "Kirjautumisasiat",
         "name_en": "Logging in",
+        "name_sv": "Inloggning",
     }
     desks = await desk.command("desks")
     by_id = {r["id"]: r for r in desks["items"]}
