@@ -310,7 +310,8 @@ class AdhocCommands:
             }
             for i, t in enumerate(self.actions.service.svc.tagset.visible, 1)
         ]
-        return self._table(f"{len(rows)} tags", ("number", "id", "name", "name_fi", "name_en", "name_sv"), rows)
+        columns = ("number", "id", "name", "name_fi", "name_en", "name_sv")
+        return self._table(f"{len(rows)} tags", columns, rows)
 
     async def _faq(self, seat: str, v: Fields) -> Form:
         return self._result("ok", await self.actions.faq_example(seat, _one(v, "session"), _one(v, "entry")))
