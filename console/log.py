@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -78,6 +79,23 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
+def _private(path: Path) -> None:
+    """The local log holds patrons' words: its folder 0700, the file (and so SQLite's -wal and
+    -shm, which take its mode) 0600, whatever the umask; an older, looser file is tightened."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is cut by the umask
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.chmod(side, 0o600)
+
+
 class ChatLog:
     """An aiosqlite database file (WAL) holding chats, lines, an FTS5 index and drafts."""
 
@@ -96,8 +114,8 @@ class ChatLog:
         return self._db is not None
 
     async def open(self) -> ChatLog:
-        if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(self.path, Path) or (isinstance(self.path, str) and self.path != ":memory:"):
+            _private(Path(self.path))
         self._db = await aiosqlite.connect(str(self.path), isolation_level=None)
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA synchronous=NORMAL")

@@ -50,3 +50,24 @@ async def test_drafts_and_retention(tmp_path) -> None:
 
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('lainat "NEAR" *') == '"lainat"* "NEAR"*'
+
+
+async def test_the_local_log_is_private_whatever_the_umask(tmp_path) -> None:
+    import os
+    import stat
+
+    from console.log import ChatLog
+
+    old = os.umask(0o022)
+    try:
+        log = await ChatLog(tmp_path / "seat" / "console.sqlite3").open()
+        await log.db.execute("CREATE TABLE IF NOT EXISTS t (x)")
+        await log.db.execute("INSERT INTO t VALUES (1)")
+        files = [p for p in (tmp_path / "seat").iterdir()]
+        assert {p.name for p in files} >= {"console.sqlite3", "console.sqlite3-wal"}
+        for p in files:
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+        assert stat.S_IMODE((tmp_path / "seat").stat().st_mode) == 0o700
+        await log.close()
+    finally:
+        os.umask(old)
