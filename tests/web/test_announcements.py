@@ -48,6 +48,8 @@ async def test_queue_changes_are_announced_and_announcements_cleared(stack: Stac
 
     # Minimised: the launcher's own live region says "1 new message", then clears too.
     await first.panel.locator("#close").click()
+    await expect(first.launcher).to_have_attribute("aria-expanded", "false")  # closed for the page
+    await expect(first.launcher).to_be_focused()  # … and the panel has been told so
     desk.say(offer_first.frm, "Vieläkö olet siellä?")
     live = first.page.locator("#tiski-chat [aria-live=polite]")
     await expect(live).to_have_text("1 uusi viesti chatissa", timeout=15000)  # the line's trip first
