@@ -264,10 +264,9 @@ class PgStore:
             )
 
     def _masker(self) -> Callable[[str, str], str]:
-        from bridge.privacy.redact import redact
+        from bridge.privacy.redact import masker
 
-        patterns = self.privacy.card_patterns
-        return lambda text, lang: redact(text, card_patterns=patterns, lang=lang)
+        return masker(self.privacy.card_patterns)
 
     # lines
 

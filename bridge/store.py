@@ -375,11 +375,9 @@ class Store:
         await self._transact(work)
 
     def _masker(self) -> Callable[[str, str], str]:
-        """(text, lang) → the text with card numbers, hetu and PINs replaced."""
-        from bridge.privacy.redact import redact
+        from bridge.privacy.redact import masker
 
-        patterns = self.privacy.card_patterns
-        return lambda text, lang: redact(text, card_patterns=patterns, lang=lang)
+        return masker(self.privacy.card_patterns)
 
     # messages
 

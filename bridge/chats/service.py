@@ -20,7 +20,7 @@ from slixmpp import JID
 from bridge.capacity import Capacity
 from bridge.chat import WAITING, ChatState, LiveChat
 from bridge.chats.live import LiveChats, from_session
-from bridge.chats.notices import DeskNotices, DeskSender, chat_attrs
+from bridge.chats.notices import DeskNotices, DeskSender
 from bridge.chats.patrons import PatronLink, PatronLinks, message_frame
 from bridge.chats.routing import Router
 from bridge.chats.transitions import Transitions
@@ -29,7 +29,7 @@ from bridge.config import BridgeConfig
 from bridge.desklang import Text, choose, said
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
-from bridge.storage import ChatMessage, ChatSession, ChatStorage
+from bridge.storage import ChatMessage, ChatStorage
 from deskproto import Kind
 from rota import Roster
 from rota.decide import hours_text, is_open, next_opening
@@ -126,16 +126,12 @@ class ChatService:
         """
         now = self.clock.now()
         for s in await self.svc.store.live_sessions():
-            chat = self._live(s)
+            chat = from_session(s)
             chat.tags = await self.svc.store.tags(s.id)
             chat.first_line = await self.svc.store.first_patron_line(s.id)
             self.live.add(chat)
             self.transitions.patron_gone(chat, now)
         log.info("loaded %d live chats", len(self.live))
-
-    @staticmethod
-    def _live(s: ChatSession) -> LiveChat:
-        return from_session(s)
 
     async def on_connected(self) -> None:
         """The component is (re)connected: ask every desk of the roster for its presence."""
@@ -253,9 +249,6 @@ class ChatService:
         """1-based place among chats waiting for the same target whose patrons are here."""
         return self.live.position(chat)
 
-    def positions(self) -> dict[str, int]:
-        return self.live.places()
-
     async def tell_positions(self) -> int:
         """Tell waiting patrons whose place changed (the housekeeping does this once a second)."""
         return await self.patrons.tell_positions(lambda c: self.desk_name(c.owner) if c.owner else None)
@@ -271,7 +264,7 @@ class ChatService:
             if sid not in self.live and await self.svc.store.session(sid) is None:
                 break
         s = await self.svc.store.create_session(sid, token, library, lang, page, state)
-        chat = self._live(s)
+        chat = from_session(s)
         self.live.add(chat)
         return chat, token
 
@@ -287,10 +280,10 @@ class ChatService:
         if parse_ts(s.last_seen_at) + ttl < self.clock.now():
             return None
         if s.state is ChatState.ENDED:
-            return self._live(s)
+            return from_session(s)
         chat = self.live.get(s.id)
         if chat is None:
-            chat = self._live(s)
+            chat = from_session(s)
             chat.tags = await self.svc.store.tags(s.id)
             self.live.add(chat)
         await self.svc.store.update_session(s.id, last_seen_at=self.clock.stamp())
@@ -410,9 +403,6 @@ class ChatService:
         if chat.state is ChatState.QUEUED:
             await self.router.offer(chat)
         await self.tell_state(chat)
-
-    def chat_attrs(self, chat: LiveChat, kind: str) -> dict[str, str | None]:
-        return chat_attrs(chat, kind)
 
     def notify(
         self,

@@ -7,7 +7,7 @@ redacting twice gives the same text as redacting once. See docs/data-protection.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from bridge.privacy.hetu import HETU_RE, is_valid_hetu
@@ -77,6 +77,11 @@ def compile_card_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], .
             raise PatternError(f"card pattern {p!r} matches empty text; give at least one digit")
         compiled.append(rx)
     return tuple(compiled)
+
+
+def masker(card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS) -> Callable[[str, str], str]:
+    """(text, lang) → the text with card numbers, hetu and PINs replaced (what the stores apply)."""
+    return lambda text, lang: redact(text, card_patterns=card_patterns, lang=lang)
 
 
 def redact(text: str, *, card_patterns: Sequence[str] = DEFAULT_CARD_PATTERNS, lang: str = "fi") -> str:
