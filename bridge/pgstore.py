@@ -238,30 +238,15 @@ class PgStore:
                 await self._mask_lines(conn, session_id)
 
     async def _mask_lines(self, conn: asyncpg.Connection, session_id: str) -> None:
-        """Mask a chat's lines not masked yet (as bridge.store.mask_chat_lines does for SQLite)."""
-        mask = self._masker()
-        found = await conn.fetchrow("SELECT lang FROM sessions WHERE id = $1", session_id)
-        if found is None:
-            return
-        mark = await conn.fetchval(
-            "SELECT redacted_through FROM privacy_marks WHERE session_id = $1", session_id
-        )
-        lines = await conn.fetch(
-            "SELECT seq, text FROM messages WHERE session_id = $1 AND seq > $2 ORDER BY seq",
-            session_id,
-            mark or 0,
-        )
-        for seq, text in lines:
-            new = mask(text, found["lang"])
-            if new != text:
-                await conn.execute("UPDATE messages SET text = $1 WHERE seq = $2", new, seq)
-        if lines:
-            await conn.execute(
-                "INSERT INTO privacy_marks (session_id, redacted_through) VALUES ($1, $2)"
-                " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
-                session_id,
-                lines[-1]["seq"],
-            )
+        """Mask a chat's lines not masked yet (the same queries as SQLite's and retention's)."""
+        from bridge.privacy.db import PgSql
+        from bridge.privacy.errors import DatabaseError
+        from bridge.privacy.retention import mask_chat
+
+        try:
+            await mask_chat(PgSql(conn), session_id, self._masker())
+        except DatabaseError as e:
+            raise StoreError(str(e)) from e
 
     def _masker(self) -> Callable[[str, str], str]:
         from bridge.privacy.redact import masker

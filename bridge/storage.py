@@ -4,19 +4,26 @@
 why a second one (PostgreSQL, several bridges) is coming. Every write is committed before
 the call returns, so an `ack` or receipt sent after it is true; a refused write raises
 `bridge.errors.StoreError`. tests/bridge/test_store_contract.py holds every implementation
-to this.
+to this. `open_store` opens the one the config's `database:` names.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from bridge.chat import ChatState
 from bridge.clock import Clock
+from bridge.errors import ConfigError
 from bridge.mail import find_address
+
+if TYPE_CHECKING:
+    from bridge.privacy.config import PrivacyConfig
 
 
 @dataclass(frozen=True)
@@ -207,3 +214,52 @@ class ChatStorage(Protocol):
         self, session_id: str, entry_id: str, lang: str, question: str, seat: str | None
     ) -> None:
         """Keep a patron's question as a suggested example for an FAQ entry (once)."""
+
+
+@dataclass(frozen=True)
+class PostgresUrl:
+    """A `database:` that names a PostgreSQL database (postgresql://…) instead of a file."""
+
+    url: str = field(repr=False)  # may carry a password: never logged
+
+    def __str__(self) -> str:
+        """The URL without its password, for messages and logs."""
+        parts = urlsplit(self.url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        user = parts.username
+        return f"{parts.scheme}://{user + '@' if user else ''}{host}{parts.path}"
+
+
+Database = Path | PostgresUrl  # SQLite file, or PostgreSQL
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def parse_database(value: object, base: Path, key: str = "database") -> Database:
+    """A file path (SQLite; relative to `base`) or a postgresql:// URL; any other URL is an error."""
+    if not isinstance(value, str | Path) or not str(value):
+        raise ConfigError(f"{key}: expected a file path or a postgresql:// URL, got {value!r}")
+    text = str(value)
+    url = _URL.match(text)
+    if url and (url.group(2) or url.group(1).lower() in _POSTGRES_SCHEMES):
+        if url.group(1).lower() not in _POSTGRES_SCHEMES or not url.group(2):
+            raise ConfigError(
+                f"{key}: {text.split('@')[-1]!r} is not a file path or a PostgreSQL URL; give a file"
+                " (SQLite) or a URL such as postgresql://tiski@db.example/tiski"
+            )
+        return PostgresUrl(text)
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+async def open_store(
+    database: Database, clock: Clock | None = None, *, privacy: PrivacyConfig | None = None
+) -> ChatStorage:
+    """The store `database` names: SQLite for a file, PostgreSQL for a postgresql:// URL."""
+    if isinstance(database, PostgresUrl):
+        from bridge.pgstore import PgStore
+
+        return await PgStore.open(database.url, clock, privacy=privacy)
+    from bridge.store import Store
+
+    return await Store.open(database, clock, privacy=privacy)

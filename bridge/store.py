@@ -110,30 +110,23 @@ def mask_chat_lines(conn: sqlite3.Connection, session_id: str, mask: Callable[[s
     """In the database thread: mask a chat's lines not masked yet; the number changed.
 
     `privacy_marks.redacted_through` remembers how far it went, so the retention pass
-    (bridge/privacy/retention.py) only looks at lines added after the end.
+    (bridge/privacy/retention.py, with the same queries) only looks at lines added after the end.
     """
-    found = conn.execute("SELECT lang FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    from bridge.privacy.db import LANG_OF_CHAT, LINES_AFTER, MARK_MASKED, MASKED_THROUGH, SET_LINE_TEXT
+
+    found = conn.execute(LANG_OF_CHAT, (session_id,)).fetchone()
     if found is None:
         return 0
-    mark = conn.execute(
-        "SELECT redacted_through FROM privacy_marks WHERE session_id = ?", (session_id,)
-    ).fetchone()
-    lines = conn.execute(
-        "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
-        (session_id, mark[0] if mark else 0),
-    ).fetchall()
+    mark = conn.execute(MASKED_THROUGH, (session_id,)).fetchone()
+    lines = conn.execute(LINES_AFTER, (session_id, mark[0] if mark else 0)).fetchall()
     changed = 0
     for seq, text in lines:
         new = mask(text, found[0])
         if new != text:
-            conn.execute("UPDATE messages SET text = ? WHERE seq = ?", (new, seq))
+            conn.execute(SET_LINE_TEXT, (new, seq))
             changed += 1
     if lines:
-        conn.execute(
-            "INSERT INTO privacy_marks (session_id, redacted_through) VALUES (?, ?)"
-            " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
-            (session_id, lines[-1][0]),
-        )
+        conn.execute(MARK_MASKED, (session_id, lines[-1][0]))
     return changed
 
 

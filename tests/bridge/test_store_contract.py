@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,6 @@ from bridge.errors import StoreError
 from bridge.pgstore import PgStore
 from bridge.storage import ChatStorage, FollowupStatus
 from bridge.store import Store
-from tests.bridge.pg import PrivatePostgres
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 SEAT = "tampere@chat.example/desk-1"
@@ -33,14 +32,6 @@ class Backend:
 
     name: str
     open: Callable[[ManualClock], Awaitable[ChatStorage]]
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PrivatePostgres]:
-    server = PrivatePostgres()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -17,6 +17,7 @@ from bridge.app import Bridge
 from bridge.config import load_config
 from demo.prosody import PrivateProsody, free_port
 from rota import load_roster
+from tests.bridge.pg import bridge_database
 from tests.support.desk import DeskClient
 from tests.support.patron import Patron
 
@@ -181,7 +182,7 @@ async def start_stack(
             "demo_pages": True,
             "allowed_origins": ["https://library.example"],
         },
-        "database": str(directory / "tiski.sqlite3"),
+        "database": await bridge_database(directory),
         "rota": str(rota),
         "tags": str(tags),
     }
