@@ -48,7 +48,7 @@ class ChatSession:
 class ChatMessage:
     """One line of a chat."""
 
-    seq: int
+    seq: int  # the row's id: unique in the store, but only `line` is in commit order
     session_id: str
     msg_id: str
     sender: str
@@ -56,6 +56,7 @@ class ChatMessage:
     seat: str | None
     text: str
     ts: str
+    line: int = 0  # 1, 2, … within the chat in the order the lines were committed, no gaps
 
 
 class FollowupStatus(enum.StrEnum):
@@ -144,10 +145,15 @@ class ChatStorage(Protocol):
         seat: str | None = None,
         touch: bool = False,
     ) -> tuple[ChatMessage, bool]:
-        """Store a line; a repeated (session, msg_id) returns the stored one and False."""
+        """Store a line as the chat's next number; a repeated (session, msg_id) returns the
+        stored one and False (and takes no number)."""
 
-    async def history(self, session_id: str) -> list[ChatMessage]:
-        """Every line of a session (notes too), in order."""
+    async def history(self, session_id: str, after: int = 0) -> list[ChatMessage]:
+        """The lines of a session (notes too) numbered after `after` (0: all), in order.
+
+        Lines are numbered in commit order, so a reader that remembers the last number it
+        has seen and asks for the lines after it never misses one and never gets one twice.
+        """
 
     async def first_patron_line(self, session_id: str) -> str | None: ...
 

@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS privacy_left_marks (
 # Masking a chat's lines: the store does it when a chat ends, retention for lines added after.
 LANG_OF_CHAT = "SELECT lang FROM sessions WHERE id = ?"
 MASKED_THROUGH = "SELECT redacted_through FROM privacy_marks WHERE session_id = ?"
-LINES_AFTER = "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq"
+LINES_TO_MASK = "SELECT seq, line, text FROM messages WHERE session_id = ? AND line > ? ORDER BY line"
 SET_LINE_TEXT = "UPDATE messages SET text = ? WHERE seq = ?"
 MARK_MASKED = (
     "INSERT INTO privacy_marks (session_id, redacted_through) VALUES (?, ?)"

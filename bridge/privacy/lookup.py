@@ -85,7 +85,7 @@ async def transcript(db: Sql, session_id: str) -> dict[str, Any]:
     chat["messages"] = [
         {"ts": ts, "sender": sender, "name": name, "text": text}
         for ts, sender, name, text in await db.rows(
-            "SELECT ts, sender, name, text FROM messages WHERE session_id = ? ORDER BY seq", session_id
+            "SELECT ts, sender, name, text FROM messages WHERE session_id = ? ORDER BY line, seq", session_id
         )
     ]
     chat["left_messages"] = [

@@ -12,7 +12,7 @@ import aiosqlite
 from bridge.clock import format_ts
 from bridge.privacy.db import (
     LANG_OF_CHAT,
-    LINES_AFTER,
+    LINES_TO_MASK,
     MARK_MASKED,
     MASKED_THROUGH,
     SET_LINE_TEXT,
@@ -122,7 +122,7 @@ async def anonymise_chat(db: Sql, session_id: str, stamp: str, have: set[str]) -
     await db.execute("UPDATE sessions SET page = NULL, token_hash = 'erased:' || id WHERE id = ?", session_id)
     await db.execute(
         "INSERT INTO privacy_marks (session_id, redacted_through, anonymised_at)"
-        " VALUES (?, (SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?), ?)"
+        " VALUES (?, (SELECT COALESCE(MAX(line), 0) FROM messages WHERE session_id = ?), ?)"
         " ON CONFLICT (session_id) DO UPDATE SET anonymised_at = excluded.anonymised_at,"
         " redacted_through = excluded.redacted_through",
         session_id,
@@ -138,15 +138,15 @@ async def mask_lines(
 
     The stores call it in the transaction that ends a chat; retention for lines added later.
     """
-    lines = await db.rows(LINES_AFTER, session_id, through)
+    lines = await db.rows(LINES_TO_MASK, session_id, through)
     changed = 0
-    for seq, text in lines:
+    for seq, _, text in lines:
         new = mask(text, lang)
         if new != text:
             await db.execute(SET_LINE_TEXT, new, seq)
             changed += 1
     if lines:
-        await db.execute(MARK_MASKED, session_id, lines[-1][0])
+        await db.execute(MARK_MASKED, session_id, lines[-1][1])
     return changed
 
 
@@ -167,7 +167,7 @@ async def _redact_batch(db: Sql, patterns: tuple[str, ...], batch: int) -> tuple
             "SELECT s.id, s.lang, COALESCE(p.redacted_through, 0) FROM sessions s"
             " LEFT JOIN privacy_marks p ON p.session_id = s.id"
             " WHERE s.state = 'ended' AND p.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM messages m"
-            "  WHERE m.session_id = s.id AND m.seq > COALESCE(p.redacted_through, 0)) LIMIT ?",
+            "  WHERE m.session_id = s.id AND m.line > COALESCE(p.redacted_through, 0)) LIMIT ?",
             batch,
         )
         for sid, lang, through in chats:

@@ -55,7 +55,10 @@ class PrivatePostgres:
         self._run(
             _bin("initdb"), "-D", str(self.data), "-U", "tiski", "-A", "trust", "-E", "UTF8", "--no-sync"
         )
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c track_commit_timestamp=on"  # tests check that lines commit in the order of their numbers
+        )
         self._run(
             _bin("pg_ctl"),
             "-D",
