@@ -114,6 +114,14 @@ class Stack:
             self.process.terminate()
             await self.process.wait()
 
+    async def db_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Rows of a query on the bridge's database, SQLite or PostgreSQL (`?` for arguments)."""
+        from bridge.privacy.db import connect
+
+        database = yaml.safe_load(self.config_path.read_text())["database"]
+        async with connect(database) as db:
+            return [tuple(r) for r in await db.rows(sql, *args)]
+
     async def desk(self, jid: str, resource: str = "desk-1", **kwargs: Any) -> DeskClient:
         client = DeskClient(f"{jid}/{resource}", self.passwords[jid], self.c2s_port, self.component, **kwargs)
         self.clients.append(client)
