@@ -194,7 +194,7 @@ async def connect(db: Database | str | Sql | aiosqlite.Connection) -> AsyncItera
     """
     if isinstance(db, aiosqlite.Connection):
         db = SqliteSql(db)
-    if isinstance(db, SqliteSql | PgSql):
+    if not isinstance(db, str | Path | PostgresUrl):  # a connection already
         await prepare(db)
         yield db
         return
@@ -202,13 +202,13 @@ async def connect(db: Database | str | Sql | aiosqlite.Connection) -> AsyncItera
         from bridge.storage import parse_database
 
         db = parse_database(db, Path.cwd(), "--database")
-    if isinstance(db, PostgresUrl):
-        async with _postgres(db) as pg:
-            yield pg
-        return
-    assert isinstance(db, Path)
-    async with _sqlite(db) as lite:
-        yield lite
+    opened = _postgres(db) if isinstance(db, PostgresUrl) else _sqlite(db)
+    async with opened as sql:
+        try:
+            await prepare(sql)
+        except DatabaseError as e:
+            raise DatabaseError(f"{db}: {e}") from e
+        yield sql
 
 
 @asynccontextmanager
@@ -223,12 +223,7 @@ async def _sqlite(path: Path) -> AsyncIterator[Sql]:
         await conn.execute("PRAGMA busy_timeout=10000")  # wait for the bridge's short writes
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not just unlinked
-        sql = SqliteSql(conn)
-        try:
-            await prepare(sql)
-        except DatabaseError as e:
-            raise DatabaseError(f"{path}: {e}") from e
-        yield sql
+        yield SqliteSql(conn)
     finally:
         await conn.close()
 
@@ -242,11 +237,6 @@ async def _postgres(url: PostgresUrl) -> AsyncIterator[Sql]:
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as e:
         raise DatabaseError(f"{url}: cannot connect: {e}") from e
     try:
-        sql = PgSql(conn)
-        try:
-            await prepare(sql)
-        except DatabaseError as e:
-            raise DatabaseError(f"{url}: {e}") from e
-        yield sql
+        yield PgSql(conn)
     finally:
         await conn.close()
