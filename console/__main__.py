@@ -62,6 +62,7 @@ def build_app(config_path: Path) -> ConsoleApp:
         lang=config.lang,
         alerts=config.alerts,
         retention_days=config.retention_days,
+        receipt_resend_seconds=config.receipt_resend_seconds,
         roster=roster,
         canned=load_canned(config.canned),
         clock=shifted_clock(config.demo_clock) if config.demo_clock else system_clock,

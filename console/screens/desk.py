@@ -305,6 +305,11 @@ class DeskScreen(Screen[None]):
     async def sync(self) -> None:
         self.show(await self.desk.sync())
 
+    @work(group="resend", exclusive=True, exit_on_error=False)
+    async def resend_overdue(self) -> None:
+        """Lines still without the bridge's receipt after a while go again (same id)."""
+        self.show(await self.desk.resend_overdue())
+
     @work(group="refresh", exclusive=True, exit_on_error=False)
     async def refresh_chats(self) -> None:
         if self.desk.backend.connected:

@@ -122,3 +122,11 @@ def test_demo_clock_runs_the_console_from_the_bridges_demo_instant(tmp_path) -> 
     raw["demo_clock"] = "2026-11-23T10:30:00"
     with pytest.raises(ConfigError, match="UTC offset"):
         parse_config(raw, tmp_path, "console.yaml", environ={})
+
+
+def test_receipt_resend_seconds(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, BASE)).receipt_resend_seconds == 15
+    assert load_config(write(tmp_path, {**BASE, "receipt_resend_seconds": 0})).receipt_resend_seconds == 0
+    for bad in (2, -1, "soon", True):
+        with pytest.raises(ConfigError, match="receipt_resend_seconds must be .* 5 or more"):
+            load_config(write(tmp_path, {**BASE, "receipt_resend_seconds": bad}))
