@@ -128,5 +128,5 @@ def test_receipt_resend_seconds(tmp_path: Path) -> None:
     assert load_config(write(tmp_path, BASE)).receipt_resend_seconds == 15
     assert load_config(write(tmp_path, {**BASE, "receipt_resend_seconds": 0})).receipt_resend_seconds == 0
     for bad in (2, -1, "soon", True):
-        with pytest.raises(ConfigError, match="receipt_resend_seconds must be .* 5 or more"):
+        with pytest.raises(ConfigError, match=r"receipt_resend_seconds must be .* 5 or more"):
             load_config(write(tmp_path, {**BASE, "receipt_resend_seconds": bad}))
