@@ -551,7 +551,10 @@ class DeskState:
         return Changes(followups=True)
 
     def followups_open(self) -> int:
-        return sum(1 for f in self.followup_items if f.status is FollowupStatus.OPEN)
+        """Open follow-ups, counting those announced by a notice before the list has them."""
+        listed = {f.id.lstrip("#") for f in self.followup_items}
+        announced = sum(1 for n in self.followups_new if n and n not in listed)
+        return sum(1 for f in self.followup_items if f.status is FollowupStatus.OPEN) + announced
 
     def followups_seen(self) -> None:
         self.followups_new.clear()

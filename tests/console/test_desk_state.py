@@ -302,3 +302,15 @@ async def test_resending_can_be_turned_off(desk):
     await desk.state.resend_overdue()
     assert len(desk.fake.sent_ids) == 1
     assert desk.state.book.chats["p-aaaa"].lines[-1].mark is Mark.SENT
+
+
+async def test_the_follow_up_count_includes_one_announced_before_the_list_has_it(desk):
+    """The notice comes first and the list is fetched after it: the count never says 0 meanwhile,
+    and never counts the same follow-up twice once the list has it."""
+    desk.fake.leave_message("Onko kirja hyllyssä?", "matti@example.org")
+    await desk.settle()
+    assert desk.state.followup_items == [] and desk.state.followups_open() == 1
+    await desk.state.reload_followups()
+    assert len(desk.state.followup_items) == 1 and desk.state.followups_open() == 1
+    desk.state.followups_seen()
+    assert desk.state.followups_open() == 1
