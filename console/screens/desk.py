@@ -254,6 +254,8 @@ class DeskScreen(Screen[None]):
 
     def tick(self) -> None:
         """Once a second: waiting times, and the repeated, escalating alert for waiting chats."""
+        if not self.query(ChatList) or not self.query(StatusBar):
+            return  # the screen is not composed yet, or is being taken down as the console quits
         book = self.desk.book
         if book.next_waiting() is not None:
             self.refresh_list()
