@@ -238,6 +238,7 @@ class Cluster:
                     "c2s_port": n.c2s_port,
                     "pid": n.pid,
                     "component_port": n.component_port,
+                    "api_port": n.api_port,  # mod_http_api on loopback: /api/list_cluster, …
                     "log": str(n.log_path),
                 }
                 for n in self.nodes
@@ -260,6 +261,7 @@ class Cluster:
             "desks": dict.fromkeys(self.desks, PASSWORD),
             "allowed_origin": self.origin,
             "clock": self.clock.isoformat() if self.clock else None,
+            "start_seconds": {k: round(v, 2) for k, v in self.timings.items()},
         }
 
     def write_summary(self) -> Path:
