@@ -28,9 +28,9 @@ import yaml
 
 from demo import process
 from demo.__main__ import DEFAULT_CLOCK, PIKI, ROOT, stop_on_signals, wait_healthy
-from demo.ejabberd import EjabberdNode, Epmd, new_cookie
+from demo.ejabberd import EjabberdNode, Epmd, check_installed, new_cookie
 from demo.haproxy import HAProxy
-from demo.postgres import PostgresServer
+from demo.postgres import PostgresServer, pg_bin
 from demo.prosody import free_port
 
 DOMAIN = "chat.localhost"
@@ -290,6 +290,8 @@ class Cluster:
 
 async def run(args: argparse.Namespace) -> int:
     clock = None if args.clock == "real" else datetime.fromisoformat(args.clock)
+    check_installed()
+    pg_bin("initdb")  # or the line to run to install it
     stop_on_signals()
     prepare(args.dir)
     cluster = Cluster(args.dir, args.bridges, clock)

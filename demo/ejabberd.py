@@ -217,6 +217,9 @@ class EjabberdNode:
 
     async def stop(self, timeout: float = 15.0) -> None:
         """Stop the node (SIGTERM: Erlang shuts down in order) and wait until it has exited."""
+        pid_file = self.directory / "ejabberd.pid"
+        if self.pid is None and pid_file.exists():  # it started but never answered on its ports
+            self.pid = int(pid_file.read_text().strip() or 0) or None
         if self.pid is not None and process.alive(self.pid):
             os.kill(self.pid, signal.SIGTERM)
             if not await process.wait_gone(self.pid, timeout):

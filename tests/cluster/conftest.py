@@ -65,8 +65,11 @@ def _start(bridges: int = 2, timeout: float = 120.0) -> RunningCluster:
     summary = directory / "c" / "cluster.json"
     while not summary.exists():
         if proc.poll() is not None or time.monotonic() - began > timeout:
-            proc.kill()
-            raise RuntimeError(f"demo.cluster did not start:\n{(directory / 'demo.log').read_text()[-3000:]}")
+            proc.send_signal(signal.SIGTERM)  # it stops what it started
+            proc.wait(60)
+            log = (directory / "demo.log").read_text()[-3000:]
+            shutil.rmtree(directory, ignore_errors=True)
+            raise RuntimeError(f"demo.cluster did not start:\n{log}")
         time.sleep(0.1)
     seconds = time.monotonic() - began
     return RunningCluster(proc, directory, json.loads(summary.read_text()), seconds)
