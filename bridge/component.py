@@ -133,6 +133,7 @@ class Component(ComponentXMPP):
         self._stopping = False
         self._connected = asyncio.Event()
         self._backoff = 0.2
+        self._next_try: asyncio.TimerHandle | None = None  # the reconnection waiting its turn
         self._outbox: list[Message] = []  # stanzas that waited while the server was away
         for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(plugin)
@@ -202,6 +203,9 @@ class Component(ComponentXMPP):
 
     async def stop(self) -> None:
         self._stopping = True
+        if self._next_try is not None:
+            self._next_try.cancel()
+            self._next_try = None
         if self.is_connected():
             self.disconnect()
             try:
@@ -239,14 +243,17 @@ class Component(ComponentXMPP):
 
     def _retry(self, why: str) -> None:
         """Connect again after the back-off, to the next server in the list (slixmpp does not)."""
+        if self._next_try is not None:
+            return  # one failure, one move: a second report of it waits for the same try
         self._address = (self._address + 1) % len(self._addresses)
         delay, self._backoff = self._backoff, min(self._backoff * 2, 10.0)
         host, port = self._addresses[self._address]
         log.warning("%s; connecting to %s:%s in %.1f s", why, host, port, delay)
         self.cancel_connection_attempt()
-        asyncio.get_running_loop().call_later(delay, self._reconnect)
+        self._next_try = asyncio.get_running_loop().call_later(delay, self._reconnect)
 
     def _reconnect(self) -> None:
+        self._next_try = None
         if not self._stopping and not self.is_connected():
             self.connect(*self._addresses[self._address])
 

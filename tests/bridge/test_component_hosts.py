@@ -8,7 +8,7 @@ import pytest
 
 from bridge.config import parse_config
 from bridge.errors import ConfigError
-from demo.prosody import PrivateProsody
+from demo.prosody import PrivateProsody, free_port
 from tests.support.desk import DeskClient
 from tests.support.stack import start_stack
 
@@ -62,3 +62,26 @@ async def test_component_moves_to_the_next_server_when_its_server_stops(tmp_path
         await s.close()
         await first.stop()
         await second.stop()
+
+
+async def test_a_server_that_is_down_at_start_is_skipped(tmp_path: Path) -> None:
+    up = PrivateProsody(tmp_path / "up")
+    await up.start()
+    hosts = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{up.component_port}"]  # nothing on the first
+    xmpp = {"component": up.component, "secret": up.secret, "hosts": hosts}
+    s = await start_stack(tmp_path / "stack", extra={"xmpp": xmpp})  # waits for the component
+    desk = None
+    try:
+        await up.register(s.passwords.items())
+        tampere = "tampere@chat.localhost"
+        desk = DeskClient(f"{tampere}/desk-1", s.passwords[tampere], up.c2s_port, up.component)
+        await desk.start()
+        p = await s.patron()
+        await p.say("Hei, onko ketään paikalla?")
+        offer = await desk.next_message("offer", timeout=15)
+        assert "Hei, onko ketään paikalla?" in offer.body
+    finally:
+        if desk is not None:
+            await desk.close()
+        await s.close()
+        await up.stop()
