@@ -185,6 +185,7 @@ class Cluster:
 
     def bridge_config(self, bridge: BridgeProcess, nodes: list[EjabberdNode], roster: Path) -> dict[str, Any]:
         """One bridge's config: its own node first, then the others; the shared store."""
+        assert self.postgres is not None
         config: dict[str, Any] = {
             "xmpp": {
                 "component": COMPONENT,
@@ -198,7 +199,7 @@ class Cluster:
                 "allowed_origins": [self.origin],
                 "trusted_proxies": ["127.0.0.1"],
             },
-            "database": self.database(bridge),
+            "database": self.postgres.dsn,  # one store for every bridge
             "rota": str(roster),
             "tags": str(PIKI / "tags.yaml"),
             "faq": {"file": str(PIKI / "faq.yaml"), "matcher": "lexical"},
@@ -207,10 +208,6 @@ class Cluster:
         if self.clock is not None:
             config["demo_clock"] = self.clock.isoformat()
         return config
-
-    def database(self, bridge: BridgeProcess) -> str:
-        """Each bridge's store: a SQLite file of its own until the bridge reads `postgresql://`."""
-        return str(bridge.folder / "tiski.sqlite3")
 
     async def _wait_web(self, timeout: float = 30.0) -> None:
         """Wait until HAProxy answers /health from a bridge."""

@@ -12,6 +12,7 @@ import signal
 import time
 
 import aiohttp
+import asyncpg
 import pytest
 
 from demo.process import alive
@@ -123,6 +124,17 @@ async def test_chat_through_haproxy_reaches_a_desk_on_node_2_and_back(cluster: R
     try:
         attempts = await _chat(cluster, desk, "Milloin kirjasto aukeaa huomenna?", "Kello kymmenen.")
         print(f"\nchat went through at attempt {attempts}")
+        # Every attempt's line, acked by whichever bridge held the socket, is in the one database.
+        conn = await asyncpg.connect(cluster.info["postgres"]["dsn"])
+        try:
+            stored = await conn.fetchval(
+                "SELECT count(*) FROM messages WHERE sender = 'patron' AND text LIKE $1",
+                "Milloin kirjasto aukeaa huomenna? (%)",
+            )
+            answered = await conn.fetchval("SELECT count(*) FROM messages WHERE text = 'Kello kymmenen.'")
+        finally:
+            await conn.close()
+        assert stored == attempts and answered == 1
     finally:
         await desk.close()
 

@@ -13,6 +13,7 @@ import yaml
 from slixmpp.componentxmpp import ComponentXMPP
 
 from bridge.config import parse_config
+from bridge.storage import PostgresUrl
 from demo import process
 from demo.ejabberd import EjabberdNode, Epmd, new_cookie
 from demo.prosody import free_port, make_certificate
@@ -96,5 +97,6 @@ def test_shipped_bridge_config_names_both_nodes(tmp_path: Path) -> None:
     config = parse_config(raw, CLUSTER)
     assert config.xmpp.addresses == (("10.77.0.1", 5347), ("10.77.0.2", 5347))
     assert config.xmpp.component == f"patrons.{DOMAIN}"
+    assert isinstance(config.database, PostgresUrl)  # the one database every bridge shares
     haproxy = (CLUSTER / "haproxy.cfg").read_text()
     assert f"{config.web.host}:{config.web.port}" in haproxy
