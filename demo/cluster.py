@@ -27,7 +27,7 @@ import aiohttp
 import yaml
 
 from demo import process
-from demo.__main__ import DEFAULT_CLOCK, PIKI, ROOT, stop_on_signals, wait_healthy
+from demo.__main__ import DEFAULT_CLOCK, PIKI, ROOT, DemoError, stop_on_signals, wait_healthy
 from demo.ejabberd import EjabberdNode, Epmd, check_installed, new_cookie
 from demo.haproxy import HAProxy
 from demo.postgres import PostgresServer, pg_bin
@@ -161,6 +161,7 @@ class Cluster:
         self.timings["cluster"] = time.monotonic() - began
         self.haproxy = HAProxy(d / "haproxy", [free_port() for _ in range(self.bridge_count)])
         await asyncio.gather(*(self._start_bridge(i, roster) for i in range(self.bridge_count)))
+        self.bridges.sort(key=lambda b: b.number)
         self.timings["bridges"] = time.monotonic() - began
         await self.haproxy.start()
         await self._wait_web()
@@ -322,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     args.dir = args.dir.resolve()
     try:
         return asyncio.run(run(args))
-    except process.ServerError as e:
+    except (process.ServerError, DemoError) as e:
         print(f"python -m demo.cluster: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
