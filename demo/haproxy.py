@@ -37,7 +37,7 @@ backend bridges
     balance leastconn          # a WebSocket is long-lived: count connections, not requests
     option forwardfor          # the bridge's per-address limits see the patron (trusted_proxies)
     option httpchk GET /health # 503 when the bridge lost the XMPP server or its database
-    default-server check inter 1s fall 2 rise 1
+    default-server check inter 2s fall 2 rise 1
 {servers}
 """
 
