@@ -57,8 +57,9 @@ def check_reachable(path: Path, user: str) -> None:
 async def start(
     argv: Sequence[str], log: Path, *, env: dict[str, str] | None = None, user: str | None = None
 ) -> asyncio.subprocess.Process:
-    """A server in the foreground of a child in a session of its own (the terminal's Ctrl+C and
-    hangup reach only the demo, which stops its servers in order); output goes to `log`."""
+    """Run a server in the foreground of a child process; its output goes to `log`."""
+    # A session of its own: the terminal's Ctrl+C and hangup reach only the demo, which then
+    # stops its servers in order.
     with log.open("ab") as out:
         return await asyncio.create_subprocess_exec(
             *argv,
