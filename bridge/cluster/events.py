@@ -1,0 +1,92 @@
+"""What the bridges tell each other: small typed events, carried as `kind id …` text (ids only).
+
+A payload names what changed, never its content: the receiver reads the content from the store,
+so a notification that is lost or late costs a delay, never a wrong line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bridge.storage import ChatMessage
+
+CHANNEL = "tiski"
+TYPING_STATES = frozenset({"composing", "paused", "active", "inactive", "gone"})
+
+
+class BadEvent(ValueError):
+    """A payload that is not one of the bus's events; the message quotes it."""
+
+
+@dataclass(frozen=True)
+class LineEvent:
+    """A line of a chat was committed with this line number."""
+
+    session_id: str
+    line_no: int
+    # The line itself, when it was written in this process (never sent over the wire): the
+    # receiver can skip reading it back from the store.
+    message: ChatMessage | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ChatEvent:
+    """A chat's row changed (state, owner, target, times): read it again."""
+
+    session_id: str
+
+
+@dataclass(frozen=True)
+class SeatEvent:
+    """A desk seat's presence changed."""
+
+    seat: str
+
+
+@dataclass(frozen=True)
+class TypingEvent:
+    """A patron or a desk is typing in a chat (not stored: a lost one is harmless)."""
+
+    session_id: str
+    state: str
+
+
+Event = LineEvent | ChatEvent | SeatEvent | TypingEvent
+
+
+def _id(text: str, payload: str) -> str:
+    if not text or any(c.isspace() for c in text):
+        raise BadEvent(f"bus payload {payload!r}: {text!r} is not an id")
+    return text
+
+
+def format_event(event: Event) -> str:
+    """The payload of a notification for `event`."""
+    match event:
+        case LineEvent(session_id, line_no):
+            return f"line {_id(session_id, session_id)} {int(line_no)}"
+        case ChatEvent(session_id):
+            return f"chat {_id(session_id, session_id)}"
+        case SeatEvent(seat):
+            return f"seat {_id(seat, seat)}"
+        case TypingEvent(session_id, state):
+            return f"typing {_id(session_id, session_id)} {_id(state, state)}"
+    raise BadEvent(f"not a bus event: {event!r}")
+
+
+def parse_event(payload: str) -> Event:
+    """The event a payload carries; BadEvent if it is not one."""
+    kind, *args = payload.split(" ")
+    match kind, args:
+        case "line", [session_id, number] if number.isdigit():
+            return LineEvent(_id(session_id, payload), int(number))
+        case "chat", [session_id]:
+            return ChatEvent(_id(session_id, payload))
+        case "seat", [seat]:
+            return SeatEvent(_id(seat, payload))
+        case "typing", [session_id, state] if state in TYPING_STATES:
+            return TypingEvent(_id(session_id, payload), state)
+    raise BadEvent(
+        f"bus payload {payload!r}: expected `line SESSION N`, `chat SESSION`, `seat SEAT`"
+        " or `typing SESSION STATE`"
+    )
