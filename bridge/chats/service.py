@@ -11,7 +11,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -25,8 +25,12 @@ from bridge.chats.patrons import PatronLink, PatronLinks, message_frame
 from bridge.chats.routing import Router
 from bridge.chats.transitions import Transitions
 from bridge.clock import Clock, parse_ts
+from bridge.cluster.bus import Bus, LocalBus
+from bridge.cluster.events import ChatEvent, Event, LineEvent, TypingEvent
+from bridge.cluster.leases import AllLeases, TimerLeases
 from bridge.config import BridgeConfig
 from bridge.desklang import Text, choose, said
+from bridge.errors import StoreError
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
 from bridge.storage import ChatMessage, ChatStorage
@@ -40,6 +44,10 @@ from tags.rules import PatronLeft, is_interrupted
 log = logging.getLogger(__name__)
 
 SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+# Timers whose effect must happen once for the whole service: each runs on the bridge holding
+# its lease (docs/cluster.md, "A lease per timer"). One bridge alone holds them all.
+SERVICE_TIMERS = ("queue_timeout", "rollover", "expiry")
+LAST = 2**62  # a line number after every line: "everything the socket lacks"
 
 
 def raise_if_cancelling() -> None:
@@ -67,6 +75,8 @@ class Services:
     clock: Clock
     faq: Any = None
     canned: tuple[Any, ...] = ()
+    bus: Bus = field(default_factory=LocalBus)  # events between bridges (or within this one)
+    leases: TimerLeases = field(default_factory=AllLeases)  # who runs each service-wide timer
 
 
 class ChatService:
@@ -84,6 +94,8 @@ class ChatService:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._housekeeping: asyncio.Task[Any] | None = None
         self._facts: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        self.bus = svc.bus
+        self.bus.subscribe(self.on_bus, self.catch_up)
 
     # the parts, as the rest of the bridge sees them
 
@@ -130,7 +142,8 @@ class ChatService:
             chat.tags = await self.svc.store.tags(s.id)
             chat.first_line = await self.svc.store.first_patron_line(s.id)
             self.live.add(chat)
-            self.transitions.patron_gone(chat, now)
+            if not self.bus.shared:  # with several bridges the patron may be on another one
+                self.transitions.patron_gone(chat, now)
         log.info("loaded %d live chats", len(self.live))
 
     async def on_connected(self) -> None:
@@ -292,6 +305,85 @@ class ChatService:
     async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
         return [message_frame(m) for m in await self.svc.store.history(session_id) if m.sender != "note"]
 
+    async def welcome_history(self, session_id: str, link: PatronLink) -> list[dict[str, Any]]:
+        """The history for a socket's `welcome`; its cursor is set to the last line in it.
+
+        Call with `patrons.delivery(session_id)` held until the welcome is sent: a line written
+        meanwhile then goes out after the welcome, and a line in the history never again.
+        """
+        lines = await self.svc.store.history(session_id)
+        link.cursor = lines[-1].seq if lines else 0
+        return [message_frame(m) for m in lines if m.sender != "note"]
+
+    async def line_written(self, m: ChatMessage, extra: dict[str, Any] | None = None) -> None:
+        """A line was committed here: it goes to the chat's sockets (on every bridge)."""
+        await self.bus.committed(LineEvent(m.session_id, m.seq, m, extra))
+
+    # the bus
+
+    async def on_bus(self, event: Event) -> None:
+        """An event from this bridge or another one."""
+        match event:
+            case LineEvent():
+                await self.deliver_line(event)
+            case TypingEvent(session_id, state):
+                await self.send_patron(session_id, {"type": "typing", "state": state})
+            case ChatEvent(session_id) if self.bus.shared:
+                await self.refresh(session_id)
+
+    async def deliver_line(self, event: LineEvent) -> int:
+        """Send the chat's sockets here what they lack up to the event's line; how many lines."""
+        sid = event.session_id
+        if sid not in self.patrons:
+            return 0
+        async with self.patrons.delivery(sid):
+            behind = self.patrons.behind(sid, event.line_no)
+            if not behind:
+                return 0
+            if event.message is not None and not self.bus.shared:
+                lines = [event.message]  # one bridge: every earlier line went out before it
+            else:
+                since = min(link.cursor or 0 for link in behind)
+                lines = [m for m in await self.svc.store.history(sid) if m.seq > since]
+            extra = {event.message.msg_id: event.extra} if event.message and event.extra else None
+            sent = await self.patrons.deliver(behind, lines, extra)
+        chat = self.live.get(sid)
+        for m in sent:
+            if chat is not None and m.sender == "librarian" and m.seat:
+                self.notices.delivered(chat, m.seat, m.msg_id.removeprefix("l-"))
+        return len(sent)
+
+    async def catch_up(self) -> None:
+        """After a gap on the bus: the cache from the store, every socket from its cursor."""
+        live = {s.id for s in await self.svc.store.live_sessions()}
+        for sid in sorted(live | {c.id for c in self.live}):
+            await self.refresh(sid)
+        for sid in list(self.patrons.links):
+            await self.deliver_line(LineEvent(sid, LAST))
+
+    async def refresh(self, session_id: str) -> None:
+        """Another bridge changed a chat: the live view takes the row's values; the patron is told."""
+        async with self.live.lock(session_id):
+            s = await self.svc.store.session(session_id)
+            if s is None:
+                return
+            chat = self.live.get(session_id)
+            if chat is None:
+                if s.state is ChatState.ENDED:
+                    return
+                chat = from_session(s)
+                chat.tags = await self.svc.store.tags(s.id)
+                self.live.add(chat)
+                return
+            was_owner = chat.owner
+            if not self.transitions.refresh(chat, s):
+                return
+            if chat.owner != was_owner:
+                chat.offered = {chat.owner} if chat.owner else set()
+            if chat.state is ChatState.ENDED:
+                self.notices.chat_over(chat.id)
+        await self.tell_state(chat)
+
     # patron actions
 
     async def patron_message(self, chat: LiveChat, msg_id: str, text: str) -> tuple[ChatMessage, bool]:
@@ -343,9 +435,7 @@ class ChatService:
         if getattr(entry, "tag", None) and entry.tag not in chat.tags:
             await self.svc.store.add_tags(chat.id, [entry.tag], None)
             chat.tags.append(entry.tag)
-        frame = message_frame(m)
-        frame["faq"] = entry.id
-        await self.send_patron(chat.id, frame)
+        await self.line_written(m, {"faq": entry.id})
         for seat in sorted({chat.owner} if chat.owner else chat.offered):
             self.notices.line(chat, seat, m)
 
@@ -392,7 +482,7 @@ class ChatService:
             m, _ = await self.svc.store.add_message(
                 chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski"
             )
-            await self.send_patron(chat.id, message_frame(m))
+            await self.line_written(m)
             await self.tell_state(chat)
 
     # routing
@@ -492,7 +582,10 @@ class ChatService:
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         chat = self.live.get(session_id)
         if chat is not None and chat.owner == seat.full and state in ("composing", "paused"):
-            await self.send_patron(session_id, {"type": "typing", "state": state})
+            try:
+                await self.bus.publish(TypingEvent(session_id, state))
+            except StoreError:
+                log.debug("typing not passed on: the bus is reconnecting")
 
     async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, line_id: str) -> bool:
         """Store a librarian's line and pass it to the patron (lock held); False if a repeat.
@@ -503,8 +596,8 @@ class ChatService:
         m, new = await self.svc.store.add_message(
             chat.id, f"l-{line_id}", "librarian", text, name=self.desk_name(seat), seat=seat
         )
-        if new and await self.send_patron(chat.id, message_frame(m)):
-            self.notices.delivered(chat, seat, line_id)
+        if new:
+            await self.line_written(m)
         return new
 
     # timers
@@ -523,11 +616,14 @@ class ChatService:
                 log.exception("housekeeping failed")
 
     async def tick(self) -> None:
-        """One round of the periodic work."""
-        await self._queue_timeouts()
-        if self.is_open():
+        """One round of the periodic work (the service-wide part on the bridge with its lease)."""
+        held = await self.svc.leases.hold(SERVICE_TIMERS)
+        if "queue_timeout" in held:
+            await self._queue_timeouts()
+        if "rollover" in held and self.is_open():
             await self.router.rollovers()
-        await self.expire_gone()
+        if "expiry" in held:
+            await self.expire_gone()
         await self.tell_positions()
         if self.desks is not None:
             self.desks.resend_unconfirmed(self.svc.config.receipt_resend_seconds)

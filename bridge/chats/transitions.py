@@ -14,7 +14,8 @@ from slixmpp import JID
 
 from bridge.chat import ChatState, LiveChat
 from bridge.chats.live import LiveChats
-from bridge.clock import Clock
+from bridge.clock import Clock, parse_ts
+from bridge.storage import ChatSession
 
 
 class ChatStore(Protocol):
@@ -157,6 +158,23 @@ class Transitions:
         )
         chat.state, chat.ended_at = ChatState.ENDED, now
         self.chats.remove(chat)
+        return True
+
+    def refresh(self, chat: LiveChat, row: ChatSession) -> bool:
+        """Another bridge wrote the chat's row: the live view takes its values; True if it changed."""
+        before = (chat.state, chat.owner, chat.target, chat.queued_at, chat.answered_at)
+        after = (row.state, row.owner, row.target, row.queued_at, row.answered_at)
+        if before == after:
+            return False
+        if row.owner != chat.owner:
+            self.chats.owner_changed(chat.owner, row.owner)
+        chat.state, chat.owner, chat.target, chat.queued_at, chat.answered_at = after
+        if row.owner is not None:
+            chat.kept = False
+        if row.state is ChatState.ENDED:
+            chat.ended_at = parse_ts(row.ended_at) if row.ended_at else self.clock.now()
+            self.chats.remove(chat)
+        self.chats.queue_changed()
         return True
 
     def patron_gone(self, chat: LiveChat, at: datetime) -> None:

@@ -32,11 +32,22 @@ _ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 class Bus(Protocol):
     """Events between the bridges of one service (or within one bridge)."""
 
+    # True when other bridges write to the same store: the live view is then a cache, and an
+    # event's line must be read back from the store (it may not be the next one a socket lacks).
+    shared: bool
+
     def subscribe(self, handler: Handler, on_resync: Resync | None = None) -> None:
         """Call `handler` with every event, in the order they arrive; `on_resync` after a gap."""
 
     async def publish(self, event: Event) -> None:
         """Tell every bridge (this one too), outside any write: for events nobody stores."""
+
+    async def committed(self, event: Event) -> None:
+        """This process has just committed the write `event` is about.
+
+        One bridge: handed to the handlers now. Several: nothing to do, the store sent it with
+        its transaction.
+        """
 
     async def start(self) -> None: ...
 
@@ -78,6 +89,8 @@ class _Subscribers:
 class LocalBus:
     """One bridge: an event is handed to the handlers as it is published, in this process."""
 
+    shared = False
+
     def __init__(self) -> None:
         self._subscribers = _Subscribers()
 
@@ -85,6 +98,9 @@ class LocalBus:
         self._subscribers.add(handler, on_resync)
 
     async def publish(self, event: Event) -> None:
+        await self._subscribers.deliver(event)
+
+    async def committed(self, event: Event) -> None:
         await self._subscribers.deliver(event)
 
     async def start(self) -> None:
@@ -96,6 +112,8 @@ class LocalBus:
 
 class PgBus:
     """LISTEN on one dedicated connection; reconnect, re-LISTEN and resync after it drops."""
+
+    shared = True
 
     def __init__(
         self,
@@ -149,6 +167,9 @@ class PgBus:
         except _ERRORS as e:
             self._lost.set()
             raise StoreError(f"bus: {e}") from e
+
+    async def committed(self, event: Event) -> None:
+        return None  # the store notified inside the write's transaction
 
     # the connection
 

@@ -6,7 +6,9 @@ so a notification that is lost or late costs a delay, never a wrong line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bridge.storage import ChatMessage
 
@@ -27,6 +29,7 @@ class LineEvent:
     # The line itself, when it was written in this process (never sent over the wire): the
     # receiver can skip reading it back from the store.
     message: ChatMessage | None = field(default=None, compare=False, repr=False)
+    extra: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)  # frame fields
 
 
 @dataclass(frozen=True)

@@ -106,11 +106,12 @@ class PgLeases:
                 log.warning("leases: cannot renew (%s); running no service-wide timer", e)
             self.held = frozenset()
             return self.held
-        held = frozenset(r["name"] for r in rows)
+        got = frozenset(r["name"] for r in rows)
+        held = (self.held - set(wanted)) | got
         if held != self.held:
             log.info("leases held by %s: %s", self.holder, ", ".join(sorted(held)) or "none")
         self.held = held
-        return held
+        return got
 
     async def release(self) -> None:
         if not self.held:
