@@ -223,19 +223,30 @@ class PgStore:
         seat: str | None = None,
         desk: str | None = None,
         data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
         **fields: Any,
-    ) -> None:
+    ) -> bool:
         """Change a session's state (and other columns) with an event, in one transaction.
 
         Ending a chat masks its lines in that same transaction (privacy.redact_after_end).
+        `expect`: columns the row must still have, checked under the row's lock (two bridges
+        racing serialise here); False, and nothing written, if it has not.
         """
         cols, values = self._set_clause({"state": state, **fields}, 2)
         async with self._tx() as conn:
+            if expect:
+                row = await conn.fetchrow(
+                    f"SELECT {', '.join(expect)} FROM sessions WHERE id = $1 FOR UPDATE", session_id
+                )
+                wanted = [v.value if isinstance(v, ChatState) else v for v in expect.values()]
+                if row is None or list(row) != wanted:
+                    return False
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
             if event:
                 await self._event(conn, session_id, event, seat, desk, data)
             if state is ChatState.ENDED and self.privacy.redact_after_end:
                 await self._mask_lines(conn, session_id)
+        return True
 
     async def _mask_lines(self, conn: asyncpg.Connection, session_id: str) -> None:
         """Mask a chat's lines not masked yet (as bridge.store.mask_chat_lines does for SQLite)."""

@@ -564,7 +564,9 @@ class ChatService:
             async with self.live.lock(chat.id):
                 if chat.owner != seat or chat.state is not ChatState.ACTIVE or chat.id not in self.live:
                     continue
-                await self.transitions.release(chat, seat, self.roster.library_of_desk(JID(seat).bare))
+                back_to = self.roster.library_of_desk(JID(seat).bare)
+                if not await self.transitions.release(chat, seat, back_to):
+                    continue
                 chat.offered, chat.step = set(), 0
                 self.notices.notify(
                     chat,
@@ -578,6 +580,14 @@ class ChatService:
                 )
                 await self.router.offer(chat, from_name=said("offer.released_from", seat=seat))
                 await self.tell_state(chat)
+
+    async def lookup(self, session_id: str) -> LiveChat | None:
+        """A live chat by id; with several bridges, one begun or moved elsewhere is read first."""
+        chat = self.live.get(session_id)
+        if chat is None and self.bus.shared:
+            await self.refresh(session_id)
+            chat = self.live.get(session_id)
+        return chat
 
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         chat = self.live.get(session_id)
@@ -639,10 +649,8 @@ class ChatService:
         for chat in self.live:
             if chat.state is ChatState.QUEUED and chat.queued_at and parse_ts(chat.queued_at) + limit <= now:
                 async with self.live.lock(chat.id):
-                    if chat.state is not ChatState.QUEUED:
-                        continue
-                    await self.transitions.close_for_timeout(chat)
-                    await self.tell_state(chat)
+                    if chat.state is ChatState.QUEUED and await self.transitions.close_for_timeout(chat):
+                        await self.tell_state(chat)
 
     def stale(self, chat: LiveChat) -> bool:
         """Its patron has been gone longer than the grace (and its owner does not keep it)."""

@@ -340,3 +340,21 @@ async def test_everything_survives_closing_and_opening_again(backend: Backend, c
         assert not new
     finally:
         await again.close()
+
+
+async def test_a_state_change_that_expects_the_row_is_written_only_while_the_row_holds(
+    store: ChatStorage,
+) -> None:
+    await _session(store, state=ChatState.QUEUED)
+    free = {"owner": None, "ended_at": None}
+    assert await store.set_state("p-abc", ChatState.ACTIVE, "accepted", seat=SEAT, expect=free, owner=SEAT)
+    other = "tampere@chat.example/desk-2"
+    assert not await store.set_state(
+        "p-abc", ChatState.ACTIVE, "accepted", seat=other, expect=free, owner=other
+    )
+    s = await store.session("p-abc")
+    assert s is not None and s.owner == SEAT and s.state is ChatState.ACTIVE
+    assert [e[1] for e in await store.events("p-abc")] == ["created", "accepted"]
+    assert not await store.set_state("p-abc", ChatState.CLOSED, "closed", expect={"state": ChatState.QUEUED})
+    assert await store.set_state("p-abc", ChatState.CLOSED, "closed", expect={"state": ChatState.ACTIVE})
+    assert await store.set_state("p-abc", ChatState.ENDED, "ended")  # no expectation: always

@@ -1,0 +1,48 @@
+"""The bus and the leases a bridge runs with: in-process on SQLite, PostgreSQL's when shared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import asyncpg
+
+from bridge.cluster.bus import Bus, LocalBus, PgBus
+from bridge.cluster.leases import AllLeases, PgLeases, TimerLeases, new_holder
+from bridge.errors import StoreError
+
+
+@dataclass
+class Cluster:
+    """What ties this bridge to the others (nothing, for one bridge on SQLite)."""
+
+    bus: Bus = field(default_factory=LocalBus)
+    leases: TimerLeases = field(default_factory=AllLeases)
+    holder: str = "this bridge"
+    _pool: asyncpg.Pool | None = None
+
+    @classmethod
+    async def open(cls, dsn: str | None, *, lease_seconds: float = 10.0) -> Cluster:
+        """One bridge (`dsn` None), or one of several sharing the PostgreSQL database `dsn`."""
+        if dsn is None:
+            return cls()
+        holder = new_holder()
+        try:
+            pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2, command_timeout=10)
+        except (asyncpg.PostgresError, OSError, TimeoutError) as e:
+            raise StoreError(f"PostgreSQL leases at {dsn.split('@')[-1]}: {e}") from e
+        leases = PgLeases(pool, holder, lease_seconds)
+        bus = PgBus(dsn)
+        try:
+            await leases.setup()
+            await bus.start()
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(bus, leases, holder, pool)
+
+    async def close(self) -> None:
+        """Give the leases back (another bridge takes them at once), then stop listening."""
+        await self.leases.release()
+        await self.bus.close()
+        if self._pool is not None:
+            await self._pool.close()
