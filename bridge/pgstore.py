@@ -18,6 +18,8 @@ import asyncpg
 
 from bridge.chat import ChatState
 from bridge.clock import Clock
+from bridge.cluster.bus import notify
+from bridge.cluster.events import ChatEvent, LineEvent
 from bridge.errors import StoreError
 from bridge.storage import ChatMessage, ChatSession, ChatStorage, Followup, FollowupStatus
 from bridge.store import SCHEMA, hash_token
@@ -39,6 +41,7 @@ _FOLLOWUP_COLS = (
 _FOLLOWUP_FROM = (
     "FROM left_messages l JOIN sessions s ON s.id = l.session_id LEFT JOIN followups f ON f.left_seq = l.seq"
 )
+_LIFE = {"state", "owner", "target", "queued_at", "answered_at", "ended_at"}  # what bridges cache
 _SCHEMA_LOCK = 7_461_010  # advisory lock: two bridges starting at once create the tables once
 _ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
@@ -213,6 +216,8 @@ class PgStore:
         cols, values = self._set_clause(fields, 2)
         async with self._tx() as conn:
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
+            if _LIFE & fields.keys():  # the other bridges read the row again
+                await notify(conn, ChatEvent(session_id))
 
     async def set_state(
         self,
@@ -242,6 +247,7 @@ class PgStore:
                 if row is None or list(row) != wanted:
                     return False
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
+            await notify(conn, ChatEvent(session_id))
             if event:
                 await self._event(conn, session_id, event, seat, desk, data)
             if state is ChatState.ENDED and self.privacy.redact_after_end:
@@ -310,6 +316,7 @@ class PgStore:
             if touch:
                 await conn.execute("UPDATE sessions SET last_seen_at = $1 WHERE id = $2", now, session_id)
             if seq is not None:
+                await notify(conn, LineEvent(session_id, seq))  # delivered at COMMIT, to every bridge
                 return ChatMessage(seq, session_id, msg_id, sender, name, seat, text, now), True
             row = await conn.fetchrow(
                 f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = $1 AND msg_id = $2",
