@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 # Timers whose effect must happen once for the whole service: each runs on the bridge holding
 # its lease (docs/cluster.md, "A lease per timer"). One bridge alone holds them all.
-SERVICE_TIMERS = ("queue_timeout", "rollover", "expiry")
+SERVICE_TIMERS = ("queue_timeout", "rollover", "expiry", "retention")
 LAST = 2**62  # a line number after every line: "everything the socket lacks"
 
 
@@ -95,6 +95,7 @@ class ChatService:
         self._housekeeping: asyncio.Task[Any] | None = None
         self._facts: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
         self.bus = svc.bus
+        self.rounds = 0  # housekeeping rounds done
         self.bus.subscribe(self.on_bus, self.catch_up)
 
     # the parts, as the rest of the bridge sees them
@@ -638,6 +639,11 @@ class ChatService:
         if self.desks is not None:
             self.desks.resend_unconfirmed(self.svc.config.receipt_resend_seconds)
         self.files.reload(self.svc)
+        self.rounds += 1
+
+    def holds(self, timer: str) -> bool:
+        """This bridge runs the service-wide `timer` now (its lease was held in the last round)."""
+        return self.svc.leases.holds(timer)
 
     async def _queue_timeouts(self) -> None:
         """A chat queued too long during open hours is offered `leave_message` (state closed).

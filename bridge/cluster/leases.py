@@ -53,6 +53,9 @@ class TimerLeases(Protocol):
     async def release(self) -> None:
         """Give back every lease held (clean stop): another bridge takes them at once."""
 
+    def holds(self, name: str) -> bool:
+        """The lease was this bridge's in the last round."""
+
 
 class AllLeases:
     """One bridge alone: it holds every lease."""
@@ -62,6 +65,9 @@ class AllLeases:
 
     async def release(self) -> None:
         return None
+
+    def holds(self, name: str) -> bool:
+        return True
 
 
 class PgLeases:
@@ -112,6 +118,9 @@ class PgLeases:
             log.info("leases held by %s: %s", self.holder, ", ".join(sorted(held)) or "none")
         self.held = held
         return got
+
+    def holds(self, name: str) -> bool:
+        return name in self.held
 
     async def release(self) -> None:
         if not self.held:
