@@ -379,7 +379,11 @@ class ChatService:
             was_owner = chat.owner
             if not self.transitions.refresh(chat, s):
                 return
-            if chat.owner != was_owner:
+            if chat.owner != was_owner:  # taken on another bridge: the seats offered it here learn so
+                others = sorted(seat for seat in chat.offered if seat != chat.owner)
+                if chat.owner and others:
+                    taken = said("taken", nick=chat.nickname, seat=chat.owner)
+                    self.notices.notify(chat, others, Kind.TAKEN, taken)
                 chat.offered = {chat.owner} if chat.owner else set()
             if chat.state is ChatState.ENDED:
                 self.notices.chat_over(chat.id)
