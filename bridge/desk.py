@@ -119,6 +119,16 @@ class DeskActions:
             offered.update(self.service.roster.desks_of(chat.target))
         return Standing(phase, chat.owner, frozenset(offered))
 
+    async def authorize_fresh(self, seat: str, chat: LiveChat, action: Action) -> None:
+        """As `authorize` (lock held); a refusal is checked once more against the stored row,
+        which another bridge may have moved on (a desk that answers an offer just made)."""
+        try:
+            self.authorize(seat, chat, action)
+        except CommandError:
+            if not await self.service.reread(chat):
+                raise
+            self.authorize(seat, chat, action)
+
     def refusal(self, seat: str, chat: LiveChat, action: Action) -> str:
         """Why `seat` may not do `action` now (after another bridge changed the chat)."""
         try:
@@ -163,7 +173,7 @@ class DeskActions:
                 self.info(seat, chat, refused)
                 return refused
             try:
-                self.authorize(seat, chat, Action.REPLY)
+                await self.authorize_fresh(seat, chat, Action.REPLY)
             except CommandError as e:
                 refused = self.text(seat, "reply.not_sent", why=str(e))
                 self.info(seat, chat, refused)
@@ -185,7 +195,7 @@ class DeskActions:
                 raise CommandError(self.text(seat, "chat.ended"))
             if chat.owner == seat:
                 return self.text(seat, "accept.already")
-            self.authorize(seat, chat, Action.ACCEPT)
+            await self.authorize_fresh(seat, chat, Action.ACCEPT)
             try:
                 await self._accept(seat, chat)
             except ChatChanged:  # a desk on another bridge was first

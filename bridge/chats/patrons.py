@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from bridge.chat import WAITING, LiveChat
 from bridge.chats.live import LiveChats
+from bridge.cluster.events import UNTOLD_SENDERS
 from bridge.store import ChatMessage
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def message_frame(m: ChatMessage) -> dict[str, Any]:
 
 def shown_live(m: ChatMessage) -> bool:
     """Lines a patron's socket is sent as they come (their own lines are acknowledged instead)."""
-    return m.sender not in ("patron", "note")
+    return m.sender not in UNTOLD_SENDERS
 
 
 class PatronLinks:
@@ -101,11 +102,11 @@ class PatronLinks:
 
         `extra`: more fields for some lines' frames, by line id (known only to the writer).
         """
-        ordered = sorted(lines, key=lambda m: m.seq)
+        ordered = sorted(lines, key=lambda m: m.line)
         sent: dict[int, ChatMessage] = {}
         for link in links:
             for m in ordered:
-                if link.cursor is None or m.seq <= link.cursor:
+                if link.cursor is None or m.line <= link.cursor:
                     continue
                 if shown_live(m):
                     frame = message_frame(m)
@@ -115,8 +116,8 @@ class PatronLinks:
                     except Exception:  # a closing socket must not stop the others
                         log.debug("dropping a line for a closed link")
                         break
-                    sent[m.seq] = m
-                link.cursor = m.seq
+                    sent[m.line] = m
+                link.cursor = m.line
         return [sent[k] for k in sorted(sent)]
 
     async def send(self, session_id: str, frame: dict[str, Any]) -> int:

@@ -33,7 +33,7 @@ from bridge.desklang import Text, choose, said
 from bridge.errors import StoreError
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
-from bridge.storage import ChatMessage, ChatStorage
+from bridge.storage import ChatMessage, ChatSession, ChatStorage
 from deskproto import Kind
 from rota import Roster
 from rota.decide import hours_text, is_open, next_opening
@@ -313,12 +313,12 @@ class ChatService:
         meanwhile then goes out after the welcome, and a line in the history never again.
         """
         lines = await self.svc.store.history(session_id)
-        link.cursor = lines[-1].seq if lines else 0
+        link.cursor = lines[-1].line if lines else 0
         return [message_frame(m) for m in lines if m.sender != "note"]
 
     async def line_written(self, m: ChatMessage, extra: dict[str, Any] | None = None) -> None:
         """A line was committed here: it goes to the chat's sockets (on every bridge)."""
-        await self.bus.committed(LineEvent(m.session_id, m.seq, m, extra))
+        await self.bus.committed(LineEvent(m.session_id, m.line, m, extra))
 
     # the bus
 
@@ -345,7 +345,7 @@ class ChatService:
                 lines = [event.message]  # one bridge: every earlier line went out before it
             else:
                 since = min(link.cursor or 0 for link in behind)
-                lines = [m for m in await self.svc.store.history(sid) if m.seq > since]
+                lines = await self.svc.store.history(sid, after=since)
             extra = {event.message.msg_id: event.extra} if event.message and event.extra else None
             sent = await self.patrons.deliver(behind, lines, extra)
         chat = self.live.get(sid)
@@ -370,24 +370,39 @@ class ChatService:
                 return
             chat = self.live.get(session_id)
             if chat is None:
-                if s.state is ChatState.ENDED:
-                    return
-                chat = from_session(s)
-                chat.tags = await self.svc.store.tags(s.id)
-                self.live.add(chat)
+                if s.state is not ChatState.ENDED:
+                    chat = from_session(s)
+                    chat.tags = await self.svc.store.tags(s.id)
+                    self.live.add(chat)
                 return
-            was_owner = chat.owner
-            if not self.transitions.refresh(chat, s):
-                return
-            if chat.owner != was_owner:  # taken on another bridge: the seats offered it here learn so
-                others = sorted(seat for seat in chat.offered if seat != chat.owner)
-                if chat.owner and others:
-                    taken = said("taken", nick=chat.nickname, seat=chat.owner)
-                    self.notices.notify(chat, others, Kind.TAKEN, taken)
-                chat.offered = {chat.owner} if chat.owner else set()
-            if chat.state is ChatState.ENDED:
-                self.notices.chat_over(chat.id)
+            if self._take_row(chat, s):
+                await self.tell_state(chat)
+
+    async def reread(self, chat: LiveChat) -> bool:
+        """With several bridges, before refusing a desk (lock held): the row may be ahead of the
+        live view. True if it was (the live view has caught up and the patron is told)."""
+        if not self.bus.shared:
+            return False
+        s = await self.svc.store.session(chat.id)
+        if s is None or not self._take_row(chat, s):
+            return False
         await self.tell_state(chat)
+        return True
+
+    def _take_row(self, chat: LiveChat, row: ChatSession) -> bool:
+        """The live view takes the row's values (lock held); True if they differed."""
+        was_owner = chat.owner
+        if not self.transitions.refresh(chat, row):
+            return False
+        if chat.owner != was_owner:  # taken on another bridge: the seats offered it here learn so
+            others = sorted(seat for seat in chat.offered if seat != chat.owner)
+            if chat.owner and others:
+                taken = said("taken", nick=chat.nickname, seat=chat.owner)
+                self.notices.notify(chat, others, Kind.TAKEN, taken)
+            chat.offered = {chat.owner} if chat.owner else set()
+        if chat.state is ChatState.ENDED:
+            self.notices.chat_over(chat.id)
+        return True
 
     # patron actions
 

@@ -13,6 +13,9 @@ from typing import Any
 from bridge.storage import ChatMessage
 
 CHANNEL = "tiski"
+# Lines no patron socket is sent as they come (their own lines are acknowledged instead): the
+# bus does not announce them, and a socket's cursor moves past them with the next line.
+UNTOLD_SENDERS = frozenset({"patron", "note"})
 TYPING_STATES = frozenset({"composing", "paused", "active", "inactive", "gone"})
 
 

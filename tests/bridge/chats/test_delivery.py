@@ -30,8 +30,10 @@ class Link:
         return [f["id"] for f in self.frames]
 
 
-def line(seq: int, sender: str = "librarian") -> ChatMessage:
-    return ChatMessage(seq, "p-a", f"m{seq}", sender, "Desk", None, f"line {seq}", "2026-11-23T10:00:00.000Z")
+def line(number: int, sender: str = "librarian") -> ChatMessage:
+    """The chat's line `number`; its row id runs backwards: only line numbers are in commit order."""
+    ts = "2026-11-23T10:00:00.000Z"
+    return ChatMessage(100 - number, "p-a", f"m{number}", sender, "Desk", None, f"line {number}", ts, number)
 
 
 async def test_a_socket_gets_the_lines_after_its_cursor_once_and_never_its_own_or_notes() -> None:
@@ -40,7 +42,7 @@ async def test_a_socket_gets_the_lines_after_its_cursor_once_and_never_its_own_o
     links.attach("p-a", link)
     lines = [line(1), line(2, "patron"), line(3), line(4, "note"), line(5, "bot")]
     sent = await links.deliver(links.behind("p-a", 5), lines)
-    assert link.ids() == ["m3", "m5"] and [m.seq for m in sent] == [3, 5]
+    assert link.ids() == ["m3", "m5"] and [m.line for m in sent] == [3, 5]
     assert link.cursor == 5
     assert links.behind("p-a", 5) == []
     assert await links.deliver([link], lines) == []  # told again: nothing goes twice

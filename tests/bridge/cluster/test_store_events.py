@@ -1,4 +1,4 @@
-"""The PostgreSQL store tells the bus what it committed: new lines and changed chat rows only."""
+"""The PostgreSQL store tells the bus what it committed: new lines for patrons, changed chat rows."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ async def test_the_store_notifies_new_lines_and_changed_rows_and_nothing_else(ds
     await bus.start()
     try:
         await store.create_session("p-n", "tok", "tampere", "fi", None, ChatState.BOT)
-        m, _ = await store.add_message("p-n", "m1", "patron", "hei")
-        await store.add_message("p-n", "m1", "patron", "hei")  # a repeat is stored once, told once
+        await store.add_message("p-n", "m0", "patron", "hei")  # the patron's own: no socket is sent it
+        m, _ = await store.add_message("p-n", "m1", "bot", "Hei!", name="Tiski")
+        await store.add_message("p-n", "m1", "bot", "Hei!", name="Tiski")  # a repeat: stored once, told once
         await store.update_session("p-n", last_seen_at="2026-11-23T10:00:00.000Z")  # no one caches it
         await store.set_state("p-n", ChatState.QUEUED, "queued", queued_at="2026-11-23T10:00:00.000Z")
         assert not await store.set_state("p-n", ChatState.CLOSED, "closed", expect={"state": ChatState.BOT})
@@ -25,7 +26,7 @@ async def test_the_store_notifies_new_lines_and_changed_rows_and_nothing_else(ds
         await bus.publish(SeatEvent("end@of.test/1"))  # the last: when it is here, all are
         await inbox.until(lambda: SeatEvent("end@of.test/1") in inbox.events)
         assert inbox.events == [
-            LineEvent("p-n", m.seq),
+            LineEvent("p-n", m.line),
             ChatEvent("p-n"),
             ChatEvent("p-n"),
             SeatEvent("end@of.test/1"),
