@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
-from bridge.cluster.events import CHANNEL, BadEvent, Event, format_event, parse_event
+from bridge.cluster.events import CHANNEL, BadEvent, Event, format_event, parse_notice
 from bridge.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -43,20 +43,22 @@ class Bus(Protocol):
         """Tell every bridge (this one too), outside any write: for events nobody stores."""
 
     async def committed(self, event: Event) -> None:
-        """This process has just committed the write `event` is about.
-
-        One bridge: handed to the handlers now. Several: nothing to do, the store sent it with
-        its transaction.
-        """
+        """This process has just committed the write `event` is about: this bridge's handlers
+        get it now (the other bridges get it from the notification the store sent with the
+        write, and this one again, which its handlers must bear)."""
 
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...
 
 
-async def notify(conn: Any, event: Event) -> None:
-    """Send `event` from inside the caller's transaction: delivered if and when it commits."""
-    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, format_event(event))
+async def notify(conn: Any, event: Event, origin: str = "") -> None:
+    """Send `event` from inside the caller's transaction: delivered if and when it commits.
+
+    `origin`: the writing bridge's name; that bridge's bus skips the notification (it handed
+    the event to its handlers itself, with what only it knows, through `committed`).
+    """
+    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, format_event(event, origin))
 
 
 class _Subscribers:
@@ -119,11 +121,13 @@ class PgBus:
         self,
         dsn: str,
         *,
+        name: str = "",
         check_every: float = 5.0,
         first_backoff: float = 0.1,
         max_backoff: float = 5.0,
     ) -> None:
         self.dsn = dsn
+        self.name = name  # this bridge's name: notifications of its own writes are skipped
         self.check_every = check_every
         self.first_backoff, self.max_backoff = first_backoff, max_backoff
         self._subscribers = _Subscribers()
@@ -169,7 +173,7 @@ class PgBus:
             raise StoreError(f"bus: {e}") from e
 
     async def committed(self, event: Event) -> None:
-        return None  # the store notified inside the write's transaction
+        await self._subscribers.deliver(event)
 
     # the connection
 
@@ -200,9 +204,12 @@ class PgBus:
 
     def _received(self, conn: Any, pid: int, channel: str, payload: str) -> None:
         try:
-            self._queue.put_nowait(parse_event(payload))
+            notice = parse_notice(payload)
         except BadEvent as e:
             log.warning("%s", e)
+            return
+        if not self.name or notice.origin != self.name:
+            self._queue.put_nowait(notice.event)
 
     async def _alive(self) -> bool:
         """The connection answers (a dropped TCP link is not always reported by itself)."""

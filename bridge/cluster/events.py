@@ -1,7 +1,8 @@
 """What the bridges tell each other: small typed events, carried as `kind id …` text (ids only).
 
 A payload names what changed, never its content: the receiver reads the content from the store,
-so a notification that is lost or late costs a delay, never a wrong line.
+so a notification that is lost or late costs a delay, never a wrong line. A payload may end with
+`@BRIDGE`, the name of the bridge whose write it announces: that bridge has handled it already.
 """
 
 from __future__ import annotations
@@ -60,14 +61,27 @@ class TypingEvent:
 Event = LineEvent | ChatEvent | SeatEvent | TypingEvent
 
 
+@dataclass(frozen=True)
+class Notice:
+    """An event as it travels: what happened, and which bridge's write it announces ("": unknown)."""
+
+    event: Event
+    origin: str = ""
+
+
 def _id(text: str, payload: str) -> str:
     if not text or any(c.isspace() for c in text):
         raise BadEvent(f"bus payload {payload!r}: {text!r} is not an id")
     return text
 
 
-def format_event(event: Event) -> str:
-    """The payload of a notification for `event`."""
+def format_event(event: Event, origin: str = "") -> str:
+    """The payload of a notification for `event` (written by bridge `origin`, if given)."""
+    text = _format(event)
+    return f"{text} @{_id(origin, origin)}" if origin else text
+
+
+def _format(event: Event) -> str:
     match event:
         case LineEvent(session_id, line_no):
             return f"line {_id(session_id, session_id)} {int(line_no)}"
@@ -80,8 +94,16 @@ def format_event(event: Event) -> str:
     raise BadEvent(f"not a bus event: {event!r}")
 
 
+def parse_notice(payload: str) -> Notice:
+    """The event a payload carries and its origin; BadEvent if it is not one."""
+    head, _, origin = payload.partition(" @")
+    if origin and (not origin.strip() or any(c.isspace() for c in origin)):
+        raise BadEvent(f"bus payload {payload!r}: {origin!r} is not a bridge's name")
+    return Notice(parse_event(head), origin)
+
+
 def parse_event(payload: str) -> Event:
-    """The event a payload carries; BadEvent if it is not one."""
+    """The event a payload carries (without an origin); BadEvent if it is not one."""
     kind, *args = payload.split(" ")
     match kind, args:
         case "line", [session_id, number] if number.isdigit():

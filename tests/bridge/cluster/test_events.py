@@ -8,10 +8,12 @@ from bridge.cluster.events import (
     BadEvent,
     ChatEvent,
     LineEvent,
+    Notice,
     SeatEvent,
     TypingEvent,
     format_event,
     parse_event,
+    parse_notice,
 )
 
 
@@ -41,3 +43,12 @@ def test_a_payload_that_is_no_event_is_refused_with_its_text(payload: str) -> No
 def test_an_id_with_a_space_cannot_be_sent() -> None:
     with pytest.raises(BadEvent, match="not an id"):
         format_event(SeatEvent("desk@chat.example/two words"))
+
+
+def test_a_payload_may_name_the_bridge_whose_write_it_announces() -> None:
+    payload = format_event(LineEvent("p-abc", 3), "host:41:ab12cd")
+    assert payload == "line p-abc 3 @host:41:ab12cd"
+    assert parse_notice(payload) == Notice(LineEvent("p-abc", 3), "host:41:ab12cd")
+    assert parse_notice("chat p-abc") == Notice(ChatEvent("p-abc"), "")
+    with pytest.raises(BadEvent, match="not a bridge's name"):
+        parse_notice("chat p-abc @ ")
