@@ -53,6 +53,7 @@ class Bridge:
         self.clock = Clock(cfg.demo_clock)
         self.store = await open_store(cfg.database, self.clock, privacy=cfg.privacy)
         self.cluster = await Cluster.open(cfg.database.url if isinstance(cfg.database, PostgresUrl) else None)
+        self.cluster.bind(self.store)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(
             config=cfg,

@@ -182,6 +182,7 @@ class DeskActions:
                 if chat.owner != seat:
                     await self._accept(seat, chat)
             except ChatChanged:  # a desk on another bridge was first: say why, as for any refusal
+                await svc.reread(chat)
                 refused = self.text(seat, "reply.not_sent", why=self.refusal(seat, chat, Action.REPLY))
                 self.info(seat, chat, refused)
                 return refused
@@ -199,6 +200,7 @@ class DeskActions:
             try:
                 await self._accept(seat, chat)
             except ChatChanged:  # a desk on another bridge was first
+                await self.service.reread(chat)
                 raise CommandError(self.refusal(seat, chat, Action.ACCEPT)) from None
         return self.text(seat, "accepted", nick=chat.nickname)
 

@@ -110,6 +110,7 @@ class PgStore:
 
             privacy = PrivacyConfig()
         self.privacy = privacy
+        self.origin = ""  # the bridge's name on its notifications (bridge/cluster/wiring.py)
 
     @classmethod
     async def open(
@@ -238,7 +239,7 @@ class PgStore:
         async with self._tx() as conn:
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
             if _LIFE & fields.keys():  # the other bridges read the row again
-                await notify(conn, ChatEvent(session_id))
+                await notify(conn, ChatEvent(session_id), self.origin)
 
     async def set_state(
         self,
@@ -268,7 +269,7 @@ class PgStore:
                 if row is None or list(row) != wanted:
                     return False
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
-            await notify(conn, ChatEvent(session_id))
+            await notify(conn, ChatEvent(session_id), self.origin)
             if event:
                 await self._event(conn, session_id, event, seat, desk, data)
             if state is ChatState.ENDED and self.privacy.redact_after_end:
@@ -320,7 +321,7 @@ class PgStore:
             )
             if seq is not None:
                 if sender not in UNTOLD_SENDERS:  # delivered at COMMIT, to every bridge
-                    await notify(conn, LineEvent(session_id, line))
+                    await notify(conn, LineEvent(session_id, line), self.origin)
                 return ChatMessage(seq, session_id, msg_id, sender, name, seat, text, now, line), True
             await conn.execute(numbered(GIVE_BACK_LINE), session_id)
             row = await conn.fetchrow(numbered(LINE_BY_ID), session_id, msg_id)

@@ -136,14 +136,17 @@ class ChatService:
 
         No patron is connected yet: each chat's patron counts as gone from now on, so a chat
         whose patron does not come back within the grace ends like any other abandoned chat.
+        While other bridges are running, its patron may be connected to one of them: then no
+        chat counts as gone here (docs/cluster.md, "What is built": patron_links).
         """
         now = self.clock.now()
+        alone = not await self.svc.leases.others_alive()
         for s in await self.svc.store.live_sessions():
             chat = from_session(s)
             chat.tags = await self.svc.store.tags(s.id)
             chat.first_line = await self.svc.store.first_patron_line(s.id)
             self.live.add(chat)
-            if not self.bus.shared:  # with several bridges the patron may be on another one
+            if alone:
                 self.transitions.patron_gone(chat, now)
         log.info("loaded %d live chats", len(self.live))
 
@@ -341,8 +344,9 @@ class ChatService:
             behind = self.patrons.behind(sid, event.line_no)
             if not behind:
                 return 0
-            if event.message is not None and not self.bus.shared:
-                lines = [event.message]  # one bridge: every earlier line went out before it
+            m = event.message
+            if m is not None and (not self.bus.shared or all(link.cursor == m.line - 1 for link in behind)):
+                lines = [m]  # written here, and the sockets have every line before it
             else:
                 since = min(link.cursor or 0 for link in behind)
                 lines = await self.svc.store.history(sid, after=since)
@@ -379,8 +383,9 @@ class ChatService:
                 await self.tell_state(chat)
 
     async def reread(self, chat: LiveChat) -> bool:
-        """With several bridges, before refusing a desk (lock held): the row may be ahead of the
-        live view. True if it was (the live view has caught up and the patron is told)."""
+        """With several bridges (lock held): the row may be ahead of the live view (a desk
+        refused, a write whose precondition failed). True if it was: the live view has caught
+        up and the patron is told."""
         if not self.bus.shared:
             return False
         s = await self.svc.store.session(chat.id)
@@ -412,6 +417,7 @@ class ChatService:
             m, new = await self.svc.store.add_message(chat.id, msg_id, "patron", text, touch=True)
             if not new:
                 return m, False
+            await self.line_written(m)  # not shown to the patron's sockets: their cursors move on
             if chat.first_line is None:
                 chat.first_line = text
         self.spawn(self._after_patron_message(chat, m))
@@ -541,6 +547,7 @@ class ChatService:
         """End a chat (lock held) and tell everyone who knew of it (all seats of the owner's desk)."""
         told = ({chat.owner} | self.colleagues(chat.owner)) if chat.owner else set(chat.offered)
         if not await self.transitions.end(chat, seat, by, reason):
+            await self.reread(chat)  # with several bridges: it may have ended elsewhere
             return
         body: Text
         if reason == "patron_left" and not chat.owner:
@@ -586,6 +593,7 @@ class ChatService:
                     continue
                 back_to = self.roster.library_of_desk(JID(seat).bare)
                 if not await self.transitions.release(chat, seat, back_to):
+                    await self.reread(chat)
                     continue
                 chat.offered, chat.step = set(), 0
                 self.notices.notify(
@@ -674,8 +682,12 @@ class ChatService:
         for chat in self.live:
             if chat.state is ChatState.QUEUED and chat.queued_at and parse_ts(chat.queued_at) + limit <= now:
                 async with self.live.lock(chat.id):
-                    if chat.state is ChatState.QUEUED and await self.transitions.close_for_timeout(chat):
+                    if chat.state is not ChatState.QUEUED:
+                        continue
+                    if await self.transitions.close_for_timeout(chat):
                         await self.tell_state(chat)
+                    else:
+                        await self.reread(chat)
 
     def stale(self, chat: LiveChat) -> bool:
         """Its patron has been gone longer than the grace (and its owner does not keep it)."""

@@ -6,8 +6,9 @@ telling patrons and desks is the caller's business. Callers hold the chat's lock
 
 With several bridges the live view is a cache: a transition that other bridges can race
 (accept, the timers' writes, the end) states what it expects of the row, and the store writes
-only if the row, under its lock, still holds that. If not, the live view takes the row's
-values and the transition reports it (`ChatChanged`, or False).
+only if the row, under its lock, still holds that. If not, nothing is written and the
+transition reports it (`ChatChanged`, or False): the caller brings the live view up to date
+from the row (`ChatService.reread`) and tells whom it concerns.
 """
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ class ChatStore(Protocol):
         **fields: Any,
     ) -> bool: ...
 
-    async def session(self, session_id: str) -> ChatSession | None: ...
-
     async def update_session(self, session_id: str, **fields: Any) -> None: ...
 
     async def leave_message(self, session_id: str, text: str, contact: str | None) -> None: ...
@@ -73,12 +72,6 @@ class Transitions:
         chat.state, chat.queued_at = state, queued_at
         self.chats.queue_changed()
 
-    async def _changed(self, chat: LiveChat) -> None:
-        """A write's precondition failed: the live view takes the row as it is."""
-        row = await self.store.session(chat.id)
-        if row is not None:
-            self.refresh(chat, row)
-
     async def close_for_timeout(self, chat: LiveChat) -> bool:
         """Queued too long: the patron may leave a message; a desk that answers still takes it.
 
@@ -88,7 +81,6 @@ class Transitions:
         if not await self.store.set_state(
             chat.id, ChatState.CLOSED, "closed", data={"reason": "queue_timeout"}, expect=expect
         ):
-            await self._changed(chat)
             return False
         chat.state = ChatState.CLOSED
         return True
@@ -131,7 +123,6 @@ class Transitions:
             expect={"owner": previous, "ended_at": None},
             **fields,
         ):
-            await self._changed(chat)
             raise ChatChanged(chat.id)
         chat.state, chat.owner, chat.answered_at = ChatState.ACTIVE, seat, answered
         chat.kept = False
@@ -155,7 +146,6 @@ class Transitions:
             owner=None,
             queued_at=queued_at,
         ):
-            await self._changed(chat)
             return False
         self.chats.owner_changed(chat.owner, None)
         chat.state, chat.owner, chat.queued_at = ChatState.QUEUED, None, queued_at
@@ -201,7 +191,6 @@ class Transitions:
             expect={"ended_at": None},
             ended_at=self.clock.stamp(),
         ):
-            await self._changed(chat)
             return False
         chat.state, chat.ended_at = ChatState.ENDED, now
         self.chats.remove(chat)

@@ -56,6 +56,9 @@ class TimerLeases(Protocol):
     def holds(self, name: str) -> bool:
         """The lease was this bridge's in the last round."""
 
+    async def others_alive(self) -> bool:
+        """Another bridge holds a lease that has not run out (it is running now)."""
+
 
 class AllLeases:
     """One bridge alone: it holds every lease."""
@@ -68,6 +71,9 @@ class AllLeases:
 
     def holds(self, name: str) -> bool:
         return True
+
+    async def others_alive(self) -> bool:
+        return False
 
 
 class PgLeases:
@@ -121,6 +127,14 @@ class PgLeases:
 
     def holds(self, name: str) -> bool:
         return name in self.held
+
+    async def others_alive(self) -> bool:
+        async with self._conn() as conn:
+            alive: bool = await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM leases WHERE holder <> $1 AND expires_at > now())",
+                self.holder,
+            )
+        return alive
 
     async def release(self) -> None:
         if not self.held:

@@ -31,7 +31,7 @@ class Cluster:
         except (asyncpg.PostgresError, OSError, TimeoutError) as e:
             raise StoreError(f"PostgreSQL leases at {dsn.split('@')[-1]}: {e}") from e
         leases = PgLeases(pool, holder, lease_seconds)
-        bus = PgBus(dsn)
+        bus = PgBus(dsn, name=holder)
         try:
             await leases.setup()
             await bus.start()
@@ -39,6 +39,13 @@ class Cluster:
             await pool.close()
             raise
         return cls(bus, leases, holder, pool)
+
+    def bind(self, store: object) -> None:
+        """Sign the store's notifications with this bridge's name (its own bus skips them)."""
+        from bridge.pgstore import PgStore
+
+        if isinstance(store, PgStore):
+            store.origin = self.holder
 
     async def close(self) -> None:
         """Give the leases back (another bridge takes them at once), then stop listening."""

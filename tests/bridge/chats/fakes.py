@@ -20,9 +20,6 @@ class FakeStore:
         self.writes.append(("state", (session_id, state, event, kw)))
         return True
 
-    async def session(self, session_id: str) -> None:
-        return None
-
     async def update_session(self, session_id: str, **fields: Any) -> None:
         self.writes.append(("update", (session_id, fields)))
 

@@ -153,3 +153,27 @@ async def test_a_bus_that_cannot_reach_postgresql_says_so() -> None:
     bus = PgBus("postgresql://tiski@127.0.0.1:1/nowhere")
     with pytest.raises(StoreError, match=r"PostgreSQL bus at 127\.0\.0\.1:1/nowhere"):
         await bus.start()
+
+
+async def test_a_write_committed_here_reaches_this_bridges_handlers_at_once(
+    buses: tuple[PgBus, Inbox, PgBus, Inbox],
+) -> None:
+    a, inbox_a, _, inbox_b = buses
+    await a.committed(LineEvent("p-abc", 4))
+    assert inbox_a.events == [LineEvent("p-abc", 4)]  # no notification: the store sends that
+    assert inbox_b.events == []
+
+
+async def test_a_bridge_skips_the_notifications_of_its_own_writes(dsn: str) -> None:
+    mine, inbox = PgBus(dsn, name="bridge-a"), Inbox()
+    mine.subscribe(inbox.handler)
+    await mine.start()
+    conn = await asyncpg.connect(dsn)
+    try:
+        await notify(conn, LineEvent("p-abc", 1), "bridge-a")  # handled by bridge A as it wrote it
+        await notify(conn, LineEvent("p-abc", 2), "bridge-b")
+        await inbox.until(lambda: inbox.events)
+        assert inbox.events == [LineEvent("p-abc", 2)]
+    finally:
+        await conn.close()
+        await mine.close()

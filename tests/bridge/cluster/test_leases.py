@@ -78,3 +78,13 @@ async def test_a_bridge_that_loses_postgresql_holds_no_lease(dsn: str) -> None:
 
 async def test_one_bridge_alone_holds_every_lease() -> None:
     assert await AllLeases().hold(["expiry", "rollover"]) == {"expiry", "rollover"}
+
+
+async def test_a_bridge_sees_whether_another_one_is_running(pool: asyncpg.Pool) -> None:
+    a, b = PgLeases(pool, "bridge-a", HOUR), PgLeases(pool, "bridge-b", HOUR)
+    assert not await b.others_alive()
+    await a.hold(["expiry"])
+    assert await b.others_alive() and not await a.others_alive()
+    await a.release()
+    assert not await b.others_alive()
+    assert not await AllLeases().others_alive()
