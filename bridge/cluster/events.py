@@ -76,14 +76,6 @@ class Notice:
     origin: str = ""
 
 
-@dataclass(frozen=True)
-class Notice:
-    """An event as it travels: what happened, and which bridge's write it announces ("": unknown)."""
-
-    event: Event
-    origin: str = ""
-
-
 def _id(text: str, payload: str) -> str:
     if not text or any(c.isspace() for c in text):
         raise BadEvent(f"bus payload {payload!r}: {text!r} is not an id")

@@ -150,7 +150,9 @@ class PgPresence:
 
     shared = True
 
-    def __init__(self, pool: Any, holder: str, beat_seconds: float = 1.0, alive_seconds: float = 10.0) -> None:
+    def __init__(
+        self, pool: Any, holder: str, beat_seconds: float = 1.0, alive_seconds: float = 10.0
+    ) -> None:
         self.pool = pool
         self.holder = holder
         self.beat_seconds = beat_seconds
@@ -192,7 +194,9 @@ class PgPresence:
             try:
                 await self.beat()
             except StoreError as e:
-                log.warning("presence: cannot beat (%s); other bridges will count this one's sockets as gone", e)
+                log.warning(
+                    "presence: cannot beat (%s); other bridges will count this one's sockets as gone", e
+                )
 
     async def close(self) -> None:
         """Stop beating and give up this bridge's sockets (they are closed by now): the
@@ -237,7 +241,9 @@ class PgPresence:
 
     async def seats(self) -> list[SeatPresence]:
         async with self._conn() as conn:
-            rows = await conn.fetch("SELECT seat, available, show, lang FROM seats WHERE available ORDER BY seat")
+            rows = await conn.fetch(
+                "SELECT seat, available, show, lang FROM seats WHERE available ORDER BY seat"
+            )
         return [SeatPresence(r["seat"], r["available"], r["show"], r["lang"]) for r in rows]
 
     # patrons' sockets

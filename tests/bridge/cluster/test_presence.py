@@ -54,7 +54,9 @@ async def test_a_seat_seen_by_one_bridge_is_known_to_the_other_and_announced(
         await bus.close()
 
 
-async def test_a_patron_is_present_while_any_bridge_holds_a_socket(two: tuple[PgPresence, PgPresence]) -> None:
+async def test_a_patron_is_present_while_any_bridge_holds_a_socket(
+    two: tuple[PgPresence, PgPresence],
+) -> None:
     a, b = two
     assert await b.patron("p-1") == (await b.patron("p-1"))  # stable
     assert not (await b.patron("p-1")).present and (await b.patron("p-1")).gone_for is None
