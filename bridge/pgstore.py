@@ -94,6 +94,14 @@ def _changed(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
+async def create_tables(conn: asyncpg.Connection, schema: str) -> None:
+    """Run `CREATE … IF NOT EXISTS` statements while no other bridge does: two bridges starting
+    at once would otherwise both create a table and one would fail on PostgreSQL's catalog."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        await conn.execute(schema)
+
+
 class PgStore:
     """Async access to a PostgreSQL database shared by the bridges (a ChatStorage)."""
 

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import asyncpg
 
 from bridge.errors import StoreError
+from bridge.pgstore import create_tables
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class PgLeases:
     async def setup(self) -> None:
         """Create the table if it is missing."""
         async with self._conn() as conn:
-            await conn.execute(LEASES_SCHEMA)
+            await create_tables(conn, LEASES_SCHEMA)
 
     @asynccontextmanager
     async def _conn(self) -> AsyncIterator[Any]:

@@ -30,6 +30,7 @@ import asyncpg
 from bridge.cluster.bus import notify
 from bridge.cluster.events import PatronEvent, SeatEvent
 from bridge.errors import StoreError
+from bridge.pgstore import create_tables
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ class PgPresence:
     async def start(self) -> None:
         """Create the tables if missing, beat once, then every `beat_seconds`."""
         async with self._conn() as conn:
-            await conn.execute(PRESENCE_SCHEMA)
+            await create_tables(conn, PRESENCE_SCHEMA)
         await self.beat()
         self._beat = asyncio.create_task(self._beating(), name="presence beat")
 
