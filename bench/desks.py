@@ -60,6 +60,14 @@ class BenchDesk(DeskClient):
             load.kinds["error"] += 1
             return
         body = msg["body"]
+        if not body.startswith("L "):
+            # A line sent as to a plain client (a bridge of a cluster that has not seen this
+            # seat's presence): take the label off, as the console does.
+            el = msg.xml.find(DESK_NS)
+            label = el.get("label") if el is not None else None
+            if label and body.startswith(f"[{label}] "):
+                body = body[len(label) + 3 :]
+                load.kinds["labelled line"] += 1
         if body.startswith("L "):
             _, sent, patron, k = body.split()
             key = f"{patron}.{k}"
@@ -85,11 +93,20 @@ class Desks:
         self.clients: list[BenchDesk] = []
         self.load = DeskLoad()
 
-    async def connect(self, jids: list[str], password: str, port: int, component: str) -> dict[str, Any]:
+    async def connect(
+        self, jids: list[str], password: str, port: int, component: str, ports: list[int] | None = None
+    ) -> dict[str, Any]:
+        """Sign the seats in, all at `port` or seat i at `ports[i]` (a cluster's nodes)."""
         t0 = time.monotonic()
         for i, jid in enumerate(jids):
             c = BenchDesk(
-                i, len(jids), self, f"{jid}/desk-1", password.format(user=jid.split("@")[0]), port, component
+                i,
+                len(jids),
+                self,
+                f"{jid}/desk-1",
+                password.format(user=jid.split("@")[0]),
+                ports[i] if ports else port,
+                component,
             )
             await c.start()
             self.clients.append(c)
@@ -106,7 +123,9 @@ async def main() -> None:
 
     async def handle(cmd: dict[str, Any]) -> dict[str, Any] | None:
         if cmd["cmd"] == "connect":
-            return await desks.connect(cmd["jids"], cmd["password"], cmd["port"], cmd["component"])
+            return await desks.connect(
+                cmd["jids"], cmd["password"], cmd["port"], cmd["component"], cmd.get("ports")
+            )
         if cmd["cmd"] == "reset":
             desks.load = DeskLoad()
             return None

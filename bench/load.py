@@ -3,11 +3,13 @@
     .venv/bin/python -m bench.load --patrons 1000 --desks 8 --rate 100 --duration 60
     .venv/bin/python -m bench.load --patrons 1000 --desks 8 --ramp
     .venv/bin/python -m bench.load --patrons 100 --rate 50 --database private-postgres
+    sudo .venv/bin/python -m bench.load --patrons 200 --rate 50 --cluster 2
 
 Starts a private Prosody, the real bridge as its own process (`python -m bridge`), a desk
 process (M slixmpp seats) and patron process(es) (N WebSocket patrons), runs the load, then
 runs the same load between plain XMPP clients straight through Prosody (the baseline), and
 prints latency, throughput, loss, CPU seconds per process and the bridge's memory.
+`--cluster N` runs the bridge path against demo/cluster.py's cluster instead (bench/cluster_load.py).
 See docs/performance.md. Not part of CI.
 """
 
@@ -284,6 +286,12 @@ class Bench:
         self.prosody.write_config()
         self.write_accounts()
         await self.prosody.start()
+
+    async def stop_servers(self) -> None:
+        await self.prosody.stop()
+
+    def bridge_pids(self) -> list[int]:
+        return [self.bridge.pid] if self.bridge is not None else []
 
     async def start_bridge(self) -> None:
         config = {
@@ -618,37 +626,43 @@ async def run(args: argparse.Namespace) -> int:
             f"warning: {args.patrons} patrons need more open files than the hard limit {hard}; "
             "raise it (ulimit -Hn, /etc/security/limits.conf) first"
         )
-    directory = Path(tempfile.mkdtemp(prefix="tiski-bench-"))
-    bench = Bench(args, directory)
+    if args.cluster:
+        from bench.cluster_load import ClusterBench, per_line_text
+
+        directory = ClusterBench.make_directory()
+        bench: Bench = ClusterBench(args, directory)
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="tiski-bench-"))
+        bench = Bench(args, directory)
     steps: list[Step] = []
     ramps: dict[str, dict[str, Any]] = {}
     extra: dict[str, str] = {}
     try:
-        say(f"private Prosody and bridge under {directory}")
+        say(f"private {'cluster' if args.cluster else 'Prosody and bridge'} under {directory}")
         await bench.start_prosody()
         await bench.start_postgres()
         await bench.start_desks()  # before the bridge too: the direct path needs them anyway
         if not args.direct_only:
             await bench.start_bridge()
             assert bench.bridge is not None
-            bpid = bench.bridge.pid
+            bpids = bench.bridge_pids()  # the cluster's: every bridge, their memory summed
             await asyncio.sleep(1.0)
-            rss0 = rss_mb(bpid)
+            rss0 = sum(rss_mb(p) for p in bpids)
             connected = await bench.start_patrons("ws")
             await asyncio.sleep(3.0)
-            rss_idle = rss_mb(bpid)
+            rss_idle = sum(rss_mb(p) for p in bpids)
             per = (rss_idle - rss0) * 1024 / connected if connected else 0.0
             say(
                 f"  bridge RSS {rss0:.0f} MB before patrons, {rss_idle:.0f} MB with {connected} idle "
                 f"sessions: {per:.1f} KB per idle patron session"
             )
             await bench.setup_chats()
-            rss_active = rss_mb(bpid)
+            rss_active = sum(rss_mb(p) for p in bpids)
             if args.ramp:
                 ramps["bridge"] = await bench.ramp("bridge")
             else:
                 steps.append(await bench.measure("bridge", args.rate, args.duration))
-            peak = peak_rss_mb(bpid)
+            peak = sum(peak_rss_mb(p) for p in bpids)
             extra = {
                 "bridge RSS: start / N idle / N active (MB)": (
                     f"{rss0:.0f} / {rss_idle:.0f} / {rss_active:.0f}"
@@ -678,7 +692,7 @@ async def run(args: argparse.Namespace) -> int:
         await bench.stop_patrons()
         await bench.stop_bridge()
         await bench.desks.stop()
-        await bench.prosody.stop()
+        await bench.stop_servers()
         if bench.postgres is not None:
             bench.postgres.stop()
     say("")
@@ -729,6 +743,9 @@ async def run(args: argparse.Namespace) -> int:
         }
     else:
         say(table(steps, extra))
+        if args.cluster:
+            for s in steps:
+                say(f"CPU ms per patron line ({args.cluster} bridges): {per_line_text(s)}")
         by = {s.path: s for s in steps}
         if "bridge" in by and "direct" in by:
             b, d = by["bridge"], by["direct"]
@@ -831,11 +848,25 @@ def main(argv: list[str] | None = None) -> int:
         help="the bridge's `database:` (a postgresql:// URL), or `private-postgres` for a server "
         "of the run's own; default: SQLite in the run's folder",
     )
+    p.add_argument(
+        "--cluster",
+        type=int,
+        metavar="N",
+        help="the bridge path through a cluster (root): two ejabberd nodes, PostgreSQL, N bridges "
+        "and HAProxy, as `python -m demo.cluster` starts them, instead of Prosody and one bridge; "
+        "implies --no-direct",
+    )
     p.add_argument("--out", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run's folder (logs, database)")
     args = p.parse_args(argv)
     if not 1 <= args.desks <= 32:
         p.error("--desks: 1 … 32 (bench/rota.yaml has 32 desk accounts)")
+    if args.cluster is not None:
+        if args.cluster < 1:
+            p.error("--cluster: at least 1 bridge")
+        if args.direct_only or args.database:
+            p.error("--cluster: not with --direct-only or --database (the cluster has its own PostgreSQL)")
+        args.no_direct = True
     if args.rate is None:
         args.rate = args.patrons / 10
     if args.burst:
