@@ -50,11 +50,7 @@ listen:
       /api: mod_http_api        # account registration without starting an Erlang VM per account
 auth_method: internal
 auth_password_format: plain
-domain_balancing:               # several bridges connect as the same component
-  "{component}":
-    type: bare_destination      # each patron address always reaches the same bridge
-    component_number: {component_number}   # 23.01: required, or every handshake crashes
-api_permissions:
+{balancing}api_permissions:
   "loopback":
     from: [ejabberd_ctl, mod_http_api]
     who:
@@ -66,6 +62,13 @@ modules:
   mod_ping: {{}}
   mod_carboncopy: {{}}
   mod_http_api: {{}}
+"""
+
+BALANCING_TEMPLATE = """\
+domain_balancing:               # several bridges connect as the same component
+  "{component}":
+    type: bare_destination      # each patron address always reaches the same bridge
+    component_number: {component_number}   # 23.01: required, or every handshake crashes
 """
 
 # ejabberdctl reads this instead of Debian's /etc/ejabberd/ejabberdctl.cfg, whose config path
@@ -149,7 +152,14 @@ class EjabberdNode:
                 c2s_port=self.c2s_port,
                 component_port=self.component_port,
                 api_port=self.api_port,
-                component_number=self.component_number,
+                balancing=(
+                    # 23.01 accepts 2 … 1000; one bridge is one component without balancing
+                    BALANCING_TEMPLATE.format(
+                        component=self.component, component_number=self.component_number
+                    )
+                    if self.component_number > 1
+                    else ""
+                ),
             )
         )
         (self.directory / "ejabberdctl.cfg").write_text(
