@@ -56,6 +56,8 @@ def table(paths: list[Path]) -> str:
     labels: list[str] = []
     for _, values in cols:
         labels += [label for label in values if label not in labels]
+    cpu = [f"CPU ms per line: {k}" for k in KINDS]
+    labels.sort(key=lambda label: (1 + cpu.index(label)) if label in cpu else 99 if "CPU" in label else 0)
     width = max(len(label) for label in labels)
     out = [
         f"| {'':{width}} | " + " | ".join(name for name, _ in cols) + " |",
