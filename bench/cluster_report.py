@@ -40,6 +40,7 @@ def column(report: dict[str, Any]) -> tuple[str, dict[str, str]]:
         "lost lines": str(step["lost"]),
         "delivered messages/s (both ways)": f"{step['msgs_per_second']:.0f}",
         **{f"round trip {q} (ms)": f"{rtt[q]:.1f}" for q in ("p50", "p95", "p99")},
+        "patron→desk / desk→patron p50 (ms)": f"{step['p2d']['p50']:.1f} / {step['d2p']['p50']:.1f}",
     }
     service = 0.0
     for k in KINDS:
