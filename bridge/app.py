@@ -65,6 +65,7 @@ class Bridge:
             canned=tuple(canned or ()),
             bus=self.cluster.bus,
             leases=self.cluster.leases,
+            presence=self.cluster.presence,
         )
         self.service = ChatService(services)
         self.service.capacity = Capacity(cfg.max_chats_per_seat, cfg.max_chats_per_desk)

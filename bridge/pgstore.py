@@ -23,17 +23,7 @@ from bridge.cluster.events import UNTOLD_SENDERS, ChatEvent, LineEvent
 from bridge.errors import StoreError
 from bridge.privacy.db import MARKS_SCHEMA, numbered
 from bridge.storage import ChatMessage, ChatSession, ChatStorage, Followup, FollowupStatus
-from bridge.store import (
-    ADD_LINE_NUMBERS,
-    GIVE_BACK_LINE,
-    INSERT_LINE,
-    LINE_BY_ID,
-    LINES_AFTER,
-    NEXT_LINE,
-    NEXT_LINE_SEEN,
-    SCHEMA,
-    hash_token,
-)
+from bridge.store import ADD_LINE_NUMBERS, INSERT_LINE, LINE_BY_ID, LINES_AFTER, SCHEMA, hash_token
 
 if TYPE_CHECKING:
     from bridge.privacy.config import PrivacyConfig
@@ -53,6 +43,13 @@ _FOLLOWUP_FROM = (
 )
 _LIFE = {"state", "owner", "target", "queued_at", "answered_at", "ended_at"}  # what bridges cache
 _SCHEMA_LOCK = 7_461_010  # advisory lock: two bridges starting at once create the tables once
+# A chat's next line number, taken under the session row's lock (held until COMMIT): lines of
+# one chat are numbered and committed one after the other, whichever bridge writes them.
+_NEXT_LINE = "UPDATE sessions SET last_line = last_line + 1 WHERE id = $1 RETURNING last_line"
+_NEXT_LINE_SEEN = (
+    "UPDATE sessions SET last_line = last_line + 1, last_seen_at = $2 WHERE id = $1 RETURNING last_line"
+)
+_GIVE_BACK_LINE = "UPDATE sessions SET last_line = last_line - 1 WHERE id = $1"  # it was stored before
 _LACKS_LINE_NUMBERS = (
     "SELECT to_regclass('messages') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM information_schema.columns"
     " WHERE table_schema = current_schema() AND table_name = 'messages' AND column_name = 'line')"
@@ -95,6 +92,14 @@ def _followup(row: asyncpg.Record) -> Followup:
 def _changed(status: str) -> int:
     """Rows changed, from a command status such as 'INSERT 0 1' or 'UPDATE 2'."""
     return int(status.rsplit(" ", 1)[-1])
+
+
+async def create_tables(conn: asyncpg.Connection, schema: str) -> None:
+    """Run `CREATE … IF NOT EXISTS` statements while no other bridge does: two bridges starting
+    at once would otherwise both create a table and one would fail on PostgreSQL's catalog."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        await conn.execute(schema)
 
 
 class PgStore:
@@ -308,12 +313,10 @@ class PgStore:
         """Store a line; a repeated (session, msg_id) returns the stored one and False."""
         now = self.clock.stamp()
         async with self._tx() as conn:
-            # The row lock taken here is held until COMMIT: lines of one chat are numbered
-            # and committed one after the other, whichever bridge writes them.
             if touch:
-                line = await conn.fetchval(numbered(NEXT_LINE_SEEN), now, session_id)
+                line = await conn.fetchval(_NEXT_LINE_SEEN, session_id, now)
             else:
-                line = await conn.fetchval(numbered(NEXT_LINE), session_id)
+                line = await conn.fetchval(_NEXT_LINE, session_id)
             if line is None:
                 raise StoreError(f"no session {session_id}")
             seq = await conn.fetchval(
@@ -323,7 +326,7 @@ class PgStore:
                 if sender not in UNTOLD_SENDERS:  # delivered at COMMIT, to every bridge
                     await notify(conn, LineEvent(session_id, line), self.origin)
                 return ChatMessage(seq, session_id, msg_id, sender, name, seat, text, now, line), True
-            await conn.execute(numbered(GIVE_BACK_LINE), session_id)
+            await conn.execute(_GIVE_BACK_LINE, session_id)
             row = await conn.fetchrow(numbered(LINE_BY_ID), session_id, msg_id)
             return ChatMessage(*row), False
 

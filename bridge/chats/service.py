@@ -13,7 +13,7 @@ import logging
 import secrets
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slixmpp import JID
@@ -28,8 +28,9 @@ from bridge.chats.sync import ChatSync
 from bridge.chats.transitions import Transitions
 from bridge.clock import Clock, parse_ts
 from bridge.cluster.bus import Bus, LocalBus
-from bridge.cluster.events import TypingEvent
+from bridge.cluster.events import Event, PatronEvent, SeatEvent, TypingEvent
 from bridge.cluster.leases import AllLeases, TimerLeases
+from bridge.cluster.presence import LocalPresence, PatronPresence, Presence
 from bridge.config import BridgeConfig
 from bridge.desklang import Text, choose, said
 from bridge.errors import StoreError
@@ -78,6 +79,7 @@ class Services:
     canned: tuple[Any, ...] = ()
     bus: Bus = field(default_factory=LocalBus)  # events between bridges (or within this one)
     leases: TimerLeases = field(default_factory=AllLeases)  # who runs each service-wide timer
+    presence: Presence = field(default_factory=LocalPresence)  # seats and patrons, for all bridges
 
 
 class ChatService:
@@ -99,6 +101,7 @@ class ChatService:
         self.sync = ChatSync(
             svc.store, svc.bus, self.live, self.transitions, self.patrons, self.notices, self.tell_state
         )
+        self.bus.subscribe(self.on_presence_event)
         self.rounds = 0  # housekeeping rounds done
 
     # the parts, as the rest of the bridge sees them
@@ -143,14 +146,19 @@ class ChatService:
         chat counts as gone here (docs/cluster.md, "What is built": patron_links).
         """
         now = self.clock.now()
+        shared = self.svc.presence.shared
         alone = not await self.svc.leases.others_alive()
         for s in await self.svc.store.live_sessions():
             chat = from_session(s)
             chat.tags = await self.svc.store.tags(s.id)
             chat.first_line = await self.svc.store.first_patron_line(s.id)
             self.live.add(chat)
-            if alone:
+            if shared:
+                self._patron_as_seen(chat, await self.svc.presence.patron(s.id))
+            elif alone:
                 self.transitions.patron_gone(chat, now)
+        for seat in await self.svc.presence.seats():  # desks seen by the other bridges
+            self._seat_seen(JID(seat.seat), seat.available, seat.show, seat.lang)
         log.info("loaded %d live chats", len(self.live))
 
     async def on_connected(self) -> None:
@@ -240,15 +248,56 @@ class ChatService:
         chat = self.live.get(session_id)
         if chat is not None and self.transitions.patron_back(chat, self.clock.now()) and chat.owner:
             self.notices.notify(chat, [chat.owner], Kind.PATRON_BACK, said("patron_back", nick=chat.nickname))
+        if self.svc.presence.shared:
+            self.spawn(self._tell_presence(self.svc.presence.attach(session_id)))
 
     def detach(self, session_id: str, link: PatronLink) -> None:
         if not self.patrons.detach(session_id, link):
             return
+        if self.svc.presence.shared:  # the patron may still have a socket on another bridge
+            self.spawn(self._left_shared(session_id))
+            return
         chat = self.live.get(session_id)
         if chat is None or chat.state is ChatState.ENDED:
             return
+        self._patron_left(chat, self.clock.now())
+
+    async def _tell_presence(self, write: Coroutine[Any, Any, None]) -> None:
+        try:
+            await write
+        except StoreError as e:
+            log.warning("presence not shared with the other bridges: %s", e)
+
+    async def _left_shared(self, session_id: str) -> None:
+        """This bridge's last socket of the chat closed: gone, unless another bridge holds one."""
+        await self._tell_presence(self.svc.presence.detach(session_id))
+        try:
+            seen = await self.svc.presence.patron(session_id)
+        except StoreError:
+            seen = PatronPresence(False, 0.0)  # nobody can tell: as on one bridge
+        chat = self.live.get(session_id)
+        if chat is None or chat.state is ChatState.ENDED or seen.present or session_id in self.patrons:
+            return
+        self._patron_left(chat, self.clock.now())
+
+    def _patron_as_seen(self, chat: LiveChat, seen: PatronPresence) -> bool:
+        """The live view takes the patron's presence as all the bridges see it; True if the
+        patron has just gone (as far as this bridge knew)."""
         now = self.clock.now()
+        if seen.present or chat.id in self.patrons:
+            self.transitions.patron_back(chat, now)
+            return False
+        if chat.gone_since is not None:
+            return False
+        self.transitions.patron_gone(chat, now - timedelta(seconds=seen.gone_for or 0.0))
+        return True
+
+    def _patron_left(self, chat: LiveChat, now: datetime) -> None:
+        """The patron has no socket left: the owner is told at once."""
         self.transitions.patron_gone(chat, now)
+        self._tell_owner_left(chat)
+
+    def _tell_owner_left(self, chat: LiveChat) -> None:
         if chat.owner:
             grace = self.svc.config.interrupted_grace_seconds
             self.notices.notify(
@@ -311,6 +360,18 @@ class ChatService:
 
     async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
         return [message_frame(m) for m in await self.svc.store.history(session_id) if m.sender != "note"]
+
+    async def on_presence_event(self, event: Event) -> None:
+        """Who is there, as another bridge saw it (lines and chats: `ChatSync`)."""
+        match event:
+            case PatronEvent(session_id) if self.svc.presence.shared:
+                chat = self.live.get(session_id)
+                if chat is not None:
+                    self._patron_as_seen(chat, await self.svc.presence.patron(session_id))
+            case SeatEvent(seat) if self.svc.presence.shared:
+                stored = await self.svc.presence.seat_of(seat)
+                if stored is not None:
+                    self._seat_seen(JID(seat), stored.available, stored.show, stored.lang)
 
     # patron actions
 
@@ -469,17 +530,31 @@ class ChatService:
     # desk presence and lines
 
     async def on_presence(self, seat: JID, available: bool, show: str, lang: str = "") -> None:
-        desk = self.roster.library_of_desk(seat.bare) is not None
-        if available and (desk or seat.bare in self.roster.coordinators):
-            self.seats.set_lang(seat, lang)
+        """A seat's presence reached this bridge (with several bridges, ejabberd gives a desk's
+        presence to one of them: it tells the others through the store)."""
+        desk = self._seat_seen(seat, available, show, lang)
         if not desk:
             return
-        if self.seats.update(seat, available, show):
-            self.spawn(self.reoffer_waiting())
+        if self.svc.presence.shared:
+            await self._tell_presence(self.svc.presence.seat(seat.full, available, show, lang))
         if not available:
             owned = [c for c in self.live if c.owner == seat.full]
             if owned:
                 self.spawn(self._release_later(seat.full, owned), timer=True)
+
+    def _seat_seen(self, seat: JID, available: bool, show: str, lang: str) -> bool:
+        """Note a seat's presence; waiting chats are offered again if the seats changed (by one
+        bridge: the one that runs the rollovers). False if the seat is not a desk's."""
+        desk = self.roster.library_of_desk(seat.bare) is not None
+        if available and (desk or seat.bare in self.roster.coordinators):
+            self.seats.set_lang(seat, lang)
+        if not desk:
+            return False
+        if self.seats.update(seat, available, show) and (
+            not self.svc.presence.shared or self.holds("rollover")
+        ):
+            self.spawn(self.reoffer_waiting())
+        return True
 
     def on_disconnected(self) -> None:
         """The component lost the server: presence is unknown until the probes are answered."""
@@ -591,11 +666,28 @@ class ChatService:
 
     async def expire_gone(self) -> int:
         """End the chats whose patrons have gone for good; how many."""
+        shared = self.svc.presence.shared
+        if shared:
+            await self._sweep_dead_bridges()
         ended = 0
         for chat in self.live:
             if self.stale(chat):
+                if shared and not self._patron_as_seen(chat, await self.svc.presence.patron(chat.id)):
+                    if not self.stale(chat):
+                        continue  # back, or gone for less time than this bridge thought
                 ended += await self.expire(chat)
         return ended
+
+    async def _sweep_dead_bridges(self) -> None:
+        """Patrons whose sockets were all on bridges that died are gone (from when their beat
+        ran out): their owners are told, as when a socket closes."""
+        present = [c.id for c in self.live if c.gone_since is None and c.id not in self.patrons]
+        for sid in await self.svc.presence.orphaned(present):
+            chat = self.live.get(sid)
+            if chat is None or chat.state is ChatState.ENDED:
+                continue
+            if self._patron_as_seen(chat, await self.svc.presence.patron(sid)):
+                self._tell_owner_left(chat)
 
     async def expire(self, chat: LiveChat, *, by: str = "bridge", seat: str | None = None) -> int:
         """End one chat whose patron has gone, tagged `interrupted` if someone was involved."""

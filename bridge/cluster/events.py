@@ -51,6 +51,13 @@ class SeatEvent:
 
 
 @dataclass(frozen=True)
+class PatronEvent:
+    """A bridge took or lost a socket of a chat's patron: ask the store whether it is there."""
+
+    session_id: str
+
+
+@dataclass(frozen=True)
 class TypingEvent:
     """A patron or a desk is typing in a chat (not stored: a lost one is harmless)."""
 
@@ -58,7 +65,7 @@ class TypingEvent:
     state: str
 
 
-Event = LineEvent | ChatEvent | SeatEvent | TypingEvent
+Event = LineEvent | ChatEvent | SeatEvent | PatronEvent | TypingEvent
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,8 @@ def _format(event: Event) -> str:
             return f"chat {_id(session_id, session_id)}"
         case SeatEvent(seat):
             return f"seat {_id(seat, seat)}"
+        case PatronEvent(session_id):
+            return f"patron {_id(session_id, session_id)}"
         case TypingEvent(session_id, state):
             return f"typing {_id(session_id, session_id)} {_id(state, state)}"
     raise BadEvent(f"not a bus event: {event!r}")
@@ -112,9 +121,11 @@ def parse_event(payload: str) -> Event:
             return ChatEvent(_id(session_id, payload))
         case "seat", [seat]:
             return SeatEvent(_id(seat, payload))
+        case "patron", [session_id]:
+            return PatronEvent(_id(session_id, payload))
         case "typing", [session_id, state] if state in TYPING_STATES:
             return TypingEvent(_id(session_id, payload), state)
     raise BadEvent(
-        f"bus payload {payload!r}: expected `line SESSION N`, `chat SESSION`, `seat SEAT`"
+        f"bus payload {payload!r}: expected `line SESSION N`, `chat SESSION`, `seat SEAT`, `patron SESSION`"
         " or `typing SESSION STATE`"
     )

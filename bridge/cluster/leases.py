@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import asyncpg
 
 from bridge.errors import StoreError
+from bridge.pgstore import create_tables
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ CREATE TABLE IF NOT EXISTS leases (
     expires_at TIMESTAMPTZ NOT NULL DEFAULT '-infinity'
 );
 """
-_SCHEMA_LOCK = 7_461_011  # advisory lock (bridge/pgstore.py uses 7_461_010 for its tables)
 _ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 _TAKE = """
@@ -88,10 +88,9 @@ class PgLeases:
         self._known: set[str] = set()
 
     async def setup(self) -> None:
-        """Create the table if it is missing (once, when several bridges start together)."""
-        async with self._conn() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
-            await conn.execute(LEASES_SCHEMA)
+        """Create the table if it is missing."""
+        async with self._conn() as conn:
+            await create_tables(conn, LEASES_SCHEMA)
 
     @asynccontextmanager
     async def _conn(self) -> AsyncIterator[Any]:

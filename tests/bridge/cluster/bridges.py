@@ -52,7 +52,7 @@ class Cluster:
     components: dict[str, str] = field(default_factory=dict)
     clients: list[Any] = field(default_factory=list)
 
-    def config(self, name: str, limits: dict[str, Any] | None) -> Path:
+    def config(self, name: str, limits: dict[str, Any] | None, **extra: Any) -> Path:
         component = self.prosody.component if name == "a" else self.prosody.second
         self.components[name] = component
         config: dict[str, Any] = {
@@ -70,12 +70,13 @@ class Cluster:
         }
         if limits:
             config["limits"] = limits
+        config.update(extra)
         path = self.directory / f"bridge-{name}.yaml"
         path.write_text(yaml.safe_dump(config))
         return path
 
-    async def start(self, name: str, limits: dict[str, Any] | None = None) -> Bridge:
-        bridge = Bridge(load_config(self.config(name, limits)))
+    async def start(self, name: str, limits: dict[str, Any] | None = None, **extra: Any) -> Bridge:
+        bridge = Bridge(load_config(self.config(name, limits, **extra)))
         await bridge.start()
         self.bridges[name] = bridge
         return bridge
