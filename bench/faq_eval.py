@@ -221,12 +221,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, default=default_cache_dir(), help="vector cache (default %(default)s)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KNOB=VALUE",
+        help="override a setting of the file (repeatable), e.g. --set semantic_threshold=0.92",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--sweep", action="store_true", help="try thresholds and margins")
     parser.add_argument("--rss", action="store_true", help="print this process's peak memory at the end")
     parser.add_argument("--check", action="store_true", help="exit 1 below 90 %% or above 3 %%")
     args = parser.parse_args(argv)
     faq = load_faq(args.faq, matcher="lexical")
+    if args.set:
+        knobs = dict(item.split("=", 1) for item in args.set)
+        faq = from_entries(
+            faq.entries,
+            replace(faq.settings, **{k: float(v) for k, v in knobs.items()}),
+            faq.source,
+            "lexical",
+        )
     ok = True
     for matcher in args.matcher or [HYBRID]:
         if args.sweep:

@@ -62,7 +62,8 @@ class FaqBase:
         second, runner_up = ranked[1] if len(ranked) > 1 else (0.0, None)
         s = self.settings
         by_words = entry is not None and score >= s.threshold and score - second >= s.margin
-        if self.semantic is None or not words(text) or len(text) > s.semantic_max_chars:
+        sure = by_words and score >= s.words_sure
+        if self.semantic is None or sure or not words(text) or len(text) > s.semantic_max_chars:
             return FaqMatch(
                 entry if ranked else None,
                 round(score, 4),
@@ -76,7 +77,9 @@ class FaqBase:
         order = [int(i) for i in np.argsort(-sims, kind="stable")]
         best, other = float(sims[order[0]]), float(sims[order[1]]) if len(order) > 1 else -1.0
         meant = self.entries[order[0]]
-        by_meaning = best >= s.semantic_threshold and best - other >= s.semantic_margin
+        said = next((sc for sc, e in ranked if e is meant), 0.0)  # the words' score of that entry
+        sure_of = best + s.semantic_lead_weight * (best - other) + s.semantic_word_weight * said
+        by_meaning = sure_of >= s.semantic_threshold and best - other >= s.semantic_margin
         close = tuple(
             self.entries[i]
             for i in order[: int(s.suggest_max)]
