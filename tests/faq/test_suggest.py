@@ -39,6 +39,35 @@ def test_a_clear_lead_by_meaning_is_answered(first_day: FaqBase) -> None:
     assert match.by == "meaning"
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "entry_id"),
+    [
+        ("fi", "lainojen uusiminen ei onnistu", "renew"),  # near by meaning
+        ("fi", "pin-koodi ei toimi", "pin-forgotten"),  # near by words
+        ("sv", "jag kan inte reservera, det blir fel", "reserve"),
+    ],
+)
+def test_a_problem_next_to_a_topic_is_suggested_not_answered(
+    first_day: FaqBase, lang: str, question: str, entry_id: str
+) -> None:
+    # the entry tells how to renew, not why renewing fails: a librarian, or the patron's pick
+    match = first_day.match(question, lang)
+    assert not match.confident
+    assert entry_id in [e.id for e in match.suggestions]
+
+
+def test_an_entry_about_a_problem_answers_it() -> None:
+    from bridge.faq import parse_faq
+
+    faq = parse_faq(
+        "- id: renew-failed\n  questions: {fi: [Miksi lainan uusiminen ei onnistu]}\n"
+        "  answer: {fi: Varattua lainaa ei voi uusia.}\n"
+        "- id: renew\n  questions: {fi: [Miten uusin lainani]}\n  answer: {fi: Omilla sivuilla.}\n"
+    )
+    match = faq.match("lainan uusiminen ei onnistu", "fi")
+    assert match.confident and match.entry is not None and match.entry.id == "renew-failed"
+
+
 def test_nothing_is_suggested_when_an_answer_is_certain(first_day: FaqBase) -> None:
     assert first_day.match("I forgot my PIN", "en").confident
     assert first_day.suggest("I forgot my PIN", "en") == []
