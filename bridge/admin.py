@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from slixmpp import JID
 
 from bridge.errors import CommandError
+from bridge.storage import PostgresUrl
 from tags import Tag, TagError
 from tags.db import load_conversations
 from tags.editing import add_tag as add_tag_text
@@ -75,7 +76,8 @@ class AdminCommands:
             raise CommandError(f"from/to: {e}; use a date like 2026-11-01 or a month like 2026-11") from e
         period = Period(first, last, tz)
         database = self.service.svc.config.database
-        convs = await asyncio.to_thread(load_conversations, database, period)
+        where = database.url if isinstance(database, PostgresUrl) else database
+        convs = await asyncio.to_thread(load_conversations, where, period)
         if scope == "desk":
             desk = JID(seat).bare
             convs = [c for c in convs if c.desk == desk]

@@ -17,7 +17,7 @@ from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
 from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
-from bridge.store import Store
+from bridge.storage import ChatStorage, open_store
 from bridge.web import ACCESS_LOG_FORMAT, create_app
 from rota import load_roster
 from tags import load_tags, parse_tags
@@ -32,7 +32,7 @@ class Bridge:
     config: BridgeConfig
     service: ChatService | None = None
     component: Component | None = None
-    store: Store | None = None
+    store: ChatStorage | None = None
     runner: web.AppRunner | None = None
     port: int = 0
     clock: Clock = field(default_factory=Clock)
@@ -49,7 +49,7 @@ class Bridge:
             faq = load_faq(cfg.faq, cfg.faq_matcher, cfg.faq_cache) if cfg.faq else None
             canned = load_canned(cfg.canned) if cfg.canned else None
         self.clock = Clock(cfg.demo_clock)
-        self.store = await Store.open(cfg.database, self.clock, privacy=cfg.privacy)
+        self.store = await open_store(cfg.database, self.clock, privacy=cfg.privacy)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(
             config=cfg,

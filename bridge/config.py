@@ -12,6 +12,7 @@ import yaml
 from bridge.errors import ConfigError
 from bridge.mail import MailConfig, parse_mail_config
 from bridge.privacy.config import PrivacyConfig, parse_privacy
+from bridge.storage import Database, parse_database
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class BridgeConfig:
 
     xmpp: XmppConfig
     web: WebConfig
-    database: Path
+    database: Database  # a SQLite file, or a PostgreSQL database (postgresql://…)
     rota: Path
     tags: Path | None
     faq: Path | None = None
@@ -207,7 +208,7 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
     return BridgeConfig(
         xmpp=xmpp,
         web=web,
-        database=_path(base, top["database"], "database"),
+        database=parse_database(top["database"], base),
         rota=_path(base, top["rota"], "rota"),
         tags=_path(base, top["tags"], "tags") if top.get("tags") else None,
         faq=faq,

@@ -19,8 +19,19 @@ import asyncpg
 from bridge.chat import ChatState
 from bridge.clock import Clock
 from bridge.errors import StoreError
+from bridge.privacy.db import MARKS_SCHEMA, numbered
 from bridge.storage import ChatMessage, ChatSession, ChatStorage, Followup, FollowupStatus
-from bridge.store import SCHEMA, hash_token
+from bridge.store import (
+    ADD_LINE_NUMBERS,
+    GIVE_BACK_LINE,
+    INSERT_LINE,
+    LINE_BY_ID,
+    LINES_AFTER,
+    NEXT_LINE,
+    NEXT_LINE_SEEN,
+    SCHEMA,
+    hash_token,
+)
 
 if TYPE_CHECKING:
     from bridge.privacy.config import PrivacyConfig
@@ -31,7 +42,6 @@ _SESSION_COLS = (
     "id, library, lang, page, state, target, owner, created_at, queued_at, answered_at,"
     " ended_at, last_seen_at"
 )
-_MESSAGE_COLS = "seq, session_id, msg_id, sender, name, seat, text, ts"
 _FOLLOWUP_COLS = (
     "l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
     " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to"
@@ -40,13 +50,16 @@ _FOLLOWUP_FROM = (
     "FROM left_messages l JOIN sessions s ON s.id = l.session_id LEFT JOIN followups f ON f.left_seq = l.seq"
 )
 _SCHEMA_LOCK = 7_461_010  # advisory lock: two bridges starting at once create the tables once
+_LACKS_LINE_NUMBERS = (
+    "SELECT to_regclass('messages') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND table_name = 'messages' AND column_name = 'line')"
+)
 _ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 
 def pg_schema() -> str:
     """The bridge's tables for PostgreSQL, from the same definitions SQLite uses."""
     from bridge.faq.learn import SCHEMA as FAQ_SCHEMA
-    from bridge.privacy.db import MARKS_SCHEMA
 
     text = "\n".join(
         [
@@ -54,6 +67,9 @@ def pg_schema() -> str:
             MARKS_SCHEMA,
             FAQ_SCHEMA + ";",
             "CREATE TABLE IF NOT EXISTS health_checks (id INTEGER PRIMARY KEY, ts TEXT NOT NULL);",
+            # Bridges read "the lines after the last one I sent" (docs/cluster.md); the index
+            # also makes sure no number is ever given twice.
+            "CREATE UNIQUE INDEX IF NOT EXISTS messages_line ON messages(session_id, line);",
         ]
     )
     return text.replace(
@@ -101,6 +117,11 @@ class PgStore:
             pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, command_timeout=30)
             async with pool.acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+                if await conn.fetchval(_LACKS_LINE_NUMBERS):
+                    await conn.execute(MARKS_SCHEMA)
+                    for statement in ADD_LINE_NUMBERS:
+                        await conn.execute(statement)
+                    log.info("the chats' lines are numbered now (per chat)")
                 await conn.execute(pg_schema())
         except _ERRORS as e:
             raise StoreError(f"PostgreSQL at {dsn.split('@')[-1]}: {e}") from e
@@ -238,30 +259,15 @@ class PgStore:
                 await self._mask_lines(conn, session_id)
 
     async def _mask_lines(self, conn: asyncpg.Connection, session_id: str) -> None:
-        """Mask a chat's lines not masked yet (as bridge.store.mask_chat_lines does for SQLite)."""
-        mask = self._masker()
-        found = await conn.fetchrow("SELECT lang FROM sessions WHERE id = $1", session_id)
-        if found is None:
-            return
-        mark = await conn.fetchval(
-            "SELECT redacted_through FROM privacy_marks WHERE session_id = $1", session_id
-        )
-        lines = await conn.fetch(
-            "SELECT seq, text FROM messages WHERE session_id = $1 AND seq > $2 ORDER BY seq",
-            session_id,
-            mark or 0,
-        )
-        for seq, text in lines:
-            new = mask(text, found["lang"])
-            if new != text:
-                await conn.execute("UPDATE messages SET text = $1 WHERE seq = $2", new, seq)
-        if lines:
-            await conn.execute(
-                "INSERT INTO privacy_marks (session_id, redacted_through) VALUES ($1, $2)"
-                " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
-                session_id,
-                lines[-1]["seq"],
-            )
+        """Mask a chat's lines not masked yet (the same queries as SQLite's and retention's)."""
+        from bridge.privacy.db import PgSql
+        from bridge.privacy.errors import DatabaseError
+        from bridge.privacy.retention import mask_chat
+
+        try:
+            await mask_chat(PgSql(conn), session_id, self._masker())
+        except DatabaseError as e:
+            raise StoreError(str(e)) from e
 
     def _masker(self) -> Callable[[str, str], str]:
         from bridge.privacy.redact import masker
@@ -284,38 +290,30 @@ class PgStore:
         """Store a line; a repeated (session, msg_id) returns the stored one and False."""
         now = self.clock.stamp()
         async with self._tx() as conn:
-            seq = await conn.fetchval(
-                "INSERT INTO messages (session_id, msg_id, sender, name, seat, text, ts)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                " ON CONFLICT (session_id, msg_id) DO NOTHING RETURNING seq",
-                session_id,
-                msg_id,
-                sender,
-                name,
-                seat,
-                text,
-                now,
-            )
+            # The row lock taken here is held until COMMIT: lines of one chat are numbered
+            # and committed one after the other, whichever bridge writes them.
             if touch:
-                await conn.execute("UPDATE sessions SET last_seen_at = $1 WHERE id = $2", now, session_id)
-            if seq is not None:
-                return ChatMessage(seq, session_id, msg_id, sender, name, seat, text, now), True
-            row = await conn.fetchrow(
-                f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = $1 AND msg_id = $2",
-                session_id,
-                msg_id,
+                line = await conn.fetchval(numbered(NEXT_LINE_SEEN), now, session_id)
+            else:
+                line = await conn.fetchval(numbered(NEXT_LINE), session_id)
+            if line is None:
+                raise StoreError(f"no session {session_id}")
+            seq = await conn.fetchval(
+                numbered(INSERT_LINE), session_id, line, msg_id, sender, name, seat, text, now
             )
+            if seq is not None:
+                return ChatMessage(seq, session_id, msg_id, sender, name, seat, text, now, line), True
+            await conn.execute(numbered(GIVE_BACK_LINE), session_id)
+            row = await conn.fetchrow(numbered(LINE_BY_ID), session_id, msg_id)
             return ChatMessage(*row), False
 
-    async def history(self, session_id: str) -> list[ChatMessage]:
-        rows = await self._fetch(
-            f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = $1 ORDER BY seq", session_id
-        )
+    async def history(self, session_id: str, after: int = 0) -> list[ChatMessage]:
+        rows = await self._fetch(numbered(LINES_AFTER), session_id, after)
         return [ChatMessage(*r) for r in rows]
 
     async def first_patron_line(self, session_id: str) -> str | None:
         rows = await self._fetch(
-            "SELECT text FROM messages WHERE session_id = $1 AND sender = 'patron' ORDER BY seq LIMIT 1",
+            "SELECT text FROM messages WHERE session_id = $1 AND sender = 'patron' ORDER BY line LIMIT 1",
             session_id,
         )
         return rows[0][0] if rows else None

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     queued_at     TEXT,                    -- when it last started waiting for a librarian
     answered_at   TEXT,                    -- first librarian line or accept
     ended_at      TEXT,
-    last_seen_at  TEXT NOT NULL            -- last patron activity; drives expiry
+    last_seen_at  TEXT NOT NULL,           -- last patron activity; drives expiry
+    last_line     INTEGER NOT NULL DEFAULT 0  -- the number of the chat's latest line (messages.line)
 );
 CREATE INDEX IF NOT EXISTS sessions_state ON sessions(state);
 CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
@@ -23,6 +24,8 @@ CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
 CREATE TABLE IF NOT EXISTS messages (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
     session_id  TEXT NOT NULL REFERENCES sessions(id),
+    line        INTEGER NOT NULL DEFAULT 0,  -- 1, 2, … within the chat, numbered under the chat's
+                                           -- row lock, so in commit order and without gaps
     msg_id      TEXT NOT NULL,             -- patron's client id, or the bridge's own for others
     sender      TEXT NOT NULL,             -- patron | librarian | bot | system | note
     name        TEXT,                      -- display name (desk / library name)

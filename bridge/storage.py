@@ -4,19 +4,26 @@
 why a second one (PostgreSQL, several bridges) is coming. Every write is committed before
 the call returns, so an `ack` or receipt sent after it is true; a refused write raises
 `bridge.errors.StoreError`. tests/bridge/test_store_contract.py holds every implementation
-to this.
+to this. `open_store` opens the one the config's `database:` names.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from bridge.chat import ChatState
 from bridge.clock import Clock
+from bridge.errors import ConfigError
 from bridge.mail import find_address
+
+if TYPE_CHECKING:
+    from bridge.privacy.config import PrivacyConfig
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,7 @@ class ChatSession:
 class ChatMessage:
     """One line of a chat."""
 
-    seq: int
+    seq: int  # the row's id: unique in the store, but only `line` is in commit order
     session_id: str
     msg_id: str
     sender: str
@@ -49,6 +56,7 @@ class ChatMessage:
     seat: str | None
     text: str
     ts: str
+    line: int = 0  # 1, 2, … within the chat in the order the lines were committed, no gaps
 
 
 class FollowupStatus(enum.StrEnum):
@@ -137,10 +145,15 @@ class ChatStorage(Protocol):
         seat: str | None = None,
         touch: bool = False,
     ) -> tuple[ChatMessage, bool]:
-        """Store a line; a repeated (session, msg_id) returns the stored one and False."""
+        """Store a line as the chat's next number; a repeated (session, msg_id) returns the
+        stored one and False (and takes no number)."""
 
-    async def history(self, session_id: str) -> list[ChatMessage]:
-        """Every line of a session (notes too), in order."""
+    async def history(self, session_id: str, after: int = 0) -> list[ChatMessage]:
+        """The lines of a session (notes too) numbered after `after` (0: all), in order.
+
+        Lines are numbered in commit order, so a reader that remembers the last number it
+        has seen and asks for the lines after it never misses one and never gets one twice.
+        """
 
     async def first_patron_line(self, session_id: str) -> str | None: ...
 
@@ -207,3 +220,52 @@ class ChatStorage(Protocol):
         self, session_id: str, entry_id: str, lang: str, question: str, seat: str | None
     ) -> None:
         """Keep a patron's question as a suggested example for an FAQ entry (once)."""
+
+
+@dataclass(frozen=True)
+class PostgresUrl:
+    """A `database:` that names a PostgreSQL database (postgresql://…) instead of a file."""
+
+    url: str = field(repr=False)  # may carry a password: never logged
+
+    def __str__(self) -> str:
+        """The URL without its password, for messages and logs."""
+        parts = urlsplit(self.url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        user = parts.username
+        return f"{parts.scheme}://{user + '@' if user else ''}{host}{parts.path}"
+
+
+Database = Path | PostgresUrl  # SQLite file, or PostgreSQL
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def parse_database(value: object, base: Path, key: str = "database") -> Database:
+    """A file path (SQLite; relative to `base`) or a postgresql:// URL; any other URL is an error."""
+    if not isinstance(value, str | Path) or not str(value):
+        raise ConfigError(f"{key}: expected a file path or a postgresql:// URL, got {value!r}")
+    text = str(value)
+    url = _URL.match(text)
+    if url and (url.group(2) or url.group(1).lower() in _POSTGRES_SCHEMES):
+        if url.group(1).lower() not in _POSTGRES_SCHEMES or not url.group(2):
+            raise ConfigError(
+                f"{key}: {text.split('@')[-1]!r} is not a file path or a PostgreSQL URL; give a file"
+                " (SQLite) or a URL such as postgresql://tiski@db.example/tiski"
+            )
+        return PostgresUrl(text)
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+async def open_store(
+    database: Database, clock: Clock | None = None, *, privacy: PrivacyConfig | None = None
+) -> ChatStorage:
+    """The store `database` names: SQLite for a file, PostgreSQL for a postgresql:// URL."""
+    if isinstance(database, PostgresUrl):
+        from bridge.pgstore import PgStore
+
+        return await PgStore.open(database.url, clock, privacy=privacy)
+    from bridge.store import Store
+
+    return await Store.open(database, clock, privacy=privacy)

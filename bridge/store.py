@@ -46,7 +46,33 @@ _SESSION_COLS = (
     "id, library, lang, page, state, target, owner, created_at, queued_at, answered_at,"
     " ended_at, last_seen_at"
 )
-_MESSAGE_COLS = "seq, session_id, msg_id, sender, name, seat, text, ts"
+_MESSAGE_COLS = "seq, session_id, msg_id, sender, name, seat, text, ts, line"
+# A chat's lines are numbered under the session row's lock: the number is taken in the
+# transaction that inserts the line, so a chat's lines commit in the order of their numbers.
+# Both stores run these (PostgreSQL with $1, $2, … for the `?`).
+NEXT_LINE = "UPDATE sessions SET last_line = last_line + 1 WHERE id = ? RETURNING last_line"
+NEXT_LINE_SEEN = (
+    "UPDATE sessions SET last_line = last_line + 1, last_seen_at = ? WHERE id = ? RETURNING last_line"
+)
+INSERT_LINE = (
+    "INSERT INTO messages (session_id, line, msg_id, sender, name, seat, text, ts)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, msg_id) DO NOTHING RETURNING seq"
+)
+GIVE_BACK_LINE = "UPDATE sessions SET last_line = last_line - 1 WHERE id = ?"  # the line was stored before
+LINE_BY_ID = f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND msg_id = ?"
+LINES_AFTER = f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND line > ? ORDER BY line"
+# Databases from before line numbers: number their lines in the order they were stored and
+# move the privacy marks from row ids to line numbers (the same statements on both stores).
+ADD_LINE_NUMBERS = (
+    "ALTER TABLE sessions ADD COLUMN last_line INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE messages ADD COLUMN line INTEGER NOT NULL DEFAULT 0",
+    "UPDATE messages SET line = (SELECT COUNT(*) FROM messages m"
+    " WHERE m.session_id = messages.session_id AND m.seq <= messages.seq)",
+    "UPDATE sessions SET last_line ="
+    " (SELECT COALESCE(MAX(line), 0) FROM messages WHERE session_id = sessions.id)",
+    "UPDATE privacy_marks SET redacted_through = (SELECT COALESCE(MAX(line), 0) FROM messages m"
+    " WHERE m.session_id = privacy_marks.session_id AND m.seq <= privacy_marks.redacted_through)",
+)
 _FOLLOWUP_COLS = (
     "l.seq, l.session_id, s.library, s.lang, l.ts, l.text, l.contact, l.status,"
     " f.claimed_by, f.answered_by, f.answered_at, f.mailed_to"
@@ -110,30 +136,23 @@ def mask_chat_lines(conn: sqlite3.Connection, session_id: str, mask: Callable[[s
     """In the database thread: mask a chat's lines not masked yet; the number changed.
 
     `privacy_marks.redacted_through` remembers how far it went, so the retention pass
-    (bridge/privacy/retention.py) only looks at lines added after the end.
+    (bridge/privacy/retention.py, with the same queries) only looks at lines added after the end.
     """
-    found = conn.execute("SELECT lang FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    from bridge.privacy.db import LANG_OF_CHAT, LINES_TO_MASK, MARK_MASKED, MASKED_THROUGH, SET_LINE_TEXT
+
+    found = conn.execute(LANG_OF_CHAT, (session_id,)).fetchone()
     if found is None:
         return 0
-    mark = conn.execute(
-        "SELECT redacted_through FROM privacy_marks WHERE session_id = ?", (session_id,)
-    ).fetchone()
-    lines = conn.execute(
-        "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
-        (session_id, mark[0] if mark else 0),
-    ).fetchall()
+    mark = conn.execute(MASKED_THROUGH, (session_id,)).fetchone()
+    lines = conn.execute(LINES_TO_MASK, (session_id, mark[0] if mark else 0)).fetchall()
     changed = 0
-    for seq, text in lines:
+    for seq, _, text in lines:
         new = mask(text, found[0])
         if new != text:
-            conn.execute("UPDATE messages SET text = ? WHERE seq = ?", (new, seq))
+            conn.execute(SET_LINE_TEXT, (new, seq))
             changed += 1
     if lines:
-        conn.execute(
-            "INSERT INTO privacy_marks (session_id, redacted_through) VALUES (?, ?)"
-            " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
-            (session_id, lines[-1][0]),
-        )
+        conn.execute(MARK_MASKED, (session_id, lines[-1][1]))
     return changed
 
 
@@ -188,6 +207,11 @@ class Store:
         await db.execute("PRAGMA foreign_keys=ON")
         await db.execute("PRAGMA busy_timeout=5000")
         await db.execute("PRAGMA secure_delete=ON")
+        columns = {r[1] for r in await db.execute_fetchall("PRAGMA table_info(messages)")}
+        if columns and "line" not in columns:
+            await db.executescript(MARKS_SCHEMA)
+            await db.executescript("BEGIN; " + "; ".join(ADD_LINE_NUMBERS) + "; COMMIT;")
+            log.info("%s: the chats' lines are numbered now (per chat)", path)
         await db.executescript(SCHEMA)
         await db.executescript(MARKS_SCHEMA)
         await db.execute(
@@ -396,33 +420,33 @@ class Store:
         now = self.clock.stamp()
 
         def work(conn: sqlite3.Connection) -> tuple[ChatMessage, bool]:
-            inserted = conn.execute(
-                "INSERT OR IGNORE INTO messages (session_id, msg_id, sender, name, seat, text, ts)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-                (session_id, msg_id, sender, name, seat, text, now),
-            ).fetchall()
             if touch:
-                conn.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, session_id))
+                numbered = conn.execute(NEXT_LINE_SEEN, (now, session_id)).fetchall()
+            else:
+                numbered = conn.execute(NEXT_LINE, (session_id,)).fetchall()
+            if not numbered:
+                raise sqlite3.IntegrityError(f"no session {session_id}")
+            line = numbered[0][0]
+            inserted = conn.execute(
+                INSERT_LINE, (session_id, line, msg_id, sender, name, seat, text, now)
+            ).fetchall()
             if inserted:
-                return ChatMessage(inserted[0][0], session_id, msg_id, sender, name, seat, text, now), True
-            row = conn.execute(
-                f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND msg_id = ?",
-                (session_id, msg_id),
-            ).fetchone()
-            return ChatMessage(*row), False
+                return ChatMessage(
+                    inserted[0][0], session_id, msg_id, sender, name, seat, text, now, line
+                ), True
+            conn.execute(GIVE_BACK_LINE, (session_id,))
+            return ChatMessage(*conn.execute(LINE_BY_ID, (session_id, msg_id)).fetchone()), False
 
         found: tuple[ChatMessage, bool] = await self._transact(work)
         return found
 
-    async def history(self, session_id: str) -> list[ChatMessage]:
-        rows = await self._read(
-            f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? ORDER BY seq", (session_id,)
-        )
+    async def history(self, session_id: str, after: int = 0) -> list[ChatMessage]:
+        rows = await self._read(LINES_AFTER, (session_id, after))
         return [ChatMessage(*r) for r in rows]
 
     async def first_patron_line(self, session_id: str) -> str | None:
         rows = await self._read(
-            "SELECT text FROM messages WHERE session_id = ? AND sender = 'patron' ORDER BY seq LIMIT 1",
+            "SELECT text FROM messages WHERE session_id = ? AND sender = 'patron' ORDER BY line LIMIT 1",
             (session_id,),
         )
         return rows[0][0] if rows else None

@@ -205,7 +205,9 @@ class Health:
         online = bool(getattr(self.service.desks, "online", False))
         store = self.service.svc.store
         written = await store.write_check()
-        folder = self.service.svc.config.database.parent
+        database = self.service.svc.config.database
+        # A PostgreSQL server's disk is its own to watch; a SQLite file's is this machine's.
+        folder = database.parent if isinstance(database, Path) else Path.cwd()
         free = (await asyncio.to_thread(shutil.disk_usage, folder)).free
         files = await asyncio.to_thread(open_files)
         problems = []

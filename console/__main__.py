@@ -56,15 +56,17 @@ def build_app(config_path: Path) -> ConsoleApp:
         raise ConfigError(f"roster {config.roster}: the rota package is missing ({exc})") from exc
     except Exception as exc:
         raise ConfigError(f"roster {config.roster}: {exc}") from exc
+    clock = shifted_clock(config.demo_clock) if config.demo_clock else system_clock
     return ConsoleApp(
-        DeskClient(config.xmpp, config.bridge, lang=config.lang),
-        ChatLog(config.log),
+        DeskClient(config.xmpp, config.bridge, lang=config.lang, clock=clock),
+        ChatLog(config.log, clock),
         lang=config.lang,
         alerts=config.alerts,
         retention_days=config.retention_days,
+        receipt_resend_seconds=config.receipt_resend_seconds,
         roster=roster,
         canned=load_canned(config.canned),
-        clock=shifted_clock(config.demo_clock) if config.demo_clock else system_clock,
+        clock=clock,
     )
 
 

@@ -52,6 +52,7 @@ class ConsoleApp(App[None]):
         lang: str = "en",
         alerts: AlertSettings | None = None,
         retention_days: int = 365,
+        receipt_resend_seconds: int = 15,
         roster: Roster | None = None,
         canned: Sequence[Canned] = (),
         clock: Clock = system_clock,
@@ -73,6 +74,7 @@ class ConsoleApp(App[None]):
             you=self.texts("you"),
             roster_ids=self.roster.ids_of_desk(backend.jid),
             book=book,
+            resend_after=receipt_resend_seconds,
         )
         self.alerter = Alerter(alerts or AlertSettings(), self.now)
         self.title = self.texts("title")
@@ -137,6 +139,7 @@ class ConsoleApp(App[None]):
         screen = self.desk_screen
         self.set_interval(1.0, screen.tick)
         self.set_interval(30.0, screen.refresh_chats)
+        self.set_interval(5.0, screen.resend_overdue)
         self.set_interval(60.0, screen.reload_followups)
         self.set_interval(3600.0, self.prune_log)
         screen.show(Changes())

@@ -71,6 +71,7 @@ class ConsoleConfig:
     roster: Path | None = None
     canned: Path | None = None
     retention_days: int = 365
+    receipt_resend_seconds: int = 15  # send a line again, same id, after this long without a receipt
     alerts: AlertSettings = field(default_factory=AlertSettings)
     demo_clock: datetime | None = None  # the bridge's demo clock: run the console's from it too
     source: Path | None = None  # the file this was read from
@@ -212,6 +213,12 @@ def parse_config(raw: Any, base: Path, where: str, environ: Mapping[str, str] | 
     retention = raw.get("retention_days", 365)
     if not isinstance(retention, int) or retention < 1:
         raise ConfigError(f"{where}: retention_days must be a whole number of days, 1 or more")
+    resend = raw.get("receipt_resend_seconds", 15)
+    if not isinstance(resend, int) or isinstance(resend, bool) or not (resend == 0 or resend >= 5):
+        raise ConfigError(
+            f"{where}: receipt_resend_seconds must be a whole number of seconds, 5 or more (0: never), "
+            f"got {resend!r}"
+        )
     return ConsoleConfig(
         xmpp=xmpp,
         bridge=bridge,
@@ -220,6 +227,7 @@ def parse_config(raw: Any, base: Path, where: str, environ: Mapping[str, str] | 
         roster=_path(base, raw["roster"], "roster") if raw.get("roster") else None,
         canned=_path(base, raw["canned"], "canned") if raw.get("canned") else None,
         retention_days=retention,
+        receipt_resend_seconds=resend,
         alerts=_alerts(raw.get("alerts"), where),
         demo_clock=_instant(raw.get("demo_clock"), where),
         source=Path(where) if where else None,

@@ -12,7 +12,7 @@ import itertools
 import logging
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from console.backend import (
     BridgeChanged,
@@ -119,6 +119,7 @@ class DeskState:
         you: str,
         roster_ids: list[str] | None = None,
         book: ChatBook | None = None,
+        resend_after: float = 15.0,
     ) -> None:
         self.backend = backend
         self.log = chat_log
@@ -129,6 +130,8 @@ class DeskState:
         self.active: str | None = None
         self.drafts: dict[str, str] = {}
         self.outbox: list[tuple[str, str]] = []  # (session, line id) of own lines not yet stored
+        self.sent_at: dict[str, datetime] = {}  # line id → when it was last sent unconfirmed
+        self.resend_after = resend_after  # seconds without a receipt before sending again (0: never)
         self.tag_list: list[Tag] = []
         self.targets: list[Target] = []
         self.link = Link.CONNECTING
@@ -254,6 +257,7 @@ class DeskState:
             return Changes()
         changes = Changes(redraw={event.session})
         self.outbox = [o for o in self.outbox if o[1] != event.line_id]  # stored, or retried by hand
+        self.sent_at.pop(event.line_id, None)
         if event.mark is Mark.FAILED:
             changes.notices.append(
                 notice("line.failed", "error", 10, why=event.reason or "?", text=line.text[:40])
@@ -406,6 +410,8 @@ class DeskState:
         i = chat.lines.index(line)
         if chat.lines[i].mark in (Mark.HELD, Mark.FAILED):
             chat.lines[i] = replace(chat.lines[i], mark=Mark.SENT)
+        if chat.lines[i].mark is Mark.SENT:
+            self.sent_at[line_id] = self.clock()
         await self.log.save_line(chat.lines[i])
         return Changes(redraw={session})
 
@@ -417,6 +423,21 @@ class DeskState:
                 break
             line = self._own_line(session, line_id)
             if line is not None and line.mark is Mark.HELD:
+                changes |= await self._send(session, line_id)
+        return changes
+
+    async def resend_overdue(self) -> Changes:
+        """Send again, with the same id, lines sent `resend_after` seconds ago and still without a
+        receipt. A line can vanish with no error when the bridge that should take it died while
+        this desk's own link stayed up; the bridge keeps a line once per id, so a resend is safe."""
+        changes = Changes()
+        if not self.resend_after or not self.can_send:
+            return changes
+        due = self.clock() - timedelta(seconds=self.resend_after)
+        for session, line_id in list(self.outbox):
+            line = self._own_line(session, line_id)
+            sent = self.sent_at.get(line_id)
+            if line is not None and line.mark is Mark.SENT and sent is not None and sent <= due:
                 changes |= await self._send(session, line_id)
         return changes
 
@@ -530,7 +551,10 @@ class DeskState:
         return Changes(followups=True)
 
     def followups_open(self) -> int:
-        return sum(1 for f in self.followup_items if f.status is FollowupStatus.OPEN)
+        """Open follow-ups, counting those announced by a notice before the list has them."""
+        listed = {f.id.lstrip("#") for f in self.followup_items}
+        announced = sum(1 for n in self.followups_new if n and n not in listed)
+        return sum(1 for f in self.followup_items if f.status is FollowupStatus.OPEN) + announced
 
     def followups_seen(self) -> None:
         self.followups_new.clear()

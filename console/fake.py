@@ -100,6 +100,7 @@ class FakeDesk:
         self.sent: list[tuple[str, str]] = []  # what the bridge stored, once per line id
         self.sent_ids: list[str] = []  # every send, repeats included
         self.bridge_up = True  # False: lines reach the server but no bridge stores them
+        self.lose_lines = False  # True: lines vanish on a dead route while pings still answer
         self.confirm = True  # the bridge confirms each stored line (XEP-0184 receipt)
         self.typing_sent: list[tuple[str, str]] = []
         self.history: dict[str, list[Line]] = {}
@@ -133,7 +134,7 @@ class FakeDesk:
         if not self._connected:
             raise NotConnected("not connected")
         self.sent_ids.append(line_id)
-        if not self.bridge_up:
+        if not self.bridge_up or self.lose_lines:
             return line_id  # lost on the way, as when the component is down
         if line_id in self._stored:
             self._receipt(session, line_id)  # the bridge keeps a line once, and confirms again

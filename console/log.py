@@ -11,6 +11,7 @@ from pathlib import Path
 import aiosqlite
 
 from console.backend import ChatMeta, ChatStateName, Line
+from console.clock import Clock, system_clock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chats (
@@ -99,8 +100,9 @@ def _private(path: Path) -> None:
 class ChatLog:
     """An aiosqlite database file (WAL) holding chats, lines, an FTS5 index and drafts."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, clock: Clock = system_clock) -> None:
         self.path = path
+        self.clock = clock  # the console's one clock (a demo clock shifts it)
         self._db: aiosqlite.Connection | None = None
 
     @property
@@ -130,7 +132,7 @@ class ChatLog:
 
     async def save_chat(self, meta: ChatMeta, seen: datetime | None = None) -> None:
         """Insert or update a chat's attributes."""
-        ts = _iso(seen or datetime.now(UTC))
+        ts = _iso(seen or self.clock())
         await self.db.execute(
             """INSERT INTO chats(session, library, lang, page, state, owner, tags,
                                  first_seen, last_seen)
@@ -246,7 +248,7 @@ class ChatLog:
                 "INSERT INTO drafts(session, text, updated) VALUES (?, ?, ?) "
                 "ON CONFLICT(session) DO UPDATE SET text = excluded.text, "
                 "updated = excluded.updated",
-                (session, text, _iso(datetime.now(UTC))),
+                (session, text, _iso(self.clock())),
             )
         else:
             await self.db.execute("DELETE FROM drafts WHERE session = ?", (session,))
@@ -257,7 +259,7 @@ class ChatLog:
 
     async def prune(self, retention_days: int, now: datetime | None = None) -> int:
         """Delete chats last seen more than `retention_days` ago; returns how many."""
-        cutoff = _iso((now or datetime.now(UTC)) - timedelta(days=retention_days))
+        cutoff = _iso((now or self.clock()) - timedelta(days=retention_days))
         async with self.db.execute("SELECT session FROM chats WHERE last_seen < ?", (cutoff,)) as cur:
             old = [r[0] for r in await cur.fetchall()]
         if old:

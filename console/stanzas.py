@@ -64,8 +64,10 @@ def parse_meta(attrs: Mapping[str, str]) -> ChatMeta:
     )
 
 
-def chat_event(attrs: Mapping[str, str], body: str, ts: datetime | None = None) -> ChatEvent:
-    """The event a desk message stands for."""
+def chat_event(
+    attrs: Mapping[str, str], body: str, ts: datetime | None = None, now: datetime | None = None
+) -> ChatEvent:
+    """The event a desk message stands for; a line without a delay stamp is from `now`."""
     meta = parse_meta(attrs)
     cls = KIND_EVENTS.get(meta.kind, ChatInfo)
     label = attrs.get("label")
@@ -75,7 +77,7 @@ def chat_event(attrs: Mapping[str, str], body: str, ts: datetime | None = None) 
         sender = meta.sender or "patron"
         prefix = f"[{sender}] "
         text = body[len(prefix) :] if sender != "patron" and body.startswith(prefix) else body
-        line = Line(meta.session, ts or datetime.now(UTC), sender, meta.name, text, meta.msg_id)
+        line = Line(meta.session, ts or now or datetime.now(UTC), sender, meta.name, text, meta.msg_id)
         return ChatLine(meta, text, line)
     return cls(meta, body)
 
@@ -147,9 +149,9 @@ def summaries(rows: Sequence[Mapping[str, Any]]) -> list[ChatSummary]:
     ]
 
 
-def transcript(session: str, rows: Sequence[Mapping[str, Any]]) -> list[Line]:
-    """Rows of the `transcript` command."""
-    now = datetime.now(UTC)
+def transcript(session: str, rows: Sequence[Mapping[str, Any]], now: datetime | None = None) -> list[Line]:
+    """Rows of the `transcript` command (a row without a time is from `now`)."""
+    now = now or datetime.now(UTC)
     return [
         Line(
             session,

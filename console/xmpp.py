@@ -32,6 +32,7 @@ from console.backend import (
     Target,
     Typing,
 )
+from console.clock import Clock, system_clock
 from console.config import TlsMode, XmppSettings
 from console.errors import CommandFailed, NotConnected
 
@@ -60,8 +61,11 @@ def _logged(handler: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[
 class DeskClient:
     """One seat of a desk account; implements console.backend.DeskBackend."""
 
-    def __init__(self, settings: XmppSettings, bridge: str, *, lang: str = "en") -> None:
+    def __init__(
+        self, settings: XmppSettings, bridge: str, *, lang: str = "en", clock: Clock = system_clock
+    ) -> None:
         self.settings = settings
+        self.clock = clock  # the console's one clock: times of lines without a delay stamp
         self.bridge = bridge
         self.lang = lang
         self.jid = settings.jid
@@ -290,7 +294,7 @@ class DeskClient:
         attrs.setdefault("session", msg["from"].user)
         attrs.setdefault("kind", "info")
         stamp = msg["delay"]["stamp"] if msg.xml.find("{urn:xmpp:delay}delay") is not None else None
-        self._emit(stanzas.chat_event(attrs, msg["body"], stamp))
+        self._emit(stanzas.chat_event(attrs, msg["body"], stamp, self.clock()))
 
     def _on_receipt(self, msg: Any) -> None:
         """The bridge stored one of this seat's lines (receipt from the patron's address)."""
@@ -425,7 +429,9 @@ class DeskClient:
         return stanzas.tags((await self._command("tags"))[1])
 
     async def transcript(self, session: str) -> list[Line]:
-        return stanzas.transcript(session, (await self._command("transcript", session=session))[1])
+        return stanzas.transcript(
+            session, (await self._command("transcript", session=session))[1], self.clock()
+        )
 
     async def followups(self) -> list[Followup]:
         return stanzas.followups((await self._command("followups"))[1])

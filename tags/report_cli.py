@@ -65,7 +65,12 @@ def add_commands(sub: Any, cmd: Callable[..., argparse.ArgumentParser], langs: t
 
 
 def _common(cmd: argparse.ArgumentParser, langs: tuple) -> None:
-    cmd.add_argument("--database", required=True, metavar="FILE", help="the bridge's SQLite file")
+    cmd.add_argument(
+        "--database",
+        required=True,
+        metavar="FILE|URL",
+        help="the bridge's `database:`: its SQLite file or a postgresql:// URL",
+    )
     cmd.add_argument("--timezone", default=DEFAULT_TIMEZONE, help="local time zone of the keys")
     cmd.add_argument("--lang", choices=langs, default="fi", help="language of tag names")
     cmd.add_argument("--csv", action="store_true", help="CSV instead of aligned text")

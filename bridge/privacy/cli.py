@@ -1,4 +1,4 @@
-"""`python -m bridge.privacy export|delete|retention --database FILE …` for requests and retention."""
+"""`python -m bridge.privacy export|delete|retention --database FILE|URL …` for requests and retention."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from bridge.privacy.errors import PrivacyError, QueryError
 from bridge.privacy.lookup import Request, delete_chats, find_chats, summary_line, transcript
 from bridge.privacy.retention import apply_retention
 
+DATABASE_HELP = "the bridge's `database:`: its SQLite file, or a postgresql:// URL"
+
 
 def parser() -> argparse.ArgumentParser:
     """The command line: three subcommands sharing --database."""
@@ -30,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="export|delete|retention")
     for name, text in (("export", "print a patron's chats as JSON"), ("delete", "delete a patron's chats")):
         s = sub.add_parser(name, help=text)
-        s.add_argument("--database", required=True, type=Path, help="the bridge's `database:` file")
+        s.add_argument("--database", required=True, help=DATABASE_HELP)
         s.add_argument("--session", action="append", default=[], help="a chat id, p-…; repeatable")
         s.add_argument(
             "--contact", action="append", default=[], help="e-mail or phone as the patron gave it; repeatable"
@@ -43,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
         else:
             s.add_argument("--yes", action="store_true", help="delete without asking")
     r = sub.add_parser("retention", help="redact ended chats and anonymise old ones, once")
-    r.add_argument("--database", required=True, type=Path, help="the bridge's `database:` file")
+    r.add_argument("--database", required=True, help=DATABASE_HELP)
     r.add_argument("--config", type=Path, help="bridge config file whose `privacy:` section to use")
     r.add_argument("--retention-days", type=int, help="overrides privacy.retention_days")
     r.add_argument("--no-redact", action="store_true", help="only anonymise; do not redact ended chats")

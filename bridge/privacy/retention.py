@@ -10,8 +10,17 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bridge.clock import format_ts
-from bridge.privacy.db import Db, connect, erase_traces, rows, tables, transaction
-from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, redact
+from bridge.privacy.db import (
+    LANG_OF_CHAT,
+    LINES_TO_MASK,
+    MARK_MASKED,
+    MASKED_THROUGH,
+    SET_LINE_TEXT,
+    Sql,
+    connect,
+)
+from bridge.privacy.redact import DEFAULT_CARD_PATTERNS, masker, redact
+from bridge.storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +49,7 @@ class RetentionResult:
 
 
 async def apply_retention(
-    db: Db,
+    db: Database | str | Sql | aiosqlite.Connection,
     *,
     now: datetime,
     retention_days: int,
@@ -57,7 +66,7 @@ async def apply_retention(
     stamp = format_ts(now)
     patterns = tuple(card_patterns)
     async with connect(db) as conn:
-        have = await tables(conn)
+        have = await conn.tables()
         anonymised, _ = await _until_done(lambda: _anonymise_batch(conn, have, cutoff, stamp, batch))
         chats = lines = left = comments = 0
         if redact_after_end:
@@ -65,7 +74,7 @@ async def apply_retention(
             _, left = await _until_done(lambda: _redact_left_batch(conn, have, patterns, stamp, batch))
             if "ratings" in have:
                 comments = await _redact_comments(conn, patterns)
-        if not await erase_traces(conn):
+        if not await conn.erase_traces():
             log.warning("retention: the -wal file could not be emptied now (busy); the next run tries again")
     result = RetentionResult(chats, lines, left, comments, anonymised, cutoff)
     log.info("retention: %s", result.summary())
@@ -82,19 +91,15 @@ async def _until_done(step: Callable[[], Awaitable[tuple[int, int]]]) -> tuple[i
         found, changed = found + n, changed + c
 
 
-async def _anonymise_batch(
-    db: aiosqlite.Connection, have: set[str], cutoff: str, stamp: str, batch: int
-) -> tuple[int, int]:
-    async with transaction(db):
+async def _anonymise_batch(db: Sql, have: set[str], cutoff: str, stamp: str, batch: int) -> tuple[int, int]:
+    async with db.transaction():
         ids = [
             r[0]
-            for r in await rows(
-                db,
-                (
-                    "SELECT s.id FROM sessions s LEFT JOIN privacy_marks p ON p.session_id = s.id"
-                    " WHERE COALESCE(s.ended_at, s.last_seen_at) < ? AND p.anonymised_at IS NULL LIMIT ?"
-                ),
-                (cutoff, batch),
+            for r in await db.rows(
+                "SELECT s.id FROM sessions s LEFT JOIN privacy_marks p ON p.session_id = s.id"
+                " WHERE COALESCE(s.ended_at, s.last_seen_at) < ? AND p.anonymised_at IS NULL LIMIT ?",
+                cutoff,
+                batch,
             )
         ]
         for sid in ids:
@@ -102,115 +107,121 @@ async def _anonymise_batch(
     return len(ids), len(ids)
 
 
-async def anonymise_chat(db: aiosqlite.Connection, session_id: str, stamp: str, have: set[str]) -> None:
+async def anonymise_chat(db: Sql, session_id: str, stamp: str, have: set[str]) -> None:
     """Empty a chat's text, left messages, answers, rating comment, page URL; cut the token link."""
     if "followups" in have:
         await db.execute(
             "UPDATE followups SET answer = NULL, mailed_to = NULL WHERE left_seq IN"
             " (SELECT seq FROM left_messages WHERE session_id = ?)",
-            (session_id,),
+            session_id,
         )
     if "ratings" in have:
-        await db.execute("UPDATE ratings SET comment = NULL WHERE session_id = ?", (session_id,))
-    await db.execute("UPDATE messages SET text = '' WHERE session_id = ? AND text != ''", (session_id,))
-    await db.execute("UPDATE left_messages SET text = '', contact = NULL WHERE session_id = ?", (session_id,))
-    await db.execute(
-        "UPDATE sessions SET page = NULL, token_hash = 'erased:' || id WHERE id = ?", (session_id,)
-    )
+        await db.execute("UPDATE ratings SET comment = NULL WHERE session_id = ?", session_id)
+    await db.execute("UPDATE messages SET text = '' WHERE session_id = ? AND text != ''", session_id)
+    await db.execute("UPDATE left_messages SET text = '', contact = NULL WHERE session_id = ?", session_id)
+    await db.execute("UPDATE sessions SET page = NULL, token_hash = 'erased:' || id WHERE id = ?", session_id)
     await db.execute(
         "INSERT INTO privacy_marks (session_id, redacted_through, anonymised_at)"
-        " VALUES (?, (SELECT COALESCE(MAX(seq), 0) FROM messages WHERE session_id = ?), ?)"
+        " VALUES (?, (SELECT COALESCE(MAX(line), 0) FROM messages WHERE session_id = ?), ?)"
         " ON CONFLICT (session_id) DO UPDATE SET anonymised_at = excluded.anonymised_at,"
         " redacted_through = excluded.redacted_through",
-        (session_id, session_id, stamp),
+        session_id,
+        session_id,
+        stamp,
     )
 
 
-async def _redact_batch(db: aiosqlite.Connection, patterns: tuple[str, ...], batch: int) -> tuple[int, int]:
+async def mask_lines(
+    db: Sql, session_id: str, lang: str, through: int, mask: Callable[[str, str], str]
+) -> int:
+    """Mask a chat's lines after number `through` and remember how far it went; the number changed.
+
+    The stores call it in the transaction that ends a chat; retention for lines added later.
+    """
+    lines = await db.rows(LINES_TO_MASK, session_id, through)
     changed = 0
-    async with transaction(db):
-        chats = await rows(
-            db,
-            (
-                "SELECT s.id, s.lang, COALESCE(p.redacted_through, 0) FROM sessions s"
-                " LEFT JOIN privacy_marks p ON p.session_id = s.id"
-                " WHERE s.state = 'ended' AND p.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM messages m"
-                "  WHERE m.session_id = s.id AND m.seq > COALESCE(p.redacted_through, 0)) LIMIT ?"
-            ),
-            (batch,),
+    for seq, _, text in lines:
+        new = mask(text, lang)
+        if new != text:
+            await db.execute(SET_LINE_TEXT, new, seq)
+            changed += 1
+    if lines:
+        await db.execute(MARK_MASKED, session_id, lines[-1][1])
+    return changed
+
+
+async def mask_chat(db: Sql, session_id: str, mask: Callable[[str, str], str]) -> int:
+    """Mask a chat's lines not masked yet (a store ending a chat); the number changed."""
+    found = await db.rows(LANG_OF_CHAT, session_id)
+    if not found:
+        return 0
+    mark = await db.rows(MASKED_THROUGH, session_id)
+    return await mask_lines(db, session_id, found[0][0], mark[0][0] if mark else 0, mask)
+
+
+async def _redact_batch(db: Sql, patterns: tuple[str, ...], batch: int) -> tuple[int, int]:
+    changed = 0
+    mask = masker(patterns)
+    async with db.transaction():
+        chats = await db.rows(
+            "SELECT s.id, s.lang, COALESCE(p.redacted_through, 0) FROM sessions s"
+            " LEFT JOIN privacy_marks p ON p.session_id = s.id"
+            " WHERE s.state = 'ended' AND p.anonymised_at IS NULL AND EXISTS (SELECT 1 FROM messages m"
+            "  WHERE m.session_id = s.id AND m.line > COALESCE(p.redacted_through, 0)) LIMIT ?",
+            batch,
         )
         for sid, lang, through in chats:
-            lines = await rows(
-                db,
-                "SELECT seq, text FROM messages WHERE session_id = ? AND seq > ? ORDER BY seq",
-                (sid, through),
-            )
-            for seq, text in lines:
-                new = redact(text, card_patterns=patterns, lang=lang)
-                if new != text:
-                    await db.execute("UPDATE messages SET text = ? WHERE seq = ?", (new, seq))
-                    changed += 1
-            await db.execute(
-                "INSERT INTO privacy_marks (session_id, redacted_through) VALUES (?, ?)"
-                " ON CONFLICT (session_id) DO UPDATE SET redacted_through = excluded.redacted_through",
-                (sid, lines[-1][0]),
-            )
+            changed += await mask_lines(db, sid, lang, through, mask)
     return len(chats), changed
 
 
 async def _redact_left_batch(
-    db: aiosqlite.Connection, have: set[str], patterns: tuple[str, ...], stamp: str, batch: int
+    db: Sql, have: set[str], patterns: tuple[str, ...], stamp: str, batch: int
 ) -> tuple[int, int]:
     """Left messages are redacted once answered or closed: until then a librarian needs them."""
-    async with transaction(db):
-        found = await rows(
-            db,
-            (
-                "SELECT l.seq, l.text, s.lang FROM left_messages l JOIN sessions s ON s.id = l.session_id"
-                " LEFT JOIN privacy_left_marks k ON k.seq = l.seq"
-                " WHERE l.status IN ('answered', 'closed') AND k.seq IS NULL LIMIT ?"
-            ),
-            (batch,),
+    async with db.transaction():
+        found = await db.rows(
+            "SELECT l.seq, l.text, s.lang FROM left_messages l JOIN sessions s ON s.id = l.session_id"
+            " LEFT JOIN privacy_left_marks k ON k.seq = l.seq"
+            " WHERE l.status IN ('answered', 'closed') AND k.seq IS NULL LIMIT ?",
+            batch,
         )
         changed = 0
         for seq, text, lang in found:
             new = redact(text, card_patterns=patterns, lang=lang)
             if new != text:
-                await db.execute("UPDATE left_messages SET text = ? WHERE seq = ?", (new, seq))
+                await db.execute("UPDATE left_messages SET text = ? WHERE seq = ?", new, seq)
                 changed += 1
             if "followups" in have and await _redact_answer(db, seq, patterns, lang):
                 changed += 1
-            await db.execute("INSERT INTO privacy_left_marks (seq, redacted_at) VALUES (?, ?)", (seq, stamp))
+            await db.execute("INSERT INTO privacy_left_marks (seq, redacted_at) VALUES (?, ?)", seq, stamp)
     return len(found), changed
 
 
-async def _redact_answer(db: aiosqlite.Connection, seq: int, patterns: tuple[str, ...], lang: str) -> bool:
+async def _redact_answer(db: Sql, seq: int, patterns: tuple[str, ...], lang: str) -> bool:
     """The librarian's answer to a left message, as kept in `followups`; True if it changed."""
-    found = await rows(db, "SELECT answer FROM followups WHERE left_seq = ? AND answer IS NOT NULL", (seq,))
+    found = await db.rows("SELECT answer FROM followups WHERE left_seq = ? AND answer IS NOT NULL", seq)
     if not found:
         return False
     new = redact(found[0][0], card_patterns=patterns, lang=lang)
     if new == found[0][0]:
         return False
-    await db.execute("UPDATE followups SET answer = ? WHERE left_seq = ?", (new, seq))
+    await db.execute("UPDATE followups SET answer = ? WHERE left_seq = ?", new, seq)
     return True
 
 
-async def _redact_comments(db: aiosqlite.Connection, patterns: tuple[str, ...]) -> int:
+async def _redact_comments(db: Sql, patterns: tuple[str, ...]) -> int:
     """Rating comments come after the end, so each run looks at those not yet anonymised."""
     changed = 0
-    async with transaction(db):
-        found = await rows(
-            db,
-            (
-                "SELECT r.session_id, r.comment, s.lang FROM ratings r JOIN sessions s ON s.id = r.session_id"
-                " LEFT JOIN privacy_marks p ON p.session_id = r.session_id"
-                " WHERE r.comment IS NOT NULL AND r.comment != '' AND p.anonymised_at IS NULL"
-            ),
+    async with db.transaction():
+        found = await db.rows(
+            "SELECT r.session_id, r.comment, s.lang FROM ratings r JOIN sessions s ON s.id = r.session_id"
+            " LEFT JOIN privacy_marks p ON p.session_id = r.session_id"
+            " WHERE r.comment IS NOT NULL AND r.comment != '' AND p.anonymised_at IS NULL"
         )
         for sid, comment, lang in found:
             new = redact(comment, card_patterns=patterns, lang=lang)
             if new != comment:
-                await db.execute("UPDATE ratings SET comment = ? WHERE session_id = ?", (new, sid))
+                await db.execute("UPDATE ratings SET comment = ? WHERE session_id = ?", new, sid)
                 changed += 1
     return changed

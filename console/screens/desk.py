@@ -254,6 +254,8 @@ class DeskScreen(Screen[None]):
 
     def tick(self) -> None:
         """Once a second: waiting times, and the repeated, escalating alert for waiting chats."""
+        if not self.query(ChatList) or not self.query(StatusBar):
+            return  # the screen is not composed yet, or is being taken down as the console quits
         book = self.desk.book
         if book.next_waiting() is not None:
             self.refresh_list()
@@ -304,6 +306,11 @@ class DeskScreen(Screen[None]):
     @work(exit_on_error=False)
     async def sync(self) -> None:
         self.show(await self.desk.sync())
+
+    @work(group="resend", exclusive=True, exit_on_error=False)
+    async def resend_overdue(self) -> None:
+        """Lines still without the bridge's receipt after a while go again (same id)."""
+        self.show(await self.desk.resend_overdue())
 
     @work(group="refresh", exclusive=True, exit_on_error=False)
     async def refresh_chats(self) -> None:

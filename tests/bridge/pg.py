@@ -2,6 +2,11 @@
 
 Debian's `postgresql` package (the test setup installs it) provides the binaries; initdb and
 pg_ctl refuse to run as root, so as root they run as the `postgres` user on a folder it owns.
+One server serves the whole test run (`shared()`, started on first use, stopped by
+tests/conftest.py at the end); each test that wants one gets a database of its own.
+
+Which store the real bridge uses in a test (`store_kind`): SQLite unless the run says
+`--store postgresql` or `TISKI_TEST_STORE=postgresql`, or the test is marked `both_stores`.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 
@@ -49,7 +55,10 @@ class PrivatePostgres:
         self._run(
             _bin("initdb"), "-D", str(self.data), "-U", "tiski", "-A", "trust", "-E", "UTF8", "--no-sync"
         )
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c track_commit_timestamp=on"  # tests check that lines commit in the order of their numbers
+        )
         self._run(
             _bin("pg_ctl"),
             "-D",
@@ -82,3 +91,35 @@ class PrivatePostgres:
         finally:
             await conn.close()
         return self.dsn(name)
+
+
+STORES = ("sqlite", "postgresql")
+store_kind = os.environ.get("TISKI_TEST_STORE", "sqlite")  # set per test by tests/conftest.py
+_shared: PrivatePostgres | None = None
+_starting = threading.Lock()
+
+
+def shared() -> PrivatePostgres:
+    """The test run's one PostgreSQL server, started on first use."""
+    global _shared
+    with _starting:
+        if _shared is None:
+            server = PrivatePostgres()
+            server.start()
+            _shared = server
+        return _shared
+
+
+def stop_shared() -> None:
+    """Stop the test run's server if it was started."""
+    global _shared
+    if _shared is not None:
+        server, _shared = _shared, None
+        server.stop()
+
+
+async def bridge_database(directory: Path) -> str:
+    """The `database:` for a bridge in a test: a file in `directory`, or a new PostgreSQL database."""
+    if store_kind == "postgresql":
+        return await shared().new_database()
+    return str(directory / "tiski.sqlite3")

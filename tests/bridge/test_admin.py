@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.support.stack import PIKI, start_stack
 
 
@@ -18,6 +20,7 @@ async def _answered_chat(s, desk, text: str) -> str:
     return offer.session
 
 
+@pytest.mark.both_stores  # the statistics are read from PostgreSQL too
 async def test_stats_own_desk_for_everyone_service_for_coordinators(tmp_path) -> None:
     s = await start_stack(tmp_path)
     try:

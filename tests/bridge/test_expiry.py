@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.support.patron import Patron
 from tests.support.stack import Stack, start_stack
+
+pytestmark = pytest.mark.both_stores  # each runs on SQLite and on PostgreSQL
 
 
 async def chat_id(s: Stack, p: Patron) -> str:

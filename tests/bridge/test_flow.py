@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.support.stack import TUESDAY_NOON, Stack, start_stack
+
+pytestmark = pytest.mark.both_stores  # each runs on SQLite and on PostgreSQL
 
 
 async def test_welcome_says_open_with_hours(stack: Stack) -> None:

@@ -6,7 +6,6 @@ The bridge sends its e-mail to a real SMTP server (aiosmtpd) listening on a loca
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -73,11 +72,6 @@ def mail_config(port: int, **more: Any) -> dict[str, Any]:
     }
 
 
-def db_rows(s: Stack, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(s.directory / "tiski.sqlite3") as db:
-        return db.execute(sql, args).fetchall()
-
-
 async def events(s: Stack, session_id: str) -> list[tuple[str, str, str | None, str | None]]:
     assert s.bridge is not None and s.bridge.store is not None
     return await s.bridge.store.events(session_id)
@@ -86,6 +80,7 @@ async def events(s: Stack, session_id: str) -> list[tuple[str, str, str | None, 
 # follow-ups
 
 
+@pytest.mark.both_stores
 async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mailbox: Mailbox) -> None:
     s = await start_stack(tmp_path, extra=mail_config(mailbox.port))
     try:
@@ -157,7 +152,7 @@ async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mai
         closed = await tampere.command("followups", status="closed")
         assert [r["status"] for r in closed["items"]] == ["closed"]
 
-        stored = db_rows(s, "SELECT answer, answered_by, mailed_to, closed_by FROM followups")
+        stored = await s.db_rows("SELECT answer, answered_by, mailed_to, closed_by FROM followups")
         assert stored == [
             (
                 "Hei Matti! Kirja on hyllyssä, tervetuloa hakemaan.",
@@ -175,6 +170,7 @@ async def test_followup_claimed_answered_by_email_and_closed(tmp_path: Path, mai
         await s.close()
 
 
+@pytest.mark.both_stores
 async def test_followup_without_address_is_recorded_and_pool_mates_see_it(
     tmp_path: Path, mailbox: Mailbox
 ) -> None:
@@ -204,6 +200,7 @@ async def test_followup_without_address_is_recorded_and_pool_mates_see_it(
         await s.close()
 
 
+@pytest.mark.both_stores
 async def test_mail_server_down_keeps_the_followup_claimed(tmp_path: Path) -> None:
     s = await start_stack(tmp_path, extra=mail_config(free_port()))
     try:
@@ -217,7 +214,7 @@ async def test_mail_server_down_keeps_the_followup_claimed(tmp_path: Path) -> No
         assert res["values"]["status"] == "error"
         assert res["values"]["message"].startswith("Not sent: the mail server 127.0.0.1:")
         assert (await desk.command("followups"))["items"][0]["status"] == "claimed"
-        assert db_rows(s, "SELECT answer, claimed_by FROM followups") == [
+        assert await s.db_rows("SELECT answer, claimed_by FROM followups") == [
             (None, "tampere@chat.localhost/desk-1")
         ]
     finally:
@@ -227,6 +224,7 @@ async def test_mail_server_down_keeps_the_followup_claimed(tmp_path: Path) -> No
 # forwarding
 
 
+@pytest.mark.both_stores
 async def test_forward_transcript_to_library_and_address(tmp_path: Path, mailbox: Mailbox) -> None:
     s = await start_stack(tmp_path, extra=mail_config(mailbox.port, forward_domains=["tampere.example"]))
     try:
@@ -338,6 +336,7 @@ async def test_end_without_tag_allowed_by_default(stack: Stack) -> None:
 # ratings
 
 
+@pytest.mark.both_stores
 async def test_rating_after_end_stored_once_bad_ones_rejected(stack: Stack) -> None:
     desk = await stack.desk("tampere@chat.localhost")
     p = await stack.patron()
@@ -373,7 +372,7 @@ async def test_rating_after_end_stored_once_bad_ones_rejected(stack: Stack) -> N
     assert await rate(score=4, comment="  Nopea ja ystävällinen apu.  ") == {"type": "rated", "score": 4}
     again = await rate(score=1)
     assert again["type"] == "error" and again["code"] == "already_rated"
-    rows = db_rows(stack, "SELECT session_id, score, comment FROM ratings")
+    rows = await stack.db_rows("SELECT session_id, score, comment FROM ratings")
     assert rows == [(offer.session, 4, "Nopea ja ystävällinen apu.")]
     assert "rated" in [e[1] for e in await events(stack, offer.session)]
 

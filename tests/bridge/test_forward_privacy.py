@@ -26,6 +26,7 @@ async def _chat_with_personal_data(s):  # type: ignore[no-untyped-def]
     return desk, offer
 
 
+@pytest.mark.both_stores
 async def test_forward_goes_only_to_configured_addresses_and_is_masked(
     tmp_path: Path,
     mailbox: Mailbox,  # noqa: F811
@@ -57,6 +58,7 @@ async def test_forward_goes_only_to_configured_addresses_and_is_masked(
         await s.close()
 
 
+@pytest.mark.both_stores
 async def test_free_addresses_only_when_the_setting_allows(
     tmp_path: Path,
     mailbox: Mailbox,  # noqa: F811

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.patron import Patron
 from tests.support.stack import start_stack
+
+pytestmark = pytest.mark.both_stores  # each runs on SQLite and on PostgreSQL
 
 
 async def test_card_number_redacted_after_end_not_before(tmp_path) -> None:

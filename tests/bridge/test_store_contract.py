@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,14 +34,7 @@ class Backend:
 
     name: str
     open: Callable[[ManualClock], Awaitable[ChatStorage]]
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PrivatePostgres]:
-    server = PrivatePostgres()
-    server.start()
-    yield server
-    server.stop()
+    dsn: str = ""  # PostgreSQL's
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,7 +42,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         return Backend("sqlite", lambda clock: Store.open(tmp_path / "contract.sqlite3", clock))
     dsn = await request.getfixturevalue("postgres").new_database()
-    return Backend("postgresql", lambda clock: PgStore.open(dsn, clock))
+    return Backend("postgresql", lambda clock: PgStore.open(dsn, clock), dsn)
 
 
 @pytest.fixture
@@ -196,6 +190,83 @@ async def test_concurrent_lines_are_each_stored_once(store: ChatStorage) -> None
         assert len(ids) == len(set(ids)) == 8
 
 
+async def _two_writers(backend: Backend, clock: ManualClock, lines: int) -> list[tuple[int, str]]:
+    """Two stores on the same data (two bridges), four writers each, write `lines` lines per
+    writer into one chat at once, each line twice (a resend); a third store follows the chat
+    by its cursor meanwhile.
+
+    Returns (line, msg_id) of every line the follower read, in the order it read them.
+    """
+    a, b, follower = [await backend.open(clock) for _ in range(3)]
+    await _session(a)
+    done = asyncio.Event()
+    seen: list[tuple[int, str]] = []
+
+    async def write(store: ChatStorage, name: str) -> None:
+        for k in range(lines):
+            first, new = await store.add_message("p-abc", f"{name}{k}", "patron", f"{name} {k}")
+            again, repeated = await store.add_message("p-abc", f"{name}{k}", "patron", f"{name} {k}")
+            assert new and not repeated and again == first
+
+    async def follow() -> None:
+        cursor = 0
+        while True:
+            finished = done.is_set()  # read once more after the writers are done
+            for m in await follower.history("p-abc", after=cursor):
+                seen.append((m.line, m.msg_id))
+                cursor = m.line
+            if finished:
+                return
+            await asyncio.sleep(0)
+
+    reader = asyncio.create_task(follow())
+    await asyncio.gather(
+        *(write(store, f"{name}{w}-") for store, name in ((a, "a"), (b, "b")) for w in range(4))
+    )
+    done.set()
+    await reader
+    for store in (a, b, follower):
+        await store.close()
+    return seen
+
+
+async def test_two_writers_number_a_chats_lines_without_gaps_and_a_cursor_misses_none(
+    backend: Backend, clock: ManualClock
+) -> None:
+    seen = await _two_writers(backend, clock, 10)
+    assert [line for line, _ in seen] == list(range(1, 81))  # each line once, none skipped
+    written = [f"{name}{w}-{k}" for name in "ab" for w in range(4) for k in range(10)]
+    assert sorted(msg_id for _, msg_id in seen) == sorted(written)
+    store = await backend.open(clock)
+    try:
+        history = await store.history("p-abc")
+        assert [m.line for m in history] == list(range(1, 81))
+        assert [m.line for m in await store.history("p-abc", after=77)] == [78, 79, 80]
+        m, new = await store.add_message("p-abc", "last", "librarian", "…", seat=SEAT)
+        assert new and m.line == 81 and m.seq not in {h.seq for h in history}
+    finally:
+        await store.close()
+
+
+async def test_a_chats_lines_commit_in_the_order_of_their_numbers(postgres: PrivatePostgres) -> None:
+    """PostgreSQL's commit times (track_commit_timestamp) of a chat's lines, in line order."""
+    import asyncpg
+
+    dsn = await postgres.new_database()
+    await _two_writers(Backend("postgresql", lambda clock: PgStore.open(dsn, clock)), ManualClock(T0), 15)
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT line, pg_xact_commit_timestamp(xmin) AS at FROM messages WHERE session_id = 'p-abc'"
+            " ORDER BY line"
+        )
+    finally:
+        await conn.close()
+    assert [r["line"] for r in rows] == list(range(1, 121))
+    times = [r["at"] for r in rows]
+    assert times == sorted(times)
+
+
 # events, tags
 
 
@@ -340,3 +411,59 @@ async def test_everything_survives_closing_and_opening_again(backend: Backend, c
         assert not new
     finally:
         await again.close()
+
+
+# a database from before line numbers
+
+OLD_LAYOUT = [
+    "CREATE TABLE sessions (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, library TEXT NOT NULL,"
+    " lang TEXT NOT NULL, page TEXT, state TEXT NOT NULL, target TEXT, owner TEXT, created_at TEXT NOT NULL,"
+    " queued_at TEXT, answered_at TEXT, ended_at TEXT, last_seen_at TEXT NOT NULL)",
+    "CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " session_id TEXT NOT NULL REFERENCES sessions(id), msg_id TEXT NOT NULL, sender TEXT NOT NULL,"
+    " name TEXT, seat TEXT, text TEXT NOT NULL, ts TEXT NOT NULL,"
+    " UNIQUE (session_id, msg_id))",
+    "CREATE TABLE left_messages (seq INTEGER PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),"
+    " text TEXT NOT NULL, contact TEXT, ts TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open')",
+    "CREATE TABLE privacy_marks (session_id TEXT PRIMARY KEY REFERENCES sessions(id),"
+    " redacted_through INTEGER NOT NULL DEFAULT 0, anonymised_at TEXT)",
+    "INSERT INTO sessions VALUES ('p-one', 'h1', 'tampere', 'fi', NULL, 'ended', NULL, NULL, 't', NULL, NULL,"
+    " 't', 't'), ('p-two', 'h2', 'tampere', 'fi', NULL, 'active', NULL, NULL, 't', NULL, NULL, NULL, 't')",
+    # rows 1–5 alternate between the chats; p-one was masked through its second line (row 3)
+    "INSERT INTO messages (session_id, msg_id, sender, text, ts) VALUES ('p-one', 'm1', 'patron', 'a', 't'),"
+    " ('p-two', 'm1', 'patron', 'b', 't'), ('p-one', 'm2', 'patron', 'c', 't'),"
+    " ('p-two', 'm2', 'patron', 'd', 't'), ('p-one', 'm3', 'patron', 'e', 't')",
+    "INSERT INTO privacy_marks VALUES ('p-one', 3, NULL)",
+]
+
+
+async def test_a_database_from_before_line_numbers_gets_them(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock, backend: Backend
+) -> None:
+    if backend.name == "sqlite":
+        with sqlite3.connect(tmp_path / "contract.sqlite3") as db:
+            for statement in OLD_LAYOUT:
+                db.execute(statement)
+    else:
+        import asyncpg
+
+        conn = await asyncpg.connect(backend.dsn)
+        try:
+            for statement in OLD_LAYOUT:
+                await conn.execute(statement.replace("AUTOINCREMENT", "GENERATED BY DEFAULT AS IDENTITY"))
+        finally:
+            await conn.close()
+    store = await backend.open(clock)
+    try:
+        assert [(m.line, m.msg_id) for m in await store.history("p-one")] == [(1, "m1"), (2, "m2"), (3, "m3")]
+        assert [(m.line, m.text) for m in await store.history("p-two", after=1)] == [(2, "d")]
+        m, _ = await store.add_message("p-two", "m3", "librarian", "f", seat=SEAT)
+        assert m.line == 3
+        # the mark now counts lines: p-one's third line is masked by the next retention run only
+        from bridge.privacy import apply_retention
+
+        target = str(tmp_path / "contract.sqlite3") if backend.name == "sqlite" else backend.dsn
+        result = await apply_retention(target, now=T0, retention_days=3650)
+        assert (result.redacted_chats, result.redacted_lines) == (1, 0)
+    finally:
+        await store.close()

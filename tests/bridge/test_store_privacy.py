@@ -73,7 +73,7 @@ async def test_lines_are_masked_in_the_transaction_that_ends_the_chat(tmp_path: 
     texts = [m.text for m in await store.history("p-abc")]
     assert texts == ["Korttini [kortti], PINin [PIN], hetu [hetu]", "Kiitos, tarkistan kortin [kortti]"]
     marks = await store._read("SELECT redacted_through FROM privacy_marks WHERE session_id = 'p-abc'")
-    assert marks and marks[0][0] == (await store.history("p-abc"))[-1].seq
+    assert marks and marks[0][0] == (await store.history("p-abc"))[-1].line == 2
     await store.close()
 
 

@@ -122,3 +122,39 @@ def test_demo_clock_runs_the_console_from_the_bridges_demo_instant(tmp_path) -> 
     raw["demo_clock"] = "2026-11-23T10:30:00"
     with pytest.raises(ConfigError, match="UTC offset"):
         parse_config(raw, tmp_path, "console.yaml", environ={})
+
+
+def test_receipt_resend_seconds(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, BASE)).receipt_resend_seconds == 15
+    assert load_config(write(tmp_path, {**BASE, "receipt_resend_seconds": 0})).receipt_resend_seconds == 0
+    for bad in (2, -1, "soon", True):
+        with pytest.raises(ConfigError, match=r"receipt_resend_seconds must be .* 5 or more"):
+            load_config(write(tmp_path, {**BASE, "receipt_resend_seconds": bad}))
+
+
+async def test_the_demo_clock_reaches_the_local_log_and_lines_without_a_stamp(tmp_path: Path) -> None:
+    """One clock: build_app hands the config's demo clock to the app, the local log (drafts,
+    chats, pruning) and the XMPP back end (lines that carry no delay stamp)."""
+    from datetime import UTC, datetime, timedelta
+
+    from console.__main__ import build_app
+    from console.stanzas import chat_event
+
+    path = write(
+        tmp_path,
+        {**BASE, "demo_clock": "2026-11-23T10:30:00+02:00", "log": str(tmp_path / "log.sqlite3")},
+    )
+    app = build_app(path)
+    demo = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+    for clock in (app.now, app.chat_log.clock, app.backend.clock):  # type: ignore[attr-defined]
+        assert abs(clock() - demo) < timedelta(seconds=5)
+    await app.chat_log.open()
+    try:
+        await app.chat_log.set_draft("p-aaaa", "luonnos")
+        async with app.chat_log.db.execute("SELECT updated FROM drafts") as cur:
+            (updated,) = await cur.fetchone()  # type: ignore[misc]
+        assert updated.startswith("2026-11-23T08:3")
+    finally:
+        await app.chat_log.close()
+    line = chat_event({"session": "p-aaaa", "kind": "line"}, "Hei", None, demo).line  # type: ignore[attr-defined]
+    assert line.ts == demo

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -264,3 +264,53 @@ def test_no_module_reaches_into_another_modules_private_names():
             ):
                 offenders.append(f"{path.name}:{node.lineno}: .{node.attr}")
     assert offenders == []
+
+
+async def test_a_line_without_a_receipt_is_sent_again_with_the_same_id_until_stored(desk):
+    """A line lost on a dead route (a bridge that died while the desk's link stayed up) gets no
+    receipt and no error: after `resend_after` seconds the desk sends it again, same id."""
+    desk.fake.offer("p-aaaa", "Hei")
+    await desk.settle()
+    await desk.fake.accept("p-aaaa")
+    await desk.settle()
+    desk.fake.lose_lines = True
+    await desk.state.submit("p-aaaa", "Moi!")
+    line_id = desk.state.book.chats["p-aaaa"].lines[-1].msg_id
+    assert desk.state.book.chats["p-aaaa"].lines[-1].mark is Mark.SENT
+    desk.now += timedelta(seconds=desk.state.resend_after - 1)
+    await desk.state.resend_overdue()
+    assert desk.fake.sent_ids == [line_id]  # not yet
+    desk.fake.lose_lines = False
+    desk.now += timedelta(seconds=2)
+    await desk.state.resend_overdue()
+    await desk.settle()
+    assert desk.fake.sent_ids == [line_id, line_id]
+    assert desk.fake.sent == [("p-aaaa", "Moi!")]  # the bridge keeps it once
+    assert desk.state.book.chats["p-aaaa"].lines[-1].mark is Mark.STORED
+    desk.now += timedelta(seconds=120)
+    await desk.state.resend_overdue()
+    assert desk.fake.sent_ids == [line_id, line_id]  # stored lines are never sent again
+
+
+async def test_resending_can_be_turned_off(desk):
+    desk.fake.offer("p-aaaa", "Hei")
+    await desk.settle()
+    desk.state.resend_after = 0
+    desk.fake.lose_lines = True
+    await desk.state.submit("p-aaaa", "Moi!")
+    desk.now += timedelta(seconds=3600)
+    await desk.state.resend_overdue()
+    assert len(desk.fake.sent_ids) == 1
+    assert desk.state.book.chats["p-aaaa"].lines[-1].mark is Mark.SENT
+
+
+async def test_the_follow_up_count_includes_one_announced_before_the_list_has_it(desk):
+    """The notice comes first and the list is fetched after it: the count never says 0 meanwhile,
+    and never counts the same follow-up twice once the list has it."""
+    desk.fake.leave_message("Onko kirja hyllyssä?", "matti@example.org")
+    await desk.settle()
+    assert desk.state.followup_items == [] and desk.state.followups_open() == 1
+    await desk.state.reload_followups()
+    assert len(desk.state.followup_items) == 1 and desk.state.followups_open() == 1
+    desk.state.followups_seen()
+    assert desk.state.followups_open() == 1

@@ -181,7 +181,7 @@ async def test_reconnects_and_sends_what_was_typed_offline(
         await until(pilot, lambda: app.backend.connected, "reconnected")
         reply = await patron.recv_type("message")
         assert reply["text"] == "Hetkinen"
-        assert "waiting for connection" not in transcript_text(app)
+        await until(pilot, lambda: "waiting for connection" not in transcript_text(app), "the line's ✓")
         text = transcript_text(app)
         assert text.count("Hei") == 1 and text.count("Hetkinen") == 1
 

@@ -58,7 +58,7 @@ async def test_followup_noticed_claimed_answered_by_email_and_closed(
                 }
             )
             await until(pilot, lambda: "●1" in static_text(app, "#status"), "the follow-up notice")
-            assert "Follow-ups 1" in static_text(app, "#status")
+            assert "Follow-ups 1 ●1" in static_text(app, "#status")
 
             await pilot.press("alt+f")
             await until(pilot, lambda: isinstance(app.screen, FollowupScreen), "the follow-up list")

@@ -4,6 +4,7 @@ the end, tagging after the end, the patron leaving and coming back, a transfer's
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -136,4 +137,46 @@ async def test_a_transfer_keeps_the_waiting_time(stack: Stack, tmp_path: Path) -
         chat = nokia.book.chats[session]
         assert chat.waiting_since == since
         assert chat.first_seen > since  # without the bridge's time the list would count from here
+        await patron.close()
+
+
+async def test_a_line_lost_on_the_way_is_sent_again_and_reaches_the_patron_once(
+    stack: Stack, tmp_path: Path
+) -> None:
+    """The line vanishes between the server and the bridge with no error (a bridge that died in a
+    cluster while the desk's link stayed up): no ✓ comes, so the console sends it again, same id."""
+    app = console_for(stack, tmp_path, "tampere@chat.localhost")
+    async with app.run_test(size=(120, 36)) as pilot:
+        patron = await stack.patron(library="tampere")
+        session = await _taken(pilot, app, patron, "Onko kirja lainassa?")
+        assert stack.bridge is not None and stack.bridge.component is not None
+        component = stack.bridge.component
+        take = component._on_message
+        lost: list[str] = []
+
+        async def lose_first_copy(msg) -> None:  # type: ignore[no-untyped-def]
+            if msg["body"] == "Palautus perjantaina." and not lost:
+                lost.append(msg["id"])
+                return
+            await take(msg)
+
+        component.del_event_handler("message", take)
+        component.add_event_handler("message", lose_first_copy)
+        await pilot.press(*"Palautus perjantaina.", "enter")
+        await until(pilot, lambda: bool(lost), "the lost copy")
+        assert app.book.chats[session].lines[-1].mark is Mark.SENT
+        await patron.no_frame(0.5, lambda f: f.get("text") == "Palautus perjantaina.")
+
+        base = app.now()
+        app._clock = lambda: base + timedelta(seconds=app.desk.resend_after + 1)  # type: ignore[assignment]
+        app.desk_screen.resend_overdue()
+        frame = await patron.recv_type("message", **{"from": "librarian"})
+        assert frame["text"] == "Palautus perjantaina."
+        await until(
+            pilot,
+            lambda: app.book.chats[session].lines[-1].mark in (Mark.STORED, Mark.DELIVERED),
+            "the ✓ after the resend",
+        )
+        assert lost == [app.book.chats[session].lines[-1].msg_id]
+        await patron.no_frame(1.0, lambda f: f.get("text") == "Palautus perjantaina.")  # once
         await patron.close()

@@ -44,7 +44,7 @@ def insert(db: sqlite3.Connection, chat: Chat) -> None:
     seen = chat.last_seen_at or chat.ended_at or _ts(chat.created_at, len(chat.lines))
     db.execute(
         "INSERT INTO sessions (id, token_hash, library, lang, page, state, target, owner, created_at,"
-        " queued_at, answered_at, ended_at, last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " queued_at, answered_at, ended_at, last_seen_at, last_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             chat.id,
             hash_token("tok-" + chat.id),
@@ -59,6 +59,7 @@ def insert(db: sqlite3.Connection, chat: Chat) -> None:
             _ts(chat.created_at, 2) if chat.lines else None,
             chat.ended_at,
             seen,
+            len(chat.lines),
         ),
     )
     events = [
@@ -69,9 +70,11 @@ def insert(db: sqlite3.Connection, chat: Chat) -> None:
     ]
     for i, (sender, text) in enumerate(chat.lines):
         db.execute(
-            "INSERT INTO messages (session_id, msg_id, sender, name, seat, text, ts) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO messages (session_id, line, msg_id, sender, name, seat, text, ts)"
+            " VALUES (?,?,?,?,?,?,?,?)",
             (
                 chat.id,
+                i + 1,
                 f"m{i}",
                 sender,
                 None if sender == "patron" else "Tampereen kirjasto",

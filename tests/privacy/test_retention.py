@@ -111,8 +111,9 @@ async def test_lines_written_after_the_end_are_redacted_on_the_next_run(db_path:
     await run(db_path)
     with sqlite3.connect(db_path) as db:
         db.execute(
-            "INSERT INTO messages (session_id, msg_id, sender, text, ts) VALUES"
-            " ('p-k7q2m9', 'n-late', 'note', ?, '2026-11-24T09:00:00.000Z')",
+            "INSERT INTO messages (session_id, line, msg_id, sender, text, ts) VALUES ('p-k7q2m9',"
+            " (SELECT MAX(line) + 1 FROM messages WHERE session_id = 'p-k7q2m9'), 'n-late', 'note', ?,"
+            " '2026-11-24T09:00:00.000Z')",
             (f"jälkikirjaus: hetu {HETU}",),
         )
     result = await run(db_path)

@@ -17,6 +17,7 @@ from bridge.app import Bridge
 from bridge.config import load_config
 from demo.prosody import PrivateProsody, free_port
 from rota import load_roster
+from tests.bridge.pg import bridge_database
 from tests.support.desk import DeskClient
 from tests.support.patron import Patron
 
@@ -113,6 +114,14 @@ class Stack:
             self.process.terminate()
             await self.process.wait()
 
+    async def db_rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Rows of a query on the bridge's database, SQLite or PostgreSQL (`?` for arguments)."""
+        from bridge.privacy.db import connect
+
+        database = yaml.safe_load(self.config_path.read_text())["database"]
+        async with connect(database) as db:
+            return [tuple(r) for r in await db.rows(sql, *args)]
+
     async def desk(self, jid: str, resource: str = "desk-1", **kwargs: Any) -> DeskClient:
         client = DeskClient(f"{jid}/{resource}", self.passwords[jid], self.c2s_port, self.component, **kwargs)
         self.clients.append(client)
@@ -181,7 +190,7 @@ async def start_stack(
             "demo_pages": True,
             "allowed_origins": ["https://library.example"],
         },
-        "database": str(directory / "tiski.sqlite3"),
+        "database": await bridge_database(directory),
         "rota": str(rota),
         "tags": str(tags),
     }
