@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bridge.faq import load_faq
 from tests.support.patron import Patron
 from tests.support.stack import PIKI, start_stack
@@ -40,6 +42,7 @@ async def test_bridge_answers_a_paraphrase_and_queues_the_rest(tmp_path) -> None
         await s.close()
 
 
+@pytest.mark.both_stores
 async def test_a_suggestion_can_be_picked_after_the_bridge_restarts(tmp_path) -> None:
     faq = {"file": str(PIKI / "faq.yaml"), "cache": str(tmp_path / "vectors")}
     load_faq(PIKI / "faq.yaml", cache_dir=tmp_path / "vectors")  # the bridge's starts read the vectors
