@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     answered_at   TEXT,                    -- first librarian line or accept
     ended_at      TEXT,
     last_seen_at  TEXT NOT NULL,           -- last patron activity; drives expiry
-    last_line     INTEGER NOT NULL DEFAULT 0  -- the number of the chat's latest line (messages.line)
+    last_line     INTEGER NOT NULL DEFAULT 0  -- the number of the chat's latest line (messages.line);
+                                           -- PostgreSQL numbers from it, SQLite from the lines
 );
 CREATE INDEX IF NOT EXISTS sessions_state ON sessions(state);
 CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);

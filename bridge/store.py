@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,18 +48,13 @@ _SESSION_COLS = (
     " ended_at, last_seen_at"
 )
 _MESSAGE_COLS = "seq, session_id, msg_id, sender, name, seat, text, ts, line"
-# A chat's lines are numbered under the session row's lock: the number is taken in the
-# transaction that inserts the line, so a chat's lines commit in the order of their numbers.
-# Both stores run these (PostgreSQL with $1, $2, … for the `?`).
-NEXT_LINE = "UPDATE sessions SET last_line = last_line + 1 WHERE id = ? RETURNING last_line"
-NEXT_LINE_SEEN = (
-    "UPDATE sessions SET last_line = last_line + 1, last_seen_at = ? WHERE id = ? RETURNING last_line"
-)
+# A chat's lines are numbered 1, 2, … in commit order: PostgreSQL takes the number from
+# sessions.last_line under the session row's lock (bridge/pgstore.py); SQLite has one writer
+# at a time, so the next number is the chat's highest plus one (`LineNumbers`).
 INSERT_LINE = (
     "INSERT INTO messages (session_id, line, msg_id, sender, name, seat, text, ts)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, msg_id) DO NOTHING RETURNING seq"
 )
-GIVE_BACK_LINE = "UPDATE sessions SET last_line = last_line - 1 WHERE id = ?"  # the line was stored before
 LINE_BY_ID = f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND msg_id = ?"
 LINES_AFTER = f"SELECT {_MESSAGE_COLS} FROM messages WHERE session_id = ? AND line > ? ORDER BY line"
 # Databases from before line numbers: number their lines in the order they were stored and
@@ -104,7 +100,56 @@ def _run_all(statements: Statements) -> Work:
     return lambda conn: [conn.execute(sql, args).rowcount for sql, args in statements]
 
 
-def _commit_group(conn: sqlite3.Connection, writes: list[Work]) -> list[Any]:
+def _row_holds(conn: sqlite3.Connection, session_id: str, expect: dict[str, Any]) -> bool:
+    """The session's row has the `expect` values (states as ChatState) right now."""
+    row = conn.execute(f"SELECT {', '.join(expect)} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    wanted = tuple(v.value if isinstance(v, ChatState) else v for v in expect.values())
+    return row is not None and tuple(row) == wanted
+
+
+class LineNumbers:
+    """In the database thread: the last line number of the chats this store wrote to.
+
+    With one writer at a time the next number of a chat is its highest plus one. Remembering
+    it costs nothing per line, where counting in `sessions.last_line` or reading the highest
+    each time would cost a quarter more per line (docs/performance.md). What is remembered is
+    forgotten when another connection has committed (`PRAGMA data_version`) or a group failed.
+    """
+
+    KEEP = 20_000  # chats remembered; a forgotten one is read again
+
+    def __init__(self) -> None:
+        self._last: OrderedDict[str, int] = OrderedDict()
+        self._version: int | None = None
+
+    def check(self, conn: sqlite3.Connection) -> None:
+        """At the start of a transaction: forget everything if someone else has written."""
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:
+            self._last.clear()
+            self._version = version
+
+    def next(self, conn: sqlite3.Connection, session_id: str) -> int:
+        last = self._last.get(session_id)
+        if last is None:
+            last = conn.execute(HIGHEST_LINE, (session_id,)).fetchone()[0]
+        return last + 1
+
+    def taken(self, session_id: str, line: int) -> None:
+        """The line numbered `line` is stored (not yet committed: `forget` if the group fails)."""
+        self._last[session_id] = line
+        self._last.move_to_end(session_id)
+        if len(self._last) > self.KEEP:
+            self._last.popitem(last=False)
+
+    def forget(self) -> None:
+        self._last.clear()
+
+
+HIGHEST_LINE = "SELECT COALESCE(MAX(line), 0) FROM messages WHERE session_id = ?"
+
+
+def _commit_group(conn: sqlite3.Connection, writes: list[Work], lines: LineNumbers) -> list[Any]:
     """In the database thread: the group's writes in one transaction, each in a savepoint.
 
     A write that fails is rolled back alone and its error is its result; the others commit.
@@ -113,6 +158,7 @@ def _commit_group(conn: sqlite3.Connection, writes: list[Work]) -> list[Any]:
     alone = len(writes) == 1
     conn.execute("BEGIN IMMEDIATE")
     try:
+        lines.check(conn)
         for work in writes:
             if alone:
                 results.append(work(conn))  # an error rolls the whole (one-write) group back
@@ -185,6 +231,7 @@ class Store:
         self._db = db
         self.clock = clock or Clock()
         self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._lines = LineNumbers()
         self._committer: asyncio.Task[None] | None = None
         if privacy is None:
             from bridge.privacy.config import PrivacyConfig
@@ -251,9 +298,10 @@ class Store:
                 group, self._queue = self._queue, []
                 try:
                     results = await self._db._execute(
-                        _commit_group, self._db._conn, [work for work, _ in group]
+                        _commit_group, self._db._conn, [work for work, _ in group], self._lines
                     )
                 except BaseException as e:
+                    self._lines.forget()  # numbers taken in the group were not committed
                     log.error("database write failed: %s", e)
                     for _, future in group:
                         if not future.done():
@@ -372,11 +420,14 @@ class Store:
         seat: str | None = None,
         desk: str | None = None,
         data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
         **fields: Any,
-    ) -> None:
+    ) -> bool:
         """Change a session's state (and other columns) with an event, in one transaction.
 
         Ending a chat masks its lines in that same transaction (privacy.redact_after_end).
+        `expect`: columns the row must still have, checked in the transaction; False (nothing
+        written) if it does not.
         """
         values = {"state": state.value, **fields}
         cols = ", ".join(f"{k} = ?" for k in values)
@@ -385,18 +436,19 @@ class Store:
         ]
         if event:
             statements.append(self.event_sql(session_id, event, seat, desk, data))
-        if state is not ChatState.ENDED or not self.privacy.redact_after_end:
-            await self._write(statements)
-            return
-        mask = self._masker()
+        mask = self._masker() if state is ChatState.ENDED and self.privacy.redact_after_end else None
         run = _run_all(statements)
 
-        def work(conn: sqlite3.Connection) -> list[int]:
-            counts: list[int] = run(conn)
-            mask_chat_lines(conn, session_id, mask)
-            return counts
+        def work(conn: sqlite3.Connection) -> bool:
+            if expect and not _row_holds(conn, session_id, expect):
+                return False
+            run(conn)
+            if mask is not None:
+                mask_chat_lines(conn, session_id, mask)
+            return True
 
-        await self._transact(work)
+        done: bool = await self._transact(work)
+        return done
 
     def _masker(self) -> Callable[[str, str], str]:
         from bridge.privacy.redact import masker
@@ -421,21 +473,15 @@ class Store:
 
         def work(conn: sqlite3.Connection) -> tuple[ChatMessage, bool]:
             if touch:
-                numbered = conn.execute(NEXT_LINE_SEEN, (now, session_id)).fetchall()
-            else:
-                numbered = conn.execute(NEXT_LINE, (session_id,)).fetchall()
-            if not numbered:
-                raise sqlite3.IntegrityError(f"no session {session_id}")
-            line = numbered[0][0]
+                conn.execute("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, session_id))
+            line = self._lines.next(conn, session_id)
             inserted = conn.execute(
                 INSERT_LINE, (session_id, line, msg_id, sender, name, seat, text, now)
             ).fetchall()
-            if inserted:
-                return ChatMessage(
-                    inserted[0][0], session_id, msg_id, sender, name, seat, text, now, line
-                ), True
-            conn.execute(GIVE_BACK_LINE, (session_id,))
-            return ChatMessage(*conn.execute(LINE_BY_ID, (session_id, msg_id)).fetchone()), False
+            if not inserted:
+                return ChatMessage(*conn.execute(LINE_BY_ID, (session_id, msg_id)).fetchone()), False
+            self._lines.taken(session_id, line)  # last: nothing after it can fail
+            return ChatMessage(inserted[0][0], session_id, msg_id, sender, name, seat, text, now, line), True
 
         found: tuple[ChatMessage, bool] = await self._transact(work)
         return found

@@ -33,8 +33,7 @@ async def _after_flood(p: Patron, frames: list[dict[str, Any] | str]) -> list[di
 
 
 async def _count(s: Stack, sql: str, *args: Any) -> int:
-    assert s.bridge is not None and s.bridge.store is not None
-    return int((await s.bridge.store._read(sql, args))[0][0])
+    return int((await s.db_rows(sql, *args))[0][0])
 
 
 async def test_typing_flood_reaches_the_desk_as_state_changes_only(tmp_path) -> None:

@@ -29,7 +29,7 @@ async def test_message_rate_limit_errors_and_stores_nothing(tmp_path) -> None:
         assert err == {"type": "error", "code": "rate_limited", "message": err["message"], "id": "third"}
         other = await s.patron()
         assert (await other.say("muut eivät kärsi"))["type"] == "ack"
-        rows = await s.bridge.store._read("SELECT text FROM messages WHERE text = 'kolme'")
+        rows = await s.db_rows("SELECT text FROM messages WHERE text = 'kolme'")
         assert rows == []
     finally:
         await s.close()

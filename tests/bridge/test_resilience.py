@@ -25,8 +25,7 @@ async def test_closed_day_says_so_and_stores_left_message(tmp_path) -> None:
         saved = await p.recv_type("message", **{"from": "system"})
         assert saved["text"]
         await desk.no_message(0.3, kind="offer")
-        store = s.bridge.store
-        rows = await store._read("SELECT session_id, text, contact FROM left_messages")
+        rows = await s.db_rows("SELECT session_id, text, contact FROM left_messages")
         assert [(r[1], r[2]) for r in rows] == [("Voisitteko soittaa minulle?", "maija@example.fi")]
     finally:
         await s.close()
