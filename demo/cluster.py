@@ -49,6 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_CLOCK,
         help=f"the bridges' clock starts from this instant, or 'real' (default {DEFAULT_CLOCK})",
     )
+    p.add_argument(
+        "--no-restart",
+        dest="restart",
+        action="store_false",
+        help="leave a bridge that exits stopped (by default it is started again after 1 s, "
+        "as systemd's Restart=always does in production)",
+    )
     args = p.parse_args(argv)
     if args.bridges < 2:
         p.error("--bridges: at least 2")
@@ -122,6 +129,7 @@ class Cluster:
     desks: list[str] = field(default_factory=list)
     on_duty: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    restarts: int = 0  # bridges started again by `supervise`
 
     @property
     def web_port(self) -> int:
@@ -177,12 +185,42 @@ class Cluster:
         bridge.folder.mkdir(mode=0o700)
         bridge.config_path.write_text(yaml.safe_dump(self.bridge_config(bridge, [node, *others], roster)))
         self.bridges.append(bridge)
+        await self._launch(bridge)
+
+    async def _launch(self, bridge: BridgeProcess) -> None:
         bridge.proc = await process.start(
             [sys.executable, "-m", "bridge", "--config", str(bridge.config_path)],
             bridge.log_path,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         await wait_healthy(bridge.web_port, bridge.proc, bridge.log_path)
+
+    async def supervise(self, delay: float = 1.0) -> None:
+        """What systemd's `Restart=always` does for a bridge in production: one that exits is
+        started again after `delay` seconds. It matters more than it seems: ejabberd keeps a
+        dead bridge's slot of patron addresses empty (their stanzas are dropped) until a
+        component takes it again. cluster.json gets the new pid."""
+        while True:
+            waits = {asyncio.ensure_future(b.proc.wait()): b for b in self.bridges if b.proc is not None}
+            if not waits:
+                return
+            done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for future in pending:
+                future.cancel()
+            for future in done:
+                bridge = waits[future]
+                print(
+                    f"bridge {bridge.number} exited ({future.result()}); starting it again in {delay:g} s",
+                    flush=True,
+                )
+                await asyncio.sleep(delay)
+                try:
+                    await self._launch(bridge)
+                except process.ServerError as e:
+                    print(f"bridge {bridge.number} did not start again: {e}", flush=True)
+                    continue
+                self.restarts += 1
+                self.write_summary()
 
     def bridge_config(self, bridge: BridgeProcess, nodes: list[EjabberdNode], roster: Path) -> dict[str, Any]:
         """One bridge's config: its own node first, then the others; the shared store."""
@@ -251,7 +289,8 @@ class Cluster:
                 }
                 for b in self.bridges
             ],
-            "postgres": {"dsn": self.postgres.dsn, "pid": self.postgres.pid},
+            "restarts": self.restarts,  # bridges started again after they exited
+            "postgres": {"dsn": self.postgres.dsn, "pid": self.postgres.pid, "data": str(self.postgres.data)},
             "haproxy": {"pid": self.haproxy.pid},
             "epmd": {"pid": self.epmd.pid, "port": self.epmd.port},
             "on_duty": self.on_duty,
@@ -293,6 +332,7 @@ async def run(args: argparse.Namespace) -> int:
     stop_on_signals()
     prepare(args.dir)
     cluster = Cluster(args.dir, args.bridges, clock)
+    supervisor: asyncio.Task[None] | None = None
     try:
         await cluster.start()
         path = cluster.write_summary()
@@ -309,10 +349,15 @@ Tiski cluster is running ({t["total"]:.1f} s to start: servers {t["servers"]:.1f
 Press Ctrl+C to stop.""",
             flush=True,
         )
+        if args.restart:
+            supervisor = asyncio.create_task(cluster.supervise())
         await asyncio.Event().wait()  # until a signal cancels this task
     except asyncio.CancelledError:
         pass
     finally:
+        if supervisor is not None:
+            supervisor.cancel()
+            await asyncio.gather(supervisor, return_exceptions=True)
         await cluster.stop()
         print(f"Tiski cluster stopped ({cluster.timings['stop']:.1f} s).", flush=True)
     return 0

@@ -9,6 +9,7 @@ cursor, the live view in step with other bridges), and the timers below.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from collections.abc import Coroutine
@@ -440,11 +441,25 @@ class ChatService:
         """The patron picked a suggested answer: the bot sends it; False if it was not suggested."""
         async with self.live.lock(chat.id):
             entry = self.svc.faq.get(entry_id) if self.svc.faq is not None else None
+            if entry is not None and entry_id not in chat.suggested:
+                chat.suggested |= await self._stored_suggestions(chat)  # offered before a restart
             if entry is None or entry_id not in chat.suggested or chat.state is ChatState.ENDED:
                 return False
             chat.suggested.discard(entry_id)
             await self._bot_answer(chat, entry, "bot_pick", {})
             return True
+
+    async def _stored_suggestions(self, chat: LiveChat) -> set[str]:
+        """Entries offered in this chat and not yet picked, from its stored events."""
+        offered: set[str] = set()
+        for _, kind, _, data in await self.svc.store.events(chat.id):
+            if kind in ("bot_suggest", "bot_pick") and data:
+                ids = json.loads(data).get("faq")
+                if kind == "bot_suggest":
+                    offered.update(ids or ())
+                else:
+                    offered.discard(ids)
+        return offered
 
     async def handoff(self, chat: LiveChat) -> None:
         """The patron asks for a librarian."""
