@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.load --patrons 1000 --desks 8 --rate 100 --duration 60
     .venv/bin/python -m bench.load --patrons 1000 --desks 8 --ramp
+    .venv/bin/python -m bench.load --patrons 100 --rate 50 --database private-postgres
 
 Starts a private Prosody, the real bridge as its own process (`python -m bridge`), a desk
 process (M slixmpp seats) and patron process(es) (N WebSocket patrons), runs the load, then
@@ -124,6 +125,23 @@ def cpu_seconds(pid: int) -> float:
     return float(t.user + t.system)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its live children (PostgreSQL: the server and its backends)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        try:
+            t = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += float(t.user + t.system)
+    return total
+
+
 def machine_cpu_seconds() -> float:
     """CPU seconds used by every process of the machine so far (user, system, irq)."""
     t = psutil.cpu_times()
@@ -234,6 +252,18 @@ class Bench:
         self.patrons: list[Worker] = []
         self.web_port = free_port()
         self.report: dict[str, Any] = {"params": vars(args).copy()}
+        self.database: str | None = args.database  # a postgresql:// URL; None: SQLite in the folder
+        self.postgres: Any = None
+
+    async def start_postgres(self) -> None:
+        """`--database private-postgres`: a PostgreSQL server of the run's own (tests/bridge/pg.py)."""
+        if self.database != "private-postgres":
+            return
+        from tests.bridge.pg import PrivatePostgres
+
+        self.postgres = PrivatePostgres()
+        self.postgres.start()
+        self.database = await self.postgres.new_database()
 
     # set-up
 
@@ -264,7 +294,7 @@ class Bench:
                 "secret": self.prosody.secret,
             },
             "web": {"host": "127.0.0.1", "port": self.web_port},
-            "database": str(self.dir / "tiski.sqlite3"),
+            "database": self.database or str(self.dir / "tiski.sqlite3"),
             "rota": str(ROTA),
             "demo_clock": CLOCK,
             "limits": UNLIMITED,
@@ -410,6 +440,12 @@ class Bench:
             pids[w.name] = w.pid
         return pids
 
+    def postgres_pid(self) -> int | None:
+        """The private PostgreSQL server's pid (its backends are its children)."""
+        if self.postgres is None:
+            return None
+        return int((self.postgres.data / "postmaster.pid").read_text().split()[0])
+
     async def measure(self, path: str, rate: float, duration: float) -> Step:
         pids = self.pids(path)
         await self.desks.call({"cmd": "reset"})
@@ -435,6 +471,8 @@ class Bench:
             )
         machine0 = machine_cpu_seconds()
         cpu0 = {k: cpu_seconds(p) for k, p in pids.items()}
+        pg = self.postgres_pid() if path == "bridge" else None
+        pg0 = tree_cpu_seconds(pg) if pg else 0.0
         t0 = time.monotonic()
         procs = len(self.patrons)
         results = await asyncio.gather(
@@ -454,6 +492,8 @@ class Bench:
         )
         wall = time.monotonic() - t0
         cpu = {k: cpu_seconds(p) - cpu0[k] for k, p in pids.items()}
+        if pg:
+            cpu["postgresql"] = tree_cpu_seconds(pg) - pg0
         cpu["other processes"] = max(0.0, machine_cpu_seconds() - machine0 - sum(cpu.values()))
         if profiler is not None:
             await profiler.wait()
@@ -586,6 +626,7 @@ async def run(args: argparse.Namespace) -> int:
     try:
         say(f"private Prosody and bridge under {directory}")
         await bench.start_prosody()
+        await bench.start_postgres()
         await bench.start_desks()  # before the bridge too: the direct path needs them anyway
         if not args.direct_only:
             await bench.start_bridge()
@@ -638,6 +679,8 @@ async def run(args: argparse.Namespace) -> int:
         await bench.stop_bridge()
         await bench.desks.stop()
         await bench.prosody.stop()
+        if bench.postgres is not None:
+            bench.postgres.stop()
     say("")
     say(
         f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
@@ -782,6 +825,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="R",
         help="burst mode: the N patrons open their chats at R a second with no window (the "
         "M seats answer each); reports the first line's round trip p50/p99 and the time to drain",
+    )
+    p.add_argument(
+        "--database",
+        help="the bridge's `database:` (a postgresql:// URL), or `private-postgres` for a server "
+        "of the run's own; default: SQLite in the run's folder",
     )
     p.add_argument("--out", type=Path, help="also write the results as JSON here")
     p.add_argument("--keep", action="store_true", help="keep the run's folder (logs, database)")

@@ -12,12 +12,13 @@ from bridge.adhoc import AdhocCommands
 from bridge.capacity import Capacity
 from bridge.chats.service import ChatService, Services, raise_if_cancelling
 from bridge.clock import Clock
+from bridge.cluster.wiring import Cluster
 from bridge.component import Component
 from bridge.config import BridgeConfig
 from bridge.desk import DeskActions
 from bridge.presence import BUSY_SHOWS
 from bridge.privacy import RetentionResult, apply_retention
-from bridge.storage import ChatStorage, open_store
+from bridge.storage import ChatStorage, PostgresUrl, open_store
 from bridge.web import ACCESS_LOG_FORMAT, create_app
 from rota import load_roster
 from tags import load_tags, parse_tags
@@ -36,6 +37,7 @@ class Bridge:
     runner: web.AppRunner | None = None
     port: int = 0
     clock: Clock = field(default_factory=Clock)
+    cluster: Cluster = field(default_factory=Cluster)  # the bus and leases shared with other bridges
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
@@ -50,6 +52,8 @@ class Bridge:
             canned = load_canned(cfg.canned) if cfg.canned else None
         self.clock = Clock(cfg.demo_clock)
         self.store = await open_store(cfg.database, self.clock, privacy=cfg.privacy)
+        self.cluster = await Cluster.open(cfg.database.url if isinstance(cfg.database, PostgresUrl) else None)
+        self.cluster.bind(self.store)
         loaded_files = [cfg.tags, cfg.rota, cfg.faq, cfg.canned]
         services = Services(
             config=cfg,
@@ -59,6 +63,9 @@ class Bridge:
             clock=self.clock,
             faq=faq,
             canned=tuple(canned or ()),
+            bus=self.cluster.bus,
+            leases=self.cluster.leases,
+            presence=self.cluster.presence,
         )
         self.service = ChatService(services)
         self.service.capacity = Capacity(cfg.max_chats_per_seat, cfg.max_chats_per_desk)
@@ -102,15 +109,16 @@ class Bridge:
         """Redact ended chats and apply `privacy.retention_days`: at start, then hourly."""
         while True:
             try:
-                result = await self.apply_privacy()
-                log.info("privacy: %s", result.summary())
+                if "retention" in await self.cluster.leases.hold(["retention"]):  # one bridge runs it
+                    result = await self.apply_privacy()
+                    log.info("privacy: %s", result.summary())
             except Exception:
                 raise_if_cancelling()
                 log.exception("privacy: retention run failed; will try again")
             await asyncio.sleep(every)
 
     async def stop(self) -> None:
-        """Close patron sockets, then the component, then the store."""
+        """Close patron sockets, give the leases back, close the component, then the store."""
         if self.runner is not None:
             try:
                 await asyncio.wait_for(self.runner.cleanup(), 15)
@@ -118,6 +126,7 @@ class Bridge:
                 log.warning("the web server took over 15 s to stop; going on")
         if self.service is not None:
             await self.service.stop()
+        await self.cluster.close()
         if self.component is not None:
             await self.component.stop()
         if self.store is not None:

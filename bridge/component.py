@@ -116,16 +116,24 @@ def _logged(coro_fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[
 
 
 class Component(ComponentXMPP):
-    """The bridge's XMPP component, reconnecting by itself with back-off."""
+    """The bridge's XMPP component, reconnecting by itself with back-off.
+
+    With several servers (`xmpp.hosts`, the nodes of a cluster) it moves to the next one
+    whenever its connection drops or an attempt fails, round and round.
+    """
 
     def __init__(self, config: XmppConfig, events: DeskEvents) -> None:
-        super().__init__(config.component, config.secret, config.host, config.port)
+        self._addresses = config.addresses
+        self._address = 0  # index in _addresses of the server this component connects to
+        host, port = self._addresses[0]
+        super().__init__(config.component, config.secret, host, port)
         self.config = config
         self.events = events
         self.domain = config.component
         self._stopping = False
         self._connected = asyncio.Event()
         self._backoff = 0.2
+        self._next_try: asyncio.TimerHandle | None = None  # the reconnection waiting its turn
         self._outbox: list[Message] = []  # stanzas that waited while the server was away
         for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(plugin)
@@ -139,6 +147,7 @@ class Component(ComponentXMPP):
         handlers: list[tuple[str, Callable[..., Any]]] = [
             ("session_start", self._on_session_start),
             ("disconnected", self._on_disconnected),
+            ("connection_failed", self._on_connection_failed),
             ("message", self._on_message),
             # slixmpp names the event after the show value of an available presence
             *(
@@ -189,11 +198,14 @@ class Component(ComponentXMPP):
     async def start(self) -> None:
         """Connect and wait until the server has accepted the component."""
         self._stopping = False
-        self.connect()
+        self.connect(*self._addresses[self._address])
         await asyncio.wait_for(self._connected.wait(), 15)
 
     async def stop(self) -> None:
         self._stopping = True
+        if self._next_try is not None:
+            self._next_try.cancel()
+            self._next_try = None
         if self.is_connected():
             self.disconnect()
             try:
@@ -209,7 +221,7 @@ class Component(ComponentXMPP):
         self._publish_commands()
         self._connected.set()
         self._backoff = 0.2
-        log.info("component %s connected to %s:%s", self.domain, self.config.host, self.config.port)
+        log.info("component %s connected to %s:%s", self.domain, *self._addresses[self._address])
         waiting, self._outbox = self._outbox, []
         for stanza in waiting:
             stanza.send()
@@ -222,13 +234,28 @@ class Component(ComponentXMPP):
         if self._stopping:
             return
         self.events.on_disconnected()
+        self._retry("component disconnected")
+
+    def _on_connection_failed(self, _error: Any) -> None:
+        # slixmpp would retry the same server with its own back-off: take over and move on.
+        if not self._stopping and not self._connected.is_set():
+            self._retry("could not connect")
+
+    def _retry(self, why: str) -> None:
+        """Connect again after the back-off, to the next server in the list (slixmpp does not)."""
+        if self._next_try is not None:
+            return  # one failure, one move: a second report of it waits for the same try
+        self._address = (self._address + 1) % len(self._addresses)
         delay, self._backoff = self._backoff, min(self._backoff * 2, 10.0)
-        log.warning("component disconnected; reconnecting in %.1f s", delay)
-        asyncio.get_running_loop().call_later(delay, self._reconnect)
+        host, port = self._addresses[self._address]
+        log.warning("%s; connecting to %s:%s in %.1f s", why, host, port, delay)
+        self.cancel_connection_attempt()
+        self._next_try = asyncio.get_running_loop().call_later(delay, self._reconnect)
 
     def _reconnect(self) -> None:
+        self._next_try = None
         if not self._stopping and not self.is_connected():
-            self.connect()
+            self.connect(*self._addresses[self._address])
 
     # incoming
 

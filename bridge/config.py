@@ -23,6 +23,12 @@ class XmppConfig:
     port: int
     component: str
     secret: str
+    hosts: tuple[tuple[str, int], ...] = ()  # xmpp.hosts: servers tried in turn (a cluster's nodes)
+
+    @property
+    def addresses(self) -> tuple[tuple[str, int], ...]:
+        """The servers to connect to, in order: `hosts`, else `host` and `port`."""
+        return self.hosts or ((self.host, self.port),)
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,21 @@ def _faq(raw: Any, base: Path) -> tuple[Path | None, str, Path | None]:
     return _path(base, f.get("file"), "faq.file"), matcher, cache
 
 
+def _hosts(raw: Any) -> tuple[tuple[str, int], ...]:
+    """`xmpp.hosts: ["10.0.0.1:5347", "10.0.0.2:5347"]`: the nodes of a cluster, tried in turn."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f'xmpp.hosts: expected a list like ["10.0.0.1:5347", "10.0.0.2:5347"], got {raw!r}')
+    hosts = []
+    for item in raw:
+        host, _, port = str(item).rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"xmpp.hosts: expected host:port, got {item!r}")
+        hosts.append((host.strip("[]"), int(port)))
+    return tuple(hosts)
+
+
 def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConfig:
     """Build a BridgeConfig from parsed YAML; relative paths are relative to `base`."""
     top = _mapping(raw, "config")
@@ -165,9 +186,10 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
     if not isinstance(component, str) or "@" in component or "." not in component:
         raise ConfigError(f"xmpp.component: expected a domain like patrons.chat.example, got {component!r}")
     try:
-        xmpp = XmppConfig(str(x.get("host", "127.0.0.1")), int(x.get("port", 5347)), component, secret)
+        port = int(x.get("port", 5347))
     except (TypeError, ValueError) as e:
         raise ConfigError(f"xmpp.port: expected a port number, got {x.get('port')!r}") from e
+    xmpp = XmppConfig(str(x.get("host", "127.0.0.1")), port, component, secret, _hosts(x.get("hosts")))
     w = _mapping(top.get("web"), "web")
     origins = w.get("allowed_origins", [])
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):

@@ -16,6 +16,7 @@ from bridge.chat import ChatState, LiveChat
 from bridge.chats.live import from_session
 from bridge.chats.permissions import Action, Phase, Standing, may, refusal, role_of
 from bridge.chats.service import ChatService
+from bridge.chats.transitions import ChatChanged
 from bridge.closing import check_can_end, tag_list
 from bridge.component import error_reply
 from bridge.desklang import said, say
@@ -75,7 +76,7 @@ class DeskActions:
             # The same answer whether the chat exists or not: nothing to learn from it.
             error_reply(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
             return False
-        chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
+        chat = await self.service.lookup(session_id) or await self.past_chat(session_id)
         if chat is None:
             error_reply(msg, "item-not-found", self.text(seat.full, "chat.no_such", session=session_id))
             return False
@@ -103,7 +104,7 @@ class DeskActions:
         return chat
 
     async def find(self, session_id: str, seat: str = "") -> LiveChat:
-        chat = self.service.chats.get(session_id) or await self.past_chat(session_id)
+        chat = await self.service.lookup(session_id) or await self.past_chat(session_id)
         if chat is None:
             raise CommandError(self.text(seat, "chat.not_found", session=session_id))
         return chat
@@ -117,6 +118,24 @@ class DeskActions:
         if phase is Phase.WAITING and chat.target:
             offered.update(self.service.roster.desks_of(chat.target))
         return Standing(phase, chat.owner, frozenset(offered))
+
+    async def authorize_fresh(self, seat: str, chat: LiveChat, action: Action) -> None:
+        """As `authorize` (lock held); a refusal is checked once more against the stored row,
+        which another bridge may have moved on (a desk that answers an offer just made)."""
+        try:
+            self.authorize(seat, chat, action)
+        except CommandError:
+            if not await self.service.reread(chat):
+                raise
+            self.authorize(seat, chat, action)
+
+    def refusal(self, seat: str, chat: LiveChat, action: Action) -> str:
+        """Why `seat` may not do `action` now (after another bridge changed the chat)."""
+        try:
+            self.authorize(seat, chat, action)
+        except CommandError as e:
+            return str(e)
+        return self.text(seat, "chat.ended")
 
     def authorize(self, seat: str, chat: LiveChat, action: Action) -> None:
         """Refuse with the reason unless the permission table lets `seat` do `action`."""
@@ -154,13 +173,19 @@ class DeskActions:
                 self.info(seat, chat, refused)
                 return refused
             try:
-                self.authorize(seat, chat, Action.REPLY)
+                await self.authorize_fresh(seat, chat, Action.REPLY)
             except CommandError as e:
                 refused = self.text(seat, "reply.not_sent", why=str(e))
                 self.info(seat, chat, refused)
                 return refused
-            if chat.owner != seat:
-                await self._accept(seat, chat)
+            try:
+                if chat.owner != seat:
+                    await self._accept(seat, chat)
+            except ChatChanged:  # a desk on another bridge was first: say why, as for any refusal
+                await svc.reread(chat)
+                refused = self.text(seat, "reply.not_sent", why=self.refusal(seat, chat, Action.REPLY))
+                self.info(seat, chat, refused)
+                return refused
             await svc.deliver_librarian_line(chat, seat, text, line_id)
             return ""
 
@@ -171,8 +196,12 @@ class DeskActions:
                 raise CommandError(self.text(seat, "chat.ended"))
             if chat.owner == seat:
                 return self.text(seat, "accept.already")
-            self.authorize(seat, chat, Action.ACCEPT)
-            await self._accept(seat, chat)
+            await self.authorize_fresh(seat, chat, Action.ACCEPT)
+            try:
+                await self._accept(seat, chat)
+            except ChatChanged:  # a desk on another bridge was first
+                await self.service.reread(chat)
+                raise CommandError(self.refusal(seat, chat, Action.ACCEPT)) from None
         return self.text(seat, "accepted", nick=chat.nickname)
 
     async def _accept(self, seat: str, chat: LiveChat) -> None:

@@ -110,6 +110,7 @@ class PatronSocket:
         self.allow_session = allow_session
         self.last_frame = time.monotonic()
         self.chat: LiveChat | None = None
+        self.cursor: int | None = None  # the last line this socket has (set by the welcome)
         limits = service.svc.config.limits
         self.bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
         self.control = {kind: TokenBucket(CONTROL_PER_SECOND, CONTROL_BURST) for kind in CONTROL_FRAMES}
@@ -261,24 +262,25 @@ class PatronSocket:
                 raise FrameError("rate_limited", "too many new chats from this address; wait a minute")
             chat, token = await svc.start_session(library, lang, one_line(page)[:2000] if page else None)
         assert token is not None
-        self.chat = chat
+        self.chat, self.cursor = chat, None
         svc.attach(chat.id, self)
         facts = svc.welcome_facts(chat.lang)
-        await self.send(
-            {
-                "type": "welcome",
-                "session": token,
-                "state": chat.state.value,
-                "open": facts["open"],
-                "hours": facts["hours"],
-                "next_opening": facts["next_opening"],
-                "history": await svc.history_frames(chat.id),
-                "library_name": svc.library_name(chat.library),
-                "timezone": svc.roster.timezone.key,  # times are shown in the library's zone
-                "rated": chat.state is ChatState.ENDED
-                and await rating_of(svc.svc.store, chat.id) is not None,
-            }
-        )
+        rated = chat.state is ChatState.ENDED and await rating_of(svc.svc.store, chat.id) is not None
+        async with svc.patrons.delivery(chat.id):  # lines written meanwhile follow the welcome
+            await self.send(
+                {
+                    "type": "welcome",
+                    "session": token,
+                    "state": chat.state.value,
+                    "open": facts["open"],
+                    "hours": facts["hours"],
+                    "next_opening": facts["next_opening"],
+                    "history": await svc.welcome_history(chat.id, self),
+                    "library_name": svc.library_name(chat.library),
+                    "timezone": svc.roster.timezone.key,  # times are shown in the library's zone
+                    "rated": rated,
+                }
+            )
         if chat.state is not ChatState.BOT:
             await self.send(svc.state_frame(chat))
 

@@ -18,6 +18,8 @@ import asyncpg
 
 from bridge.chat import ChatState
 from bridge.clock import Clock
+from bridge.cluster.bus import notify
+from bridge.cluster.events import UNTOLD_SENDERS, ChatEvent, LineEvent
 from bridge.errors import StoreError
 from bridge.privacy.db import MARKS_SCHEMA, numbered
 from bridge.storage import ChatMessage, ChatSession, ChatStorage, Followup, FollowupStatus
@@ -39,6 +41,7 @@ _FOLLOWUP_COLS = (
 _FOLLOWUP_FROM = (
     "FROM left_messages l JOIN sessions s ON s.id = l.session_id LEFT JOIN followups f ON f.left_seq = l.seq"
 )
+_LIFE = {"state", "owner", "target", "queued_at", "answered_at", "ended_at"}  # what bridges cache
 _SCHEMA_LOCK = 7_461_010  # advisory lock: two bridges starting at once create the tables once
 # A chat's next line number, taken under the session row's lock (held until COMMIT): lines of
 # one chat are numbered and committed one after the other, whichever bridge writes them.
@@ -91,6 +94,14 @@ def _changed(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
+async def create_tables(conn: asyncpg.Connection, schema: str) -> None:
+    """Run `CREATE … IF NOT EXISTS` statements while no other bridge does: two bridges starting
+    at once would otherwise both create a table and one would fail on PostgreSQL's catalog."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+        await conn.execute(schema)
+
+
 class PgStore:
     """Async access to a PostgreSQL database shared by the bridges (a ChatStorage)."""
 
@@ -104,6 +115,7 @@ class PgStore:
 
             privacy = PrivacyConfig()
         self.privacy = privacy
+        self.origin = ""  # the bridge's name on its notifications (bridge/cluster/wiring.py)
 
     @classmethod
     async def open(
@@ -231,6 +243,8 @@ class PgStore:
         cols, values = self._set_clause(fields, 2)
         async with self._tx() as conn:
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
+            if _LIFE & fields.keys():  # the other bridges read the row again
+                await notify(conn, ChatEvent(session_id), self.origin)
 
     async def set_state(
         self,
@@ -241,19 +255,31 @@ class PgStore:
         seat: str | None = None,
         desk: str | None = None,
         data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
         **fields: Any,
-    ) -> None:
+    ) -> bool:
         """Change a session's state (and other columns) with an event, in one transaction.
 
         Ending a chat masks its lines in that same transaction (privacy.redact_after_end).
+        `expect`: columns the row must still have, checked under the row's lock (two bridges
+        racing serialise here); False, and nothing written, if it has not.
         """
         cols, values = self._set_clause({"state": state, **fields}, 2)
         async with self._tx() as conn:
+            if expect:
+                row = await conn.fetchrow(
+                    f"SELECT {', '.join(expect)} FROM sessions WHERE id = $1 FOR UPDATE", session_id
+                )
+                wanted = [v.value if isinstance(v, ChatState) else v for v in expect.values()]
+                if row is None or list(row) != wanted:
+                    return False
             await conn.execute(f"UPDATE sessions SET {cols} WHERE id = $1", session_id, *values)
+            await notify(conn, ChatEvent(session_id), self.origin)
             if event:
                 await self._event(conn, session_id, event, seat, desk, data)
             if state is ChatState.ENDED and self.privacy.redact_after_end:
                 await self._mask_lines(conn, session_id)
+        return True
 
     async def _mask_lines(self, conn: asyncpg.Connection, session_id: str) -> None:
         """Mask a chat's lines not masked yet (the same queries as SQLite's and retention's)."""
@@ -297,6 +323,8 @@ class PgStore:
                 numbered(INSERT_LINE), session_id, line, msg_id, sender, name, seat, text, now
             )
             if seq is not None:
+                if sender not in UNTOLD_SENDERS:  # delivered at COMMIT, to every bridge
+                    await notify(conn, LineEvent(session_id, line), self.origin)
                 return ChatMessage(seq, session_id, msg_id, sender, name, seat, text, now, line), True
             await conn.execute(_GIVE_BACK_LINE, session_id)
             row = await conn.fetchrow(numbered(LINE_BY_ID), session_id, msg_id)

@@ -128,9 +128,14 @@ class ChatStorage(Protocol):
         seat: str | None = None,
         desk: str | None = None,
         data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
         **fields: Any,
-    ) -> None:
-        """State, other columns and the event in one transaction; ending masks the lines."""
+    ) -> bool:
+        """State, other columns and the event in one transaction; ending masks the lines.
+
+        `expect`: columns the row must still have (checked under its lock in that transaction);
+        False, and nothing written, if it has not. True when written.
+        """
 
     # lines
 

@@ -99,6 +99,13 @@ def _run_all(statements: Statements) -> Work:
     return lambda conn: [conn.execute(sql, args).rowcount for sql, args in statements]
 
 
+def _row_holds(conn: sqlite3.Connection, session_id: str, expect: dict[str, Any]) -> bool:
+    """The session's row has the `expect` values (states as ChatState) right now."""
+    row = conn.execute(f"SELECT {', '.join(expect)} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    wanted = tuple(v.value if isinstance(v, ChatState) else v for v in expect.values())
+    return row is not None and tuple(row) == wanted
+
+
 class LineNumbers:
     """In the database thread: the last line number of the chats this store wrote to.
 
@@ -409,11 +416,14 @@ class Store:
         seat: str | None = None,
         desk: str | None = None,
         data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
         **fields: Any,
-    ) -> None:
+    ) -> bool:
         """Change a session's state (and other columns) with an event, in one transaction.
 
         Ending a chat masks its lines in that same transaction (privacy.redact_after_end).
+        `expect`: columns the row must still have, checked in the transaction; False (nothing
+        written) if it does not.
         """
         values = {"state": state.value, **fields}
         cols = ", ".join(f"{k} = ?" for k in values)
@@ -422,18 +432,19 @@ class Store:
         ]
         if event:
             statements.append(self.event_sql(session_id, event, seat, desk, data))
-        if state is not ChatState.ENDED or not self.privacy.redact_after_end:
-            await self._write(statements)
-            return
-        mask = self._masker()
+        mask = self._masker() if state is ChatState.ENDED and self.privacy.redact_after_end else None
         run = _run_all(statements)
 
-        def work(conn: sqlite3.Connection) -> list[int]:
-            counts: list[int] = run(conn)
-            mask_chat_lines(conn, session_id, mask)
-            return counts
+        def work(conn: sqlite3.Connection) -> bool:
+            if expect and not _row_holds(conn, session_id, expect):
+                return False
+            run(conn)
+            if mask is not None:
+                mask_chat_lines(conn, session_id, mask)
+            return True
 
-        await self._transact(work)
+        done: bool = await self._transact(work)
+        return done
 
     def _masker(self) -> Callable[[str, str], str]:
         from bridge.privacy.redact import masker

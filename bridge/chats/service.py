@@ -11,8 +11,8 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Coroutine
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from slixmpp import JID
@@ -25,11 +25,16 @@ from bridge.chats.patrons import PatronLink, PatronLinks, message_frame
 from bridge.chats.routing import Router
 from bridge.chats.transitions import Transitions
 from bridge.clock import Clock, parse_ts
+from bridge.cluster.bus import Bus, LocalBus
+from bridge.cluster.events import ChatEvent, Event, LineEvent, PatronEvent, SeatEvent, TypingEvent
+from bridge.cluster.leases import AllLeases, TimerLeases
+from bridge.cluster.presence import LocalPresence, PatronPresence, Presence
 from bridge.config import BridgeConfig
 from bridge.desklang import Text, choose, said
+from bridge.errors import StoreError
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
-from bridge.storage import ChatMessage, ChatStorage
+from bridge.storage import ChatMessage, ChatSession, ChatStorage
 from deskproto import Kind
 from rota import Roster
 from rota.decide import hours_text, is_open, next_opening
@@ -40,6 +45,10 @@ from tags.rules import PatronLeft, is_interrupted
 log = logging.getLogger(__name__)
 
 SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+# Timers whose effect must happen once for the whole service: each runs on the bridge holding
+# its lease (docs/cluster.md, "A lease per timer"). One bridge alone holds them all.
+SERVICE_TIMERS = ("queue_timeout", "rollover", "expiry", "retention")
+LAST = 2**62  # a line number after every line: "everything the socket lacks"
 
 
 def raise_if_cancelling() -> None:
@@ -67,6 +76,9 @@ class Services:
     clock: Clock
     faq: Any = None
     canned: tuple[Any, ...] = ()
+    bus: Bus = field(default_factory=LocalBus)  # events between bridges (or within this one)
+    leases: TimerLeases = field(default_factory=AllLeases)  # who runs each service-wide timer
+    presence: Presence = field(default_factory=LocalPresence)  # seats and patrons, for all bridges
 
 
 class ChatService:
@@ -84,6 +96,9 @@ class ChatService:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._housekeeping: asyncio.Task[Any] | None = None
         self._facts: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+        self.bus = svc.bus
+        self.rounds = 0  # housekeeping rounds done
+        self.bus.subscribe(self.on_bus, self.catch_up)
 
     # the parts, as the rest of the bridge sees them
 
@@ -123,14 +138,23 @@ class ChatService:
 
         No patron is connected yet: each chat's patron counts as gone from now on, so a chat
         whose patron does not come back within the grace ends like any other abandoned chat.
+        While other bridges are running, its patron may be connected to one of them: then no
+        chat counts as gone here (docs/cluster.md, "What is built": patron_links).
         """
         now = self.clock.now()
+        shared = self.svc.presence.shared
+        alone = not await self.svc.leases.others_alive()
         for s in await self.svc.store.live_sessions():
             chat = from_session(s)
             chat.tags = await self.svc.store.tags(s.id)
             chat.first_line = await self.svc.store.first_patron_line(s.id)
             self.live.add(chat)
-            self.transitions.patron_gone(chat, now)
+            if shared:
+                self._patron_as_seen(chat, await self.svc.presence.patron(s.id))
+            elif alone:
+                self.transitions.patron_gone(chat, now)
+        for seat in await self.svc.presence.seats():  # desks seen by the other bridges
+            self._seat_seen(JID(seat.seat), seat.available, seat.show, seat.lang)
         log.info("loaded %d live chats", len(self.live))
 
     async def on_connected(self) -> None:
@@ -220,15 +244,56 @@ class ChatService:
         chat = self.live.get(session_id)
         if chat is not None and self.transitions.patron_back(chat, self.clock.now()) and chat.owner:
             self.notices.notify(chat, [chat.owner], Kind.PATRON_BACK, said("patron_back", nick=chat.nickname))
+        if self.svc.presence.shared:
+            self.spawn(self._tell_presence(self.svc.presence.attach(session_id)))
 
     def detach(self, session_id: str, link: PatronLink) -> None:
         if not self.patrons.detach(session_id, link):
             return
+        if self.svc.presence.shared:  # the patron may still have a socket on another bridge
+            self.spawn(self._left_shared(session_id))
+            return
         chat = self.live.get(session_id)
         if chat is None or chat.state is ChatState.ENDED:
             return
+        self._patron_left(chat, self.clock.now())
+
+    async def _tell_presence(self, write: Coroutine[Any, Any, None]) -> None:
+        try:
+            await write
+        except StoreError as e:
+            log.warning("presence not shared with the other bridges: %s", e)
+
+    async def _left_shared(self, session_id: str) -> None:
+        """This bridge's last socket of the chat closed: gone, unless another bridge holds one."""
+        await self._tell_presence(self.svc.presence.detach(session_id))
+        try:
+            seen = await self.svc.presence.patron(session_id)
+        except StoreError:
+            seen = PatronPresence(False, 0.0)  # nobody can tell: as on one bridge
+        chat = self.live.get(session_id)
+        if chat is None or chat.state is ChatState.ENDED or seen.present or session_id in self.patrons:
+            return
+        self._patron_left(chat, self.clock.now())
+
+    def _patron_as_seen(self, chat: LiveChat, seen: PatronPresence) -> bool:
+        """The live view takes the patron's presence as all the bridges see it; True if the
+        patron has just gone (as far as this bridge knew)."""
         now = self.clock.now()
+        if seen.present or chat.id in self.patrons:
+            self.transitions.patron_back(chat, now)
+            return False
+        if chat.gone_since is not None:
+            return False
+        self.transitions.patron_gone(chat, now - timedelta(seconds=seen.gone_for or 0.0))
+        return True
+
+    def _patron_left(self, chat: LiveChat, now: datetime) -> None:
+        """The patron has no socket left: the owner is told at once."""
         self.transitions.patron_gone(chat, now)
+        self._tell_owner_left(chat)
+
+    def _tell_owner_left(self, chat: LiveChat) -> None:
         if chat.owner:
             grace = self.svc.config.interrupted_grace_seconds
             self.notices.notify(
@@ -292,6 +357,114 @@ class ChatService:
     async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
         return [message_frame(m) for m in await self.svc.store.history(session_id) if m.sender != "note"]
 
+    async def welcome_history(self, session_id: str, link: PatronLink) -> list[dict[str, Any]]:
+        """The history for a socket's `welcome`; its cursor is set to the last line in it.
+
+        Call with `patrons.delivery(session_id)` held until the welcome is sent: a line written
+        meanwhile then goes out after the welcome, and a line in the history never again.
+        """
+        lines = await self.svc.store.history(session_id)
+        link.cursor = lines[-1].line if lines else 0
+        return [message_frame(m) for m in lines if m.sender != "note"]
+
+    async def line_written(self, m: ChatMessage, extra: dict[str, Any] | None = None) -> None:
+        """A line was committed here: it goes to the chat's sockets (on every bridge)."""
+        await self.bus.committed(LineEvent(m.session_id, m.line, m, extra))
+
+    # the bus
+
+    async def on_bus(self, event: Event) -> None:
+        """An event from this bridge or another one."""
+        match event:
+            case LineEvent():
+                await self.deliver_line(event)
+            case TypingEvent(session_id, state):
+                await self.send_patron(session_id, {"type": "typing", "state": state})
+            case ChatEvent(session_id) if self.bus.shared:
+                await self.refresh(session_id)
+            case PatronEvent(session_id) if self.svc.presence.shared:
+                chat = self.live.get(session_id)
+                if chat is not None:
+                    self._patron_as_seen(chat, await self.svc.presence.patron(session_id))
+            case SeatEvent(seat) if self.svc.presence.shared:
+                stored = await self.svc.presence.seat_of(seat)
+                if stored is not None:
+                    self._seat_seen(JID(seat), stored.available, stored.show, stored.lang)
+
+    async def deliver_line(self, event: LineEvent) -> int:
+        """Send the chat's sockets here what they lack up to the event's line; how many lines."""
+        sid = event.session_id
+        if sid not in self.patrons:
+            return 0
+        async with self.patrons.delivery(sid):
+            behind = self.patrons.behind(sid, event.line_no)
+            if not behind:
+                return 0
+            m = event.message
+            if m is not None and (not self.bus.shared or all(link.cursor == m.line - 1 for link in behind)):
+                lines = [m]  # written here, and the sockets have every line before it
+            else:
+                since = min(link.cursor or 0 for link in behind)
+                lines = await self.svc.store.history(sid, after=since)
+            extra = {event.message.msg_id: event.extra} if event.message and event.extra else None
+            sent = await self.patrons.deliver(behind, lines, extra)
+        chat = self.live.get(sid)
+        for m in sent:
+            if chat is not None and m.sender == "librarian" and m.seat:
+                self.notices.delivered(chat, m.seat, m.msg_id.removeprefix("l-"))
+        return len(sent)
+
+    async def catch_up(self) -> None:
+        """After a gap on the bus: the cache from the store, every socket from its cursor."""
+        live = {s.id for s in await self.svc.store.live_sessions()}
+        for sid in sorted(live | {c.id for c in self.live}):
+            await self.refresh(sid)
+        for sid in list(self.patrons.links):
+            await self.deliver_line(LineEvent(sid, LAST))
+
+    async def refresh(self, session_id: str) -> None:
+        """Another bridge changed a chat: the live view takes the row's values; the patron is told."""
+        async with self.live.lock(session_id):
+            s = await self.svc.store.session(session_id)
+            if s is None:
+                return
+            chat = self.live.get(session_id)
+            if chat is None:
+                if s.state is not ChatState.ENDED:
+                    chat = from_session(s)
+                    chat.tags = await self.svc.store.tags(s.id)
+                    self.live.add(chat)
+                return
+            if self._take_row(chat, s):
+                await self.tell_state(chat)
+
+    async def reread(self, chat: LiveChat) -> bool:
+        """With several bridges (lock held): the row may be ahead of the live view (a desk
+        refused, a write whose precondition failed). True if it was: the live view has caught
+        up and the patron is told."""
+        if not self.bus.shared:
+            return False
+        s = await self.svc.store.session(chat.id)
+        if s is None or not self._take_row(chat, s):
+            return False
+        await self.tell_state(chat)
+        return True
+
+    def _take_row(self, chat: LiveChat, row: ChatSession) -> bool:
+        """The live view takes the row's values (lock held); True if they differed."""
+        was_owner = chat.owner
+        if not self.transitions.refresh(chat, row):
+            return False
+        if chat.owner != was_owner:  # taken on another bridge: the seats offered it here learn so
+            others = sorted(seat for seat in chat.offered if seat != chat.owner)
+            if chat.owner and others:
+                taken = said("taken", nick=chat.nickname, seat=chat.owner)
+                self.notices.notify(chat, others, Kind.TAKEN, taken)
+            chat.offered = {chat.owner} if chat.owner else set()
+        if chat.state is ChatState.ENDED:
+            self.notices.chat_over(chat.id)
+        return True
+
     # patron actions
 
     async def patron_message(self, chat: LiveChat, msg_id: str, text: str) -> tuple[ChatMessage, bool]:
@@ -300,6 +473,7 @@ class ChatService:
             m, new = await self.svc.store.add_message(chat.id, msg_id, "patron", text, touch=True)
             if not new:
                 return m, False
+            await self.line_written(m)  # not shown to the patron's sockets: their cursors move on
             if chat.first_line is None:
                 chat.first_line = text
         self.spawn(self._after_patron_message(chat, m))
@@ -343,9 +517,7 @@ class ChatService:
         if getattr(entry, "tag", None) and entry.tag not in chat.tags:
             await self.svc.store.add_tags(chat.id, [entry.tag], None)
             chat.tags.append(entry.tag)
-        frame = message_frame(m)
-        frame["faq"] = entry.id
-        await self.send_patron(chat.id, frame)
+        await self.line_written(m, {"faq": entry.id})
         for seat in sorted({chat.owner} if chat.owner else chat.offered):
             self.notices.line(chat, seat, m)
 
@@ -392,7 +564,7 @@ class ChatService:
             m, _ = await self.svc.store.add_message(
                 chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski"
             )
-            await self.send_patron(chat.id, message_frame(m))
+            await self.line_written(m)
             await self.tell_state(chat)
 
     # routing
@@ -431,6 +603,7 @@ class ChatService:
         """End a chat (lock held) and tell everyone who knew of it (all seats of the owner's desk)."""
         told = ({chat.owner} | self.colleagues(chat.owner)) if chat.owner else set(chat.offered)
         if not await self.transitions.end(chat, seat, by, reason):
+            await self.reread(chat)  # with several bridges: it may have ended elsewhere
             return
         body: Text
         if reason == "patron_left" and not chat.owner:
@@ -449,17 +622,31 @@ class ChatService:
     # desk presence and lines
 
     async def on_presence(self, seat: JID, available: bool, show: str, lang: str = "") -> None:
-        desk = self.roster.library_of_desk(seat.bare) is not None
-        if available and (desk or seat.bare in self.roster.coordinators):
-            self.seats.set_lang(seat, lang)
+        """A seat's presence reached this bridge (with several bridges, ejabberd gives a desk's
+        presence to one of them: it tells the others through the store)."""
+        desk = self._seat_seen(seat, available, show, lang)
         if not desk:
             return
-        if self.seats.update(seat, available, show):
-            self.spawn(self.reoffer_waiting())
+        if self.svc.presence.shared:
+            await self._tell_presence(self.svc.presence.seat(seat.full, available, show, lang))
         if not available:
             owned = [c for c in self.live if c.owner == seat.full]
             if owned:
                 self.spawn(self._release_later(seat.full, owned), timer=True)
+
+    def _seat_seen(self, seat: JID, available: bool, show: str, lang: str) -> bool:
+        """Note a seat's presence; waiting chats are offered again if the seats changed (by one
+        bridge: the one that runs the rollovers). False if the seat is not a desk's."""
+        desk = self.roster.library_of_desk(seat.bare) is not None
+        if available and (desk or seat.bare in self.roster.coordinators):
+            self.seats.set_lang(seat, lang)
+        if not desk:
+            return False
+        if self.seats.update(seat, available, show) and (
+            not self.svc.presence.shared or self.holds("rollover")
+        ):
+            self.spawn(self.reoffer_waiting())
+        return True
 
     def on_disconnected(self) -> None:
         """The component lost the server: presence is unknown until the probes are answered."""
@@ -474,7 +661,10 @@ class ChatService:
             async with self.live.lock(chat.id):
                 if chat.owner != seat or chat.state is not ChatState.ACTIVE or chat.id not in self.live:
                     continue
-                await self.transitions.release(chat, seat, self.roster.library_of_desk(JID(seat).bare))
+                back_to = self.roster.library_of_desk(JID(seat).bare)
+                if not await self.transitions.release(chat, seat, back_to):
+                    await self.reread(chat)
+                    continue
                 chat.offered, chat.step = set(), 0
                 self.notices.notify(
                     chat,
@@ -489,10 +679,21 @@ class ChatService:
                 await self.router.offer(chat, from_name=said("offer.released_from", seat=seat))
                 await self.tell_state(chat)
 
+    async def lookup(self, session_id: str) -> LiveChat | None:
+        """A live chat by id; with several bridges, one begun or moved elsewhere is read first."""
+        chat = self.live.get(session_id)
+        if chat is None and self.bus.shared:
+            await self.refresh(session_id)
+            chat = self.live.get(session_id)
+        return chat
+
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         chat = self.live.get(session_id)
         if chat is not None and chat.owner == seat.full and state in ("composing", "paused"):
-            await self.send_patron(session_id, {"type": "typing", "state": state})
+            try:
+                await self.bus.publish(TypingEvent(session_id, state))
+            except StoreError:
+                log.debug("typing not passed on: the bus is reconnecting")
 
     async def deliver_librarian_line(self, chat: LiveChat, seat: str, text: str, line_id: str) -> bool:
         """Store a librarian's line and pass it to the patron (lock held); False if a repeat.
@@ -503,8 +704,8 @@ class ChatService:
         m, new = await self.svc.store.add_message(
             chat.id, f"l-{line_id}", "librarian", text, name=self.desk_name(seat), seat=seat
         )
-        if new and await self.send_patron(chat.id, message_frame(m)):
-            self.notices.delivered(chat, seat, line_id)
+        if new:
+            await self.line_written(m)
         return new
 
     # timers
@@ -523,15 +724,23 @@ class ChatService:
                 log.exception("housekeeping failed")
 
     async def tick(self) -> None:
-        """One round of the periodic work."""
-        await self._queue_timeouts()
-        if self.is_open():
+        """One round of the periodic work (the service-wide part on the bridge with its lease)."""
+        held = await self.svc.leases.hold(SERVICE_TIMERS)
+        if "queue_timeout" in held:
+            await self._queue_timeouts()
+        if "rollover" in held and self.is_open():
             await self.router.rollovers()
-        await self.expire_gone()
+        if "expiry" in held:
+            await self.expire_gone()
         await self.tell_positions()
         if self.desks is not None:
             self.desks.resend_unconfirmed(self.svc.config.receipt_resend_seconds)
         self.files.reload(self.svc)
+        self.rounds += 1
+
+    def holds(self, timer: str) -> bool:
+        """This bridge runs the service-wide `timer` now (its lease was held in the last round)."""
+        return self.svc.leases.holds(timer)
 
     async def _queue_timeouts(self) -> None:
         """A chat queued too long during open hours is offered `leave_message` (state closed).
@@ -545,8 +754,10 @@ class ChatService:
                 async with self.live.lock(chat.id):
                     if chat.state is not ChatState.QUEUED:
                         continue
-                    await self.transitions.close_for_timeout(chat)
-                    await self.tell_state(chat)
+                    if await self.transitions.close_for_timeout(chat):
+                        await self.tell_state(chat)
+                    else:
+                        await self.reread(chat)
 
     def stale(self, chat: LiveChat) -> bool:
         """Its patron has been gone longer than the grace (and its owner does not keep it)."""
@@ -555,11 +766,28 @@ class ChatService:
 
     async def expire_gone(self) -> int:
         """End the chats whose patrons have gone for good; how many."""
+        shared = self.svc.presence.shared
+        if shared:
+            await self._sweep_dead_bridges()
         ended = 0
         for chat in self.live:
             if self.stale(chat):
+                if shared and not self._patron_as_seen(chat, await self.svc.presence.patron(chat.id)):
+                    if not self.stale(chat):
+                        continue  # back, or gone for less time than this bridge thought
                 ended += await self.expire(chat)
         return ended
+
+    async def _sweep_dead_bridges(self) -> None:
+        """Patrons whose sockets were all on bridges that died are gone (from when their beat
+        ran out): their owners are told, as when a socket closes."""
+        present = [c.id for c in self.live if c.gone_since is None and c.id not in self.patrons]
+        for sid in await self.svc.presence.orphaned(present):
+            chat = self.live.get(sid)
+            if chat is None or chat.state is ChatState.ENDED:
+                continue
+            if self._patron_as_seen(chat, await self.svc.presence.patron(sid)):
+                self._tell_owner_left(chat)
 
     async def expire(self, chat: LiveChat, *, by: str = "bridge", seat: str | None = None) -> int:
         """End one chat whose patron has gone, tagged `interrupted` if someone was involved."""

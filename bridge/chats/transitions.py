@@ -3,6 +3,12 @@
 Each transition writes the store first, then the live view, and answers nothing to anybody:
 telling patrons and desks is the caller's business. Callers hold the chat's lock
 (`LiveChats.lock`). An architecture test checks that no other module assigns these fields.
+
+With several bridges the live view is a cache: a transition that other bridges can race
+(accept, the timers' writes, the end) states what it expects of the row, and the store writes
+only if the row, under its lock, still holds that. If not, nothing is written and the
+transition reports it (`ChatChanged`, or False): the caller brings the live view up to date
+from the row (`ChatService.reread`) and tells whom it concerns.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from slixmpp import JID
 
 from bridge.chat import ChatState, LiveChat
 from bridge.chats.live import LiveChats
-from bridge.clock import Clock
+from bridge.clock import Clock, parse_ts
+from bridge.errors import BridgeError
+from bridge.storage import ChatSession
 
 
 class ChatStore(Protocol):
@@ -29,12 +37,17 @@ class ChatStore(Protocol):
         seat: str | None = None,
         desk: str | None = None,
         data: dict[str, Any] | None = None,
+        expect: dict[str, Any] | None = None,
         **fields: Any,
-    ) -> None: ...
+    ) -> bool: ...
 
     async def update_session(self, session_id: str, **fields: Any) -> None: ...
 
     async def leave_message(self, session_id: str, text: str, contact: str | None) -> None: ...
+
+
+class ChatChanged(BridgeError):
+    """Another bridge changed the chat first; the live view now shows what it did."""
 
 
 def _desk(seat: str | None) -> str | None:
@@ -59,10 +72,18 @@ class Transitions:
         chat.state, chat.queued_at = state, queued_at
         self.chats.queue_changed()
 
-    async def close_for_timeout(self, chat: LiveChat) -> None:
-        """Queued too long: the patron may leave a message; a desk that answers still takes it."""
-        await self.store.set_state(chat.id, ChatState.CLOSED, "closed", data={"reason": "queue_timeout"})
+    async def close_for_timeout(self, chat: LiveChat) -> bool:
+        """Queued too long: the patron may leave a message; a desk that answers still takes it.
+
+        False if the chat was no longer waiting since then (another bridge moved it).
+        """
+        expect = {"state": ChatState.QUEUED, "queued_at": chat.queued_at}
+        if not await self.store.set_state(
+            chat.id, ChatState.CLOSED, "closed", data={"reason": "queue_timeout"}, expect=expect
+        ):
+            return False
         chat.state = ChatState.CLOSED
+        return True
 
     async def leave_message(self, chat: LiveChat, text: str, contact: str | None) -> None:
         await self.store.leave_message(chat.id, text, contact)
@@ -92,32 +113,46 @@ class Transitions:
         data: dict[str, Any] = {"target": chat.target}
         if previous:
             data["from"] = previous
-        await self.store.set_state(
-            chat.id, ChatState.ACTIVE, event, seat=seat, desk=_desk(seat), data=data, **fields
-        )
+        if not await self.store.set_state(
+            chat.id,
+            ChatState.ACTIVE,
+            event,
+            seat=seat,
+            desk=_desk(seat),
+            data=data,
+            expect={"owner": previous, "ended_at": None},
+            **fields,
+        ):
+            raise ChatChanged(chat.id)
         chat.state, chat.owner, chat.answered_at = ChatState.ACTIVE, seat, answered
         chat.kept = False
         self.chats.owner_changed(previous, seat)
         self.chats.queue_changed()
         return previous
 
-    async def release(self, chat: LiveChat, seat: str, back_to: str | None) -> None:
-        """The owner went offline: the chat waits again for its desk, keeping its place."""
+    async def release(self, chat: LiveChat, seat: str, back_to: str | None) -> bool:
+        """The owner went offline: the chat waits again for its desk, keeping its place.
+
+        False if `seat` no longer had it (another bridge moved it meanwhile).
+        """
         queued_at = chat.queued_at or self.clock.stamp()
-        await self.store.set_state(
+        if not await self.store.set_state(
             chat.id,
             ChatState.QUEUED,
             "released",
             seat=seat,
             desk=_desk(seat),
+            expect={"owner": seat, "ended_at": None},
             owner=None,
             queued_at=queued_at,
-        )
+        ):
+            return False
         self.chats.owner_changed(chat.owner, None)
         chat.state, chat.owner, chat.queued_at = ChatState.QUEUED, None, queued_at
         chat.transferred_from = chat.transferred_from or chat.target
         chat.target = back_to or chat.target
         self.chats.queue_changed()
+        return True
 
     async def transfer(self, chat: LiveChat, seat: str, target: str, from_target: str) -> None:
         """To another library or pool; the patron keeps the waiting time and the queue place."""
@@ -146,17 +181,36 @@ class Transitions:
         if reason:
             data["reason"] = reason
         now = self.clock.now()
-        await self.store.set_state(
+        if not await self.store.set_state(
             chat.id,
             ChatState.ENDED,
             "ended",
             seat=seat,
             desk=_desk(seat),
             data=data,
+            expect={"ended_at": None},
             ended_at=self.clock.stamp(),
-        )
+        ):
+            return False
         chat.state, chat.ended_at = ChatState.ENDED, now
         self.chats.remove(chat)
+        return True
+
+    def refresh(self, chat: LiveChat, row: ChatSession) -> bool:
+        """Another bridge wrote the chat's row: the live view takes its values; True if it changed."""
+        before = (chat.state, chat.owner, chat.target, chat.queued_at, chat.answered_at)
+        after = (row.state, row.owner, row.target, row.queued_at, row.answered_at)
+        if before == after:
+            return False
+        if row.owner != chat.owner:
+            self.chats.owner_changed(chat.owner, row.owner)
+        chat.state, chat.owner, chat.target, chat.queued_at, chat.answered_at = after
+        if row.owner is not None:
+            chat.kept = False
+        if row.state is ChatState.ENDED:
+            chat.ended_at = parse_ts(row.ended_at) if row.ended_at else self.clock.now()
+            self.chats.remove(chat)
+        self.chats.queue_changed()
         return True
 
     def patron_gone(self, chat: LiveChat, at: datetime) -> None:

@@ -467,3 +467,21 @@ async def test_a_database_from_before_line_numbers_gets_them(
         assert (result.redacted_chats, result.redacted_lines) == (1, 0)
     finally:
         await store.close()
+
+
+async def test_a_state_change_that_expects_the_row_is_written_only_while_the_row_holds(
+    store: ChatStorage,
+) -> None:
+    await _session(store, state=ChatState.QUEUED)
+    free = {"owner": None, "ended_at": None}
+    assert await store.set_state("p-abc", ChatState.ACTIVE, "accepted", seat=SEAT, expect=free, owner=SEAT)
+    other = "tampere@chat.example/desk-2"
+    assert not await store.set_state(
+        "p-abc", ChatState.ACTIVE, "accepted", seat=other, expect=free, owner=other
+    )
+    s = await store.session("p-abc")
+    assert s is not None and s.owner == SEAT and s.state is ChatState.ACTIVE
+    assert [e[1] for e in await store.events("p-abc")] == ["created", "accepted"]
+    assert not await store.set_state("p-abc", ChatState.CLOSED, "closed", expect={"state": ChatState.QUEUED})
+    assert await store.set_state("p-abc", ChatState.CLOSED, "closed", expect={"state": ChatState.ACTIVE})
+    assert await store.set_state("p-abc", ChatState.ENDED, "ended")  # no expectation: always

@@ -15,8 +15,10 @@ class FakeStore:
     writes: list[tuple[str, Any]] = field(default_factory=list)
     left: list[tuple[str, str, str | None]] = field(default_factory=list)
 
-    async def set_state(self, session_id: str, state: ChatState, event: str, **kw: Any) -> None:
+    async def set_state(self, session_id: str, state: ChatState, event: str, **kw: Any) -> bool:
+        kw.pop("expect", None)
         self.writes.append(("state", (session_id, state, event, kw)))
+        return True
 
     async def update_session(self, session_id: str, **fields: Any) -> None:
         self.writes.append(("update", (session_id, fields)))

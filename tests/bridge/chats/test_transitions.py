@@ -10,6 +10,7 @@ from bridge.chat import ChatState
 from bridge.chats.live import LiveChats
 from bridge.chats.transitions import Transitions
 from bridge.clock import ManualClock
+from bridge.storage import ChatSession
 from tests.bridge.chats.fakes import FakeStore, chat
 
 T0 = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
@@ -137,3 +138,36 @@ def test_keep_survives_until_the_patron_comes_back(parts) -> None:
     assert c.kept
     t.patron_back(c, clock.now())
     assert not c.kept  # a later departure starts a new grace
+
+
+def _row(c, **kw) -> ChatSession:  # type: ignore[no-untyped-def]
+    values = {
+        "id": c.id,
+        "library": c.library,
+        "lang": c.lang,
+        "page": None,
+        "state": c.state,
+        "target": c.target,
+        "owner": c.owner,
+        "created_at": "2026-11-23T08:00:00.000Z",
+        "queued_at": c.queued_at,
+        "answered_at": c.answered_at,
+        "ended_at": None,
+        "last_seen_at": "2026-11-23T08:00:00.000Z",
+    }
+    return ChatSession(**{**values, **kw})
+
+
+async def test_a_row_written_by_another_bridge_refreshes_the_live_view_without_a_write(parts) -> None:
+    t, store, chats, _ = parts
+    c = chat(state=ChatState.QUEUED, queued_at="2026-11-23T08:10:00.000Z")
+    chats.add(c)
+    assert not t.refresh(c, _row(c))  # the same row: nothing changes
+    answered = "2026-11-23T08:20:00.000Z"
+    assert t.refresh(c, _row(c, state=ChatState.ACTIVE, owner="t@x/1", answered_at=answered))
+    assert (c.state, c.owner, c.answered_at) == (ChatState.ACTIVE, "t@x/1", answered)
+    assert chats.owned == {"t@x/1": 1}
+    assert t.refresh(c, _row(c, state=ChatState.ENDED, ended_at="2026-11-23T08:40:00.000Z"))
+    assert c.id not in chats and chats.owned == {}
+    assert c.ended_at == datetime(2026, 11, 23, 8, 40, tzinfo=UTC)
+    assert store.writes == []
