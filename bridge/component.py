@@ -134,6 +134,8 @@ class Component(ComponentXMPP):
         self._connected = asyncio.Event()
         self._backoff = 0.2
         self._next_try: asyncio.TimerHandle | None = None  # the reconnection waiting its turn
+        self._watchdog: asyncio.TimerHandle | None = None  # gives up on a server that does not answer
+        self._answer_seconds = config.answer_seconds
         self._outbox: list[Message] = []  # stanzas that waited while the server was away
         for plugin in ("xep_0030", "xep_0004", "xep_0050", "xep_0085", "xep_0199"):
             self.register_plugin(plugin)
@@ -198,14 +200,15 @@ class Component(ComponentXMPP):
     async def start(self) -> None:
         """Connect and wait until the server has accepted the component."""
         self._stopping = False
-        self.connect(*self._addresses[self._address])
+        self._connect_and_watch()
         await asyncio.wait_for(self._connected.wait(), 15)
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._next_try is not None:
-            self._next_try.cancel()
-            self._next_try = None
+        for timer in (self._next_try, self._watchdog):
+            if timer is not None:
+                timer.cancel()
+        self._next_try = self._watchdog = None
         if self.is_connected():
             self.disconnect()
             try:
@@ -221,6 +224,9 @@ class Component(ComponentXMPP):
         self._publish_commands()
         self._connected.set()
         self._backoff = 0.2
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         log.info("component %s connected to %s:%s", self.domain, *self._addresses[self._address])
         waiting, self._outbox = self._outbox, []
         for stanza in waiting:
@@ -255,7 +261,23 @@ class Component(ComponentXMPP):
     def _reconnect(self) -> None:
         self._next_try = None
         if not self._stopping and not self.is_connected():
-            self.connect(*self._addresses[self._address])
+            self._connect_and_watch()
+
+    def _connect_and_watch(self) -> None:
+        """Connect to the current server; one that takes the connection but does not open the
+        stream within `answer_seconds` (a node still starting, or hung) is left for the next."""
+        self.connect(*self._addresses[self._address])
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        self._watchdog = asyncio.get_running_loop().call_later(self._answer_seconds, self._no_answer)
+
+    def _no_answer(self) -> None:
+        self._watchdog = None
+        if self._stopping or self._connected.is_set() or self._next_try is not None:
+            return
+        if self.transport is not None:
+            self.transport.abort()
+        self._retry(f"no answer within {self._answer_seconds:g} s")
 
     # incoming
 

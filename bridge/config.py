@@ -24,6 +24,7 @@ class XmppConfig:
     component: str
     secret: str
     hosts: tuple[tuple[str, int], ...] = ()  # xmpp.hosts: servers tried in turn (a cluster's nodes)
+    answer_seconds: float = 10.0  # a server that took the connection but has not opened the stream
 
     @property
     def addresses(self) -> tuple[tuple[str, int], ...]:
@@ -189,7 +190,12 @@ def parse_config(raw: Any, base: Path, source: Path | None = None) -> BridgeConf
         port = int(x.get("port", 5347))
     except (TypeError, ValueError) as e:
         raise ConfigError(f"xmpp.port: expected a port number, got {x.get('port')!r}") from e
-    xmpp = XmppConfig(str(x.get("host", "127.0.0.1")), port, component, secret, _hosts(x.get("hosts")))
+    answer = x.get("answer_seconds", 10)
+    if not isinstance(answer, int | float) or isinstance(answer, bool) or answer <= 0:
+        raise ConfigError(f"xmpp.answer_seconds: expected seconds above 0 (default 10), got {answer!r}")
+    xmpp = XmppConfig(
+        str(x.get("host", "127.0.0.1")), port, component, secret, _hosts(x.get("hosts")), float(answer)
+    )
     w = _mapping(top.get("web"), "web")
     origins = w.get("allowed_origins", [])
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):

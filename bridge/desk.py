@@ -76,7 +76,7 @@ class DeskActions:
             # The same answer whether the chat exists or not: nothing to learn from it.
             error_reply(msg, "forbidden", "Only desk accounts of the roster can answer chats.")
             return False
-        chat = await self.service.lookup(session_id) or await self.past_chat(session_id)
+        chat = await self.service.sync.lookup(session_id) or await self.past_chat(session_id)
         if chat is None:
             error_reply(msg, "item-not-found", self.text(seat.full, "chat.no_such", session=session_id))
             return False
@@ -104,7 +104,7 @@ class DeskActions:
         return chat
 
     async def find(self, session_id: str, seat: str = "") -> LiveChat:
-        chat = await self.service.lookup(session_id) or await self.past_chat(session_id)
+        chat = await self.service.sync.lookup(session_id) or await self.past_chat(session_id)
         if chat is None:
             raise CommandError(self.text(seat, "chat.not_found", session=session_id))
         return chat
@@ -125,7 +125,7 @@ class DeskActions:
         try:
             self.authorize(seat, chat, action)
         except CommandError:
-            if not await self.service.reread(chat):
+            if not await self.service.sync.reread(chat):
                 raise
             self.authorize(seat, chat, action)
 
@@ -182,7 +182,7 @@ class DeskActions:
                 if chat.owner != seat:
                     await self._accept(seat, chat)
             except ChatChanged:  # a desk on another bridge was first: say why, as for any refusal
-                await svc.reread(chat)
+                await svc.sync.reread(chat)
                 refused = self.text(seat, "reply.not_sent", why=self.refusal(seat, chat, Action.REPLY))
                 self.info(seat, chat, refused)
                 return refused
@@ -200,7 +200,7 @@ class DeskActions:
             try:
                 await self._accept(seat, chat)
             except ChatChanged:  # a desk on another bridge was first
-                await self.service.reread(chat)
+                await self.service.sync.reread(chat)
                 raise CommandError(self.refusal(seat, chat, Action.ACCEPT)) from None
         return self.text(seat, "accepted", nick=chat.nickname)
 

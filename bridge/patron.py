@@ -275,7 +275,7 @@ class PatronSocket:
                     "open": facts["open"],
                     "hours": facts["hours"],
                     "next_opening": facts["next_opening"],
-                    "history": await svc.welcome_history(chat.id, self),
+                    "history": await svc.sync.welcome_history(chat.id, self),
                     "library_name": svc.library_name(chat.library),
                     "timezone": svc.roster.timezone.key,  # times are shown in the library's zone
                     "rated": rated,

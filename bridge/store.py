@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,21 +110,21 @@ class LineNumbers:
     """In the database thread: the last line number of the chats this store wrote to.
 
     With one writer at a time the next number of a chat is its highest plus one. Remembering
-    it costs nothing per line, where counting in `sessions.last_line` or reading the highest
-    each time would cost a quarter more per line (docs/performance.md). What is remembered is
-    forgotten when another connection has committed (`PRAGMA data_version`) or a group failed.
+    it keeps a line's cost as it was, where counting in `sessions.last_line` would add a
+    quarter (docs/performance.md). What is remembered is forgotten when another connection
+    has committed (`PRAGMA data_version`) or a group failed.
     """
 
-    KEEP = 20_000  # chats remembered; a forgotten one is read again
+    KEEP = 20_000  # chats remembered before starting afresh (a forgotten one is read again)
 
     def __init__(self) -> None:
-        self._last: OrderedDict[str, int] = OrderedDict()
+        self._last: dict[str, int] = {}
         self._version: int | None = None
 
     def check(self, conn: sqlite3.Connection) -> None:
         """At the start of a transaction: forget everything if someone else has written."""
         version = conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._version:
+        if version != self._version or len(self._last) > self.KEEP:
             self._last.clear()
             self._version = version
 
@@ -138,9 +137,6 @@ class LineNumbers:
     def taken(self, session_id: str, line: int) -> None:
         """The line numbered `line` is stored (not yet committed: `forget` if the group fails)."""
         self._last[session_id] = line
-        self._last.move_to_end(session_id)
-        if len(self._last) > self.KEEP:
-            self._last.popitem(last=False)
 
     def forget(self) -> None:
         self._last.clear()

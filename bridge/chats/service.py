@@ -2,12 +2,14 @@
 
 Every change is written to the store before anyone is told about it. The parts: `LiveChats`
 (chats, locks, queue places), `Transitions` (the only writer of a chat's life), `Router`
-(offers), `DeskNotices` and `PatronLinks` (telling people), and the timers below.
+(offers), `DeskNotices` and `PatronLinks` (telling people), `ChatSync` (lines to sockets by
+cursor, the live view in step with other bridges), and the timers below.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from collections.abc import Coroutine
@@ -23,10 +25,11 @@ from bridge.chats.live import LiveChats, from_session
 from bridge.chats.notices import DeskNotices, DeskSender
 from bridge.chats.patrons import PatronLink, PatronLinks, message_frame
 from bridge.chats.routing import Router
+from bridge.chats.sync import ChatSync
 from bridge.chats.transitions import Transitions
 from bridge.clock import Clock, parse_ts
 from bridge.cluster.bus import Bus, LocalBus
-from bridge.cluster.events import ChatEvent, Event, LineEvent, PatronEvent, SeatEvent, TypingEvent
+from bridge.cluster.events import Event, PatronEvent, SeatEvent, TypingEvent
 from bridge.cluster.leases import AllLeases, TimerLeases
 from bridge.cluster.presence import LocalPresence, PatronPresence, Presence
 from bridge.config import BridgeConfig
@@ -34,7 +37,7 @@ from bridge.desklang import Text, choose, said
 from bridge.errors import StoreError
 from bridge.presence import SeatBook
 from bridge.reload import FileWatch
-from bridge.storage import ChatMessage, ChatSession, ChatStorage
+from bridge.storage import ChatMessage, ChatStorage
 from deskproto import Kind
 from rota import Roster
 from rota.decide import hours_text, is_open, next_opening
@@ -48,7 +51,6 @@ SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 # Timers whose effect must happen once for the whole service: each runs on the bridge holding
 # its lease (docs/cluster.md, "A lease per timer"). One bridge alone holds them all.
 SERVICE_TIMERS = ("queue_timeout", "rollover", "expiry", "retention")
-LAST = 2**62  # a line number after every line: "everything the socket lacks"
 
 
 def raise_if_cancelling() -> None:
@@ -97,8 +99,11 @@ class ChatService:
         self._housekeeping: asyncio.Task[Any] | None = None
         self._facts: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
         self.bus = svc.bus
+        self.sync = ChatSync(
+            svc.store, svc.bus, self.live, self.transitions, self.patrons, self.notices, self.tell_state
+        )
+        self.bus.subscribe(self.on_presence_event)
         self.rounds = 0  # housekeeping rounds done
-        self.bus.subscribe(self.on_bus, self.catch_up)
 
     # the parts, as the rest of the bridge sees them
 
@@ -357,31 +362,9 @@ class ChatService:
     async def history_frames(self, session_id: str) -> list[dict[str, Any]]:
         return [message_frame(m) for m in await self.svc.store.history(session_id) if m.sender != "note"]
 
-    async def welcome_history(self, session_id: str, link: PatronLink) -> list[dict[str, Any]]:
-        """The history for a socket's `welcome`; its cursor is set to the last line in it.
-
-        Call with `patrons.delivery(session_id)` held until the welcome is sent: a line written
-        meanwhile then goes out after the welcome, and a line in the history never again.
-        """
-        lines = await self.svc.store.history(session_id)
-        link.cursor = lines[-1].line if lines else 0
-        return [message_frame(m) for m in lines if m.sender != "note"]
-
-    async def line_written(self, m: ChatMessage, extra: dict[str, Any] | None = None) -> None:
-        """A line was committed here: it goes to the chat's sockets (on every bridge)."""
-        await self.bus.committed(LineEvent(m.session_id, m.line, m, extra))
-
-    # the bus
-
-    async def on_bus(self, event: Event) -> None:
-        """An event from this bridge or another one."""
+    async def on_presence_event(self, event: Event) -> None:
+        """Who is there, as another bridge saw it (lines and chats: `ChatSync`)."""
         match event:
-            case LineEvent():
-                await self.deliver_line(event)
-            case TypingEvent(session_id, state):
-                await self.send_patron(session_id, {"type": "typing", "state": state})
-            case ChatEvent(session_id) if self.bus.shared:
-                await self.refresh(session_id)
             case PatronEvent(session_id) if self.svc.presence.shared:
                 chat = self.live.get(session_id)
                 if chat is not None:
@@ -391,80 +374,6 @@ class ChatService:
                 if stored is not None:
                     self._seat_seen(JID(seat), stored.available, stored.show, stored.lang)
 
-    async def deliver_line(self, event: LineEvent) -> int:
-        """Send the chat's sockets here what they lack up to the event's line; how many lines."""
-        sid = event.session_id
-        if sid not in self.patrons:
-            return 0
-        async with self.patrons.delivery(sid):
-            behind = self.patrons.behind(sid, event.line_no)
-            if not behind:
-                return 0
-            m = event.message
-            if m is not None and (not self.bus.shared or all(link.cursor == m.line - 1 for link in behind)):
-                lines = [m]  # written here, and the sockets have every line before it
-            else:
-                since = min(link.cursor or 0 for link in behind)
-                lines = await self.svc.store.history(sid, after=since)
-            extra = {event.message.msg_id: event.extra} if event.message and event.extra else None
-            sent = await self.patrons.deliver(behind, lines, extra)
-        chat = self.live.get(sid)
-        for m in sent:
-            if chat is not None and m.sender == "librarian" and m.seat:
-                self.notices.delivered(chat, m.seat, m.msg_id.removeprefix("l-"))
-        return len(sent)
-
-    async def catch_up(self) -> None:
-        """After a gap on the bus: the cache from the store, every socket from its cursor."""
-        live = {s.id for s in await self.svc.store.live_sessions()}
-        for sid in sorted(live | {c.id for c in self.live}):
-            await self.refresh(sid)
-        for sid in list(self.patrons.links):
-            await self.deliver_line(LineEvent(sid, LAST))
-
-    async def refresh(self, session_id: str) -> None:
-        """Another bridge changed a chat: the live view takes the row's values; the patron is told."""
-        async with self.live.lock(session_id):
-            s = await self.svc.store.session(session_id)
-            if s is None:
-                return
-            chat = self.live.get(session_id)
-            if chat is None:
-                if s.state is not ChatState.ENDED:
-                    chat = from_session(s)
-                    chat.tags = await self.svc.store.tags(s.id)
-                    self.live.add(chat)
-                return
-            if self._take_row(chat, s):
-                await self.tell_state(chat)
-
-    async def reread(self, chat: LiveChat) -> bool:
-        """With several bridges (lock held): the row may be ahead of the live view (a desk
-        refused, a write whose precondition failed). True if it was: the live view has caught
-        up and the patron is told."""
-        if not self.bus.shared:
-            return False
-        s = await self.svc.store.session(chat.id)
-        if s is None or not self._take_row(chat, s):
-            return False
-        await self.tell_state(chat)
-        return True
-
-    def _take_row(self, chat: LiveChat, row: ChatSession) -> bool:
-        """The live view takes the row's values (lock held); True if they differed."""
-        was_owner = chat.owner
-        if not self.transitions.refresh(chat, row):
-            return False
-        if chat.owner != was_owner:  # taken on another bridge: the seats offered it here learn so
-            others = sorted(seat for seat in chat.offered if seat != chat.owner)
-            if chat.owner and others:
-                taken = said("taken", nick=chat.nickname, seat=chat.owner)
-                self.notices.notify(chat, others, Kind.TAKEN, taken)
-            chat.offered = {chat.owner} if chat.owner else set()
-        if chat.state is ChatState.ENDED:
-            self.notices.chat_over(chat.id)
-        return True
-
     # patron actions
 
     async def patron_message(self, chat: LiveChat, msg_id: str, text: str) -> tuple[ChatMessage, bool]:
@@ -473,7 +382,7 @@ class ChatService:
             m, new = await self.svc.store.add_message(chat.id, msg_id, "patron", text, touch=True)
             if not new:
                 return m, False
-            await self.line_written(m)  # not shown to the patron's sockets: their cursors move on
+            await self.sync.line_written(m)  # not shown to the patron's sockets: their cursors move on
             if chat.first_line is None:
                 chat.first_line = text
         self.spawn(self._after_patron_message(chat, m))
@@ -517,7 +426,7 @@ class ChatService:
         if getattr(entry, "tag", None) and entry.tag not in chat.tags:
             await self.svc.store.add_tags(chat.id, [entry.tag], None)
             chat.tags.append(entry.tag)
-        await self.line_written(m, {"faq": entry.id})
+        await self.sync.line_written(m, {"faq": entry.id})
         for seat in sorted({chat.owner} if chat.owner else chat.offered):
             self.notices.line(chat, seat, m)
 
@@ -532,11 +441,25 @@ class ChatService:
         """The patron picked a suggested answer: the bot sends it; False if it was not suggested."""
         async with self.live.lock(chat.id):
             entry = self.svc.faq.get(entry_id) if self.svc.faq is not None else None
+            if entry is not None and entry_id not in chat.suggested:
+                chat.suggested |= await self._stored_suggestions(chat)  # offered before a restart
             if entry is None or entry_id not in chat.suggested or chat.state is ChatState.ENDED:
                 return False
             chat.suggested.discard(entry_id)
             await self._bot_answer(chat, entry, "bot_pick", {})
             return True
+
+    async def _stored_suggestions(self, chat: LiveChat) -> set[str]:
+        """Entries offered in this chat and not yet picked, from its stored events."""
+        offered: set[str] = set()
+        for _, kind, _, data in await self.svc.store.events(chat.id):
+            if kind in ("bot_suggest", "bot_pick") and data:
+                ids = json.loads(data).get("faq")
+                if kind == "bot_suggest":
+                    offered.update(ids or ())
+                else:
+                    offered.discard(ids)
+        return offered
 
     async def handoff(self, chat: LiveChat) -> None:
         """The patron asks for a librarian."""
@@ -564,7 +487,7 @@ class ChatService:
             m, _ = await self.svc.store.add_message(
                 chat.id, f"s-{secrets.token_hex(6)}", "system", "message_saved", name="Tiski"
             )
-            await self.line_written(m)
+            await self.sync.line_written(m)
             await self.tell_state(chat)
 
     # routing
@@ -603,7 +526,7 @@ class ChatService:
         """End a chat (lock held) and tell everyone who knew of it (all seats of the owner's desk)."""
         told = ({chat.owner} | self.colleagues(chat.owner)) if chat.owner else set(chat.offered)
         if not await self.transitions.end(chat, seat, by, reason):
-            await self.reread(chat)  # with several bridges: it may have ended elsewhere
+            await self.sync.reread(chat)  # with several bridges: it may have ended elsewhere
             return
         body: Text
         if reason == "patron_left" and not chat.owner:
@@ -663,7 +586,7 @@ class ChatService:
                     continue
                 back_to = self.roster.library_of_desk(JID(seat).bare)
                 if not await self.transitions.release(chat, seat, back_to):
-                    await self.reread(chat)
+                    await self.sync.reread(chat)
                     continue
                 chat.offered, chat.step = set(), 0
                 self.notices.notify(
@@ -678,14 +601,6 @@ class ChatService:
                 )
                 await self.router.offer(chat, from_name=said("offer.released_from", seat=seat))
                 await self.tell_state(chat)
-
-    async def lookup(self, session_id: str) -> LiveChat | None:
-        """A live chat by id; with several bridges, one begun or moved elsewhere is read first."""
-        chat = self.live.get(session_id)
-        if chat is None and self.bus.shared:
-            await self.refresh(session_id)
-            chat = self.live.get(session_id)
-        return chat
 
     async def on_desk_chatstate(self, seat: JID, session_id: str, state: str) -> None:
         chat = self.live.get(session_id)
@@ -705,7 +620,7 @@ class ChatService:
             chat.id, f"l-{line_id}", "librarian", text, name=self.desk_name(seat), seat=seat
         )
         if new:
-            await self.line_written(m)
+            await self.sync.line_written(m)
         return new
 
     # timers
@@ -757,7 +672,7 @@ class ChatService:
                     if await self.transitions.close_for_timeout(chat):
                         await self.tell_state(chat)
                     else:
-                        await self.reread(chat)
+                        await self.sync.reread(chat)
 
     def stale(self, chat: LiveChat) -> bool:
         """Its patron has been gone longer than the grace (and its owner does not keep it)."""

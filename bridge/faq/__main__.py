@@ -50,7 +50,13 @@ def main(argv: list[str] | None = None) -> int:
         best = match.entry.id if match.entry else "-"
         runner = match.runner_up.id if match.runner_up else "-"
         print(f"best: {best} {match.score:.3f}; runner-up: {runner} {match.runner_up_score:.3f}")
-        print(f"threshold {faq.settings.threshold}, margin {faq.settings.margin}; {took * 1000:.2f} ms")
+        s = faq.settings
+        print(f"threshold {s.threshold}, margin {s.margin}; {took * 1000:.2f} ms")
+        if faq.kind == "hybrid":
+            print(
+                f"by meaning: similarity + {s.semantic_lead_weight} × lead"
+                f" + {s.semantic_word_weight} × word score ≥ {s.semantic_threshold}"
+            )
         print(f"matcher {faq.kind}; decided by {match.by or '-'}; similarity {match.similarity:.3f}")
         if match.suggestions:
             print("did you mean: " + ", ".join(entry.id for entry in match.suggestions))

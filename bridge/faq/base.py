@@ -14,7 +14,7 @@ from bridge.faq.matcher import Matcher, MatchSettings
 from bridge.faq.model import Fact, FaqEntry, FaqMatch, Kind
 from bridge.faq.placeholders import fill, names, pick
 from bridge.faq.semantic import SemanticIndex
-from bridge.faq.text import words
+from bridge.faq.text import states_problem, words
 
 # `faq.matcher` in the bridge's configuration: words only (tiny machines), or words and meaning.
 LEXICAL = "lexical"
@@ -33,9 +33,15 @@ class FaqBase:
     source: str = "<faq>"
     semantic: SemanticIndex | None = field(default=None, repr=False, compare=False)
     matcher: Matcher = field(init=False, repr=False, compare=False)
+    # entries with an example that states a problem ("uusiminen ei onnistu")
+    _about_problems: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "matcher", Matcher(self.entries, self.settings))
+        troubles = frozenset(
+            e.id for e in self.entries if any(states_problem(q) for qs in e.questions.values() for q in qs)
+        )
+        object.__setattr__(self, "_about_problems", troubles)
 
     def __iter__(self) -> Iterator[FaqEntry]:
         return iter(self.entries)
@@ -62,7 +68,10 @@ class FaqBase:
         second, runner_up = ranked[1] if len(ranked) > 1 else (0.0, None)
         s = self.settings
         by_words = entry is not None and score >= s.threshold and score - second >= s.margin
-        if self.semantic is None or not words(text) or len(text) > s.semantic_max_chars:
+        if by_words and entry is not None and self._off_topic_problem(entry, text):
+            by_words = False  # "pin koodi ei toimi" is not "I forgot my PIN": ask, or suggest it
+        sure = by_words and score >= s.words_sure
+        if self.semantic is None or sure or not words(text) or len(text) > s.semantic_max_chars:
             return FaqMatch(
                 entry if ranked else None,
                 round(score, 4),
@@ -76,7 +85,11 @@ class FaqBase:
         order = [int(i) for i in np.argsort(-sims, kind="stable")]
         best, other = float(sims[order[0]]), float(sims[order[1]]) if len(order) > 1 else -1.0
         meant = self.entries[order[0]]
-        by_meaning = best >= s.semantic_threshold and best - other >= s.semantic_margin
+        said = next((sc for sc, e in ranked if e is meant), 0.0)  # the words' score of that entry
+        sure_of = best + s.semantic_lead_weight * (best - other) + s.semantic_word_weight * said
+        if self._off_topic_problem(meant, text):
+            sure_of = best  # a failure near a topic ("wifi ei toimi"): the lead proves nothing
+        by_meaning = sure_of >= s.semantic_threshold and best - other >= s.semantic_margin
         close = tuple(
             self.entries[i]
             for i in order[: int(s.suggest_max)]
@@ -100,6 +113,10 @@ class FaqBase:
             round(best, 4),
             "meaning" if by_meaning else "",
         )
+
+    def _off_topic_problem(self, entry: FaqEntry, text: str) -> bool:
+        """The question states a problem and none of the entry's examples does."""
+        return entry.id not in self._about_problems and states_problem(text)
 
     async def match_async(self, text: str, lang: str) -> FaqMatch:
         """`match` on the FAQ's worker thread, so the event loop never waits for the model."""

@@ -24,9 +24,18 @@ class MatchSettings:
     unknown_weight: float = 0.8  # weight of a word no entry knows, relative to the rarest word
     weak_weight: float = 0.3  # factor for words such as "why", "not", "does not work"
     number_weight: float = 0.5  # a number in the question, relative to an unknown word
-    # The sentence model (faq.matcher: hybrid); tuned in the sparse mode of bench/faq_eval.py
-    semantic_threshold: float = 0.88  # least similarity answered when the words alone are unsure
-    semantic_margin: float = 0.01  # least lead of that similarity over the best other entry
+    # Words this sure answer without asking the sentence model (saves its time; on eval.yaml
+    # and holdout.yaml no question the words were this sure of was answered wrongly).
+    words_sure: float = 0.9
+    # The sentence model (faq.matcher: hybrid); tuned in the sparse mode of bench/faq_eval.py.
+    # When the words are unsure, the best entry by meaning is answered when its similarity
+    # + lead_weight × its lead over the next entry + word_weight × its word score reaches
+    # the threshold: a clear lead, or some of the entry's own words, make up for a lower
+    # similarity (the model's similarities of related questions lie close together).
+    semantic_threshold: float = 0.9325
+    semantic_lead_weight: float = 2.0
+    semantic_word_weight: float = 0.05
+    semantic_margin: float = 0.0  # least lead over the best other entry, whatever the rest
     example_weight: float = 0.4  # nearest example vs nearest answer in the similarity
     suggest_floor: float = 0.85  # least similarity for a "Did you mean" suggestion
     suggest_gap: float = 0.03  # suggestions are at most this far behind the best

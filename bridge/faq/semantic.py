@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
 from bridge.faq.embed import PASSAGE, QUERY, Embedder, EmbeddingCache
 from bridge.faq.model import LANGS, FaqEntry
+
+_RECENT = 1024  # question vectors kept (1.5 kB each)
 
 
 class SemanticIndex:
@@ -26,10 +30,26 @@ class SemanticIndex:
         self.answer_owner = np.asarray([n for n, _ in answers], dtype=np.int64)
         self.example_vectors = cache.vectors(embedder, [q for _, q in examples], QUERY)
         self.answer_vectors = cache.vectors(embedder, [a for _, a in answers], PASSAGE)
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed(self, text: str) -> np.ndarray:
-        """The vector of a patron's question (the slow part: run it off the event loop)."""
-        return self.embedder.embed([text], QUERY)[0]
+        """The vector of a patron's question (the slow part: run it off the event loop).
+
+        Recent questions are remembered: the same question (asked again, or matched and
+        then suggested) is embedded once."""
+        with self._lock:
+            found = self._recent.get(text)
+            if found is not None:
+                self._recent.move_to_end(text)
+                return found
+        vector = self.embedder.embed([text], QUERY)[0]
+        vector.setflags(write=False)
+        with self._lock:
+            self._recent[text] = vector
+            while len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
+        return vector
 
     def scores(self, vector: np.ndarray, example_weight: float) -> np.ndarray:
         """Per entry: `example_weight` × cosine of the nearest example + the rest × that of

@@ -50,6 +50,17 @@ miksi ei toimi toimii onnistu onnistuu varför inte fungerar funkar why not work
 didnt cant cannot
 """
 
+# Words that state a problem (it does not work, an error, it crashes). A question with one of
+# them asks about a failure, and an entry whose examples state none answers the topic, not
+# the failure: the sentence model reads "wifi ei toimi" like "wifi". Whole words; those
+# ending in `*` match any ending (kaatuu, kaatui).
+_PROBLEM = """
+ei eika eivat virhe* ongelm* kaatu* kaatui jumi* rikki toimimaton
+inte fel felmeddelande* problem* krasch* hanger trasig*
+not dont doesnt didnt cant cannot wont isnt wasnt error* problem* broken crash* stuck
+fail* stops stopped
+"""
+
 
 def _words(*blocks: str) -> tuple[str, ...]:
     """The words of some blocks, as written (text.py folds them)."""
@@ -61,3 +72,4 @@ SV = _words(_SV)
 EN = _words(_EN)
 ALL = FI + SV + EN
 WEAK = _words(_WEAK)
+PROBLEM = _words(_PROBLEM)

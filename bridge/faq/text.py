@@ -72,6 +72,15 @@ def weak_terms(lang: str) -> frozenset[str]:
     return frozenset(stem(fold(word), lang) for word in stopwords.WEAK)
 
 
+_PROBLEM_WORDS = frozenset(fold(w) for w in stopwords.PROBLEM if not w.endswith("*"))
+_PROBLEM_STARTS = tuple(fold(w[:-1]) for w in stopwords.PROBLEM if w.endswith("*"))
+
+
+def states_problem(text: str) -> bool:
+    """Whether a text says something does not work (ei toimi, fungerar inte, an error, crashes)."""
+    return any(w in _PROBLEM_WORDS or w.startswith(_PROBLEM_STARTS) for w in words(text))
+
+
 def count_numbers(text: str) -> int:
     """How many numbers a text has (a sum, a year, a date: signs of a case for a person)."""
     return len(_NUMBER.findall(text))

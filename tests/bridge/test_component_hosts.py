@@ -85,3 +85,43 @@ async def test_a_server_that_is_down_at_start_is_skipped(tmp_path: Path) -> None
             await desk.close()
         await s.close()
         await up.stop()
+
+
+async def test_a_server_that_takes_the_connection_but_never_answers_is_left_for_the_next(
+    tmp_path: Path,
+) -> None:
+    """A node that is starting (or hung) accepts TCP and says nothing: the component gives it
+    `answer_seconds` to open the stream, then moves on, instead of waiting for ever."""
+    import asyncio
+
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)
+
+    mute = await asyncio.start_server(silent, "127.0.0.1", 0)
+    mute_port = mute.sockets[0].getsockname()[1]
+    up = PrivateProsody(tmp_path / "up")
+    await up.start()
+    hosts = [f"127.0.0.1:{mute_port}", f"127.0.0.1:{up.component_port}"]
+    xmpp = {"component": up.component, "secret": up.secret, "hosts": hosts, "answer_seconds": 2}
+    s = await start_stack(tmp_path / "stack", extra={"xmpp": xmpp})  # waits for the component
+    desk = None
+    try:
+        assert accepted, "the silent server was tried first"
+        await up.register(s.passwords.items())
+        tampere = "tampere@chat.localhost"
+        desk = DeskClient(f"{tampere}/desk-1", s.passwords[tampere], up.c2s_port, up.component)
+        await desk.start()
+        p = await s.patron()
+        await p.say("Onko kukaan paikalla?")
+        offer = await desk.next_message("offer", timeout=15)
+        assert "Onko kukaan paikalla?" in offer.body
+    finally:
+        if desk is not None:
+            await desk.close()
+        await s.close()
+        await up.stop()
+        mute.close()
+        for writer in accepted:
+            writer.close()

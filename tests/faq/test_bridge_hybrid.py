@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bridge.faq import load_faq
+from tests.support.patron import Patron
 from tests.support.stack import PIKI, start_stack
 
 # Not among the FAQ's examples or keywords, and too far from their words for the word
@@ -35,5 +38,36 @@ async def test_bridge_answers_a_paraphrase_and_queues_the_rest(tmp_path) -> None
         offer = await desk.next_message("offer")
         assert "dekkaria" in offer.body
         assert not [f for f in other.frames if f.get("from") == "bot"]
+    finally:
+        await s.close()
+
+
+@pytest.mark.both_stores
+async def test_a_suggestion_can_be_picked_after_the_bridge_restarts(tmp_path) -> None:
+    faq = {"file": str(PIKI / "faq.yaml"), "cache": str(tmp_path / "vectors")}
+    load_faq(PIKI / "faq.yaml", cache_dir=tmp_path / "vectors")  # the bridge's starts read the vectors
+    s = await start_stack(tmp_path, extra={"faq": faq}, in_process=False)
+    try:
+        desk = await s.desk("tampere@chat.localhost")
+        p = await s.patron()
+        await p.say("saako laina-aikaa jatkettua")
+        ids = [o["faq"] for o in (await p.recv_type("suggestions"))["options"]]
+        assert "renew" in ids
+        await desk.next_message("offer")
+        await s.kill_bridge()  # nothing of the chat survives but what was stored
+        await p.close()
+        await s.start_bridge()
+
+        again = Patron(s.ws_url)
+        s.clients.append(again)
+        await again.connect()
+        assert (await again.hello(p.token))["session"] == p.token
+        await again.send_frame({"type": "pick", "faq": "library-hours"})  # never offered
+        assert (await again.recv_type("error"))["code"] == "bad_request"
+        await again.send_frame({"type": "pick", "faq": "renew"})
+        bot = await again.recv_type("message", timeout=10, **{"from": "bot"})
+        assert bot["faq"] == "renew" and bot["text"]
+        await again.send_frame({"type": "pick", "faq": "renew"})  # a pick is answered once
+        assert (await again.recv_type("error"))["code"] == "bad_request"
     finally:
         await s.close()

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.async_api import Browser, expect
 
 from bridge.faq.loader import load_faq
@@ -142,7 +143,7 @@ async def test_keep_waiting_dismisses_the_suggestions(piki_faq: Stack, browser: 
     assert patron.errors == []
 
 
-async def test_a_pick_without_connection_stays_and_one_no_longer_offered_is_explained(
+async def test_a_pick_without_connection_stays_and_works_after_a_restart(
     piki_faq: Stack, browser: Browser
 ) -> None:
     desk = await piki_faq.desk(DESK)
@@ -162,11 +163,42 @@ async def test_a_pick_without_connection_stays_and_one_no_longer_offered_is_expl
     await expect(panel.locator("#log .notice")).to_contain_text("Ei lähetetty: ei yhteyttä")
     await expect(renew).to_be_visible()
 
-    # The bridge keeps the offered choices in memory only: after its restart the chat is still
-    # queued, but the pick is refused with `bad_request`, and the patron is told why.
+    # The offered choices are stored with the chat: after a restart of the bridge the chat is
+    # still queued and the pick is answered.
     await piki_faq.start_bridge()
     await expect(panel.locator("#conn")).to_have_attribute("data-state", "open", timeout=20000)
     await expect(panel.locator("#state")).to_contain_text("Odotetaan kirjastonhoitajaa")
+    await renew.click()
+    await expect(patron.messages("bot")).to_have_count(1)
+    await expect(panel.locator("#suggest")).to_be_hidden()
+    await expect(panel.locator("#state")).to_contain_text("Odotetaan kirjastonhoitajaa")
+    assert patron.errors == []
+
+
+async def test_a_pick_no_longer_on_offer_is_explained(piki_faq: Stack, browser: Browser) -> None:
+    desk = await piki_faq.desk(DESK)
+    patron = await open_page(browser, piki_faq.web_url + "/demo/", DESKTOP)
+    panel = patron.panel
+    await patron.open_chat()
+    await patron.send(UNSURE)
+    await desk.next_message("offer")
+    renew = panel.get_by_role("group", name="Tarkoititko:").get_by_role(
+        "button", name=renew_label(), exact=True
+    )
+    await expect(renew).to_be_visible()
+
+    # The bridge restarts with a FAQ that no longer has the entry: the pick is refused with
+    # `bad_request`, and the patron is told why.
+    await piki_faq.stop_bridge()
+    data = yaml.safe_load((PIKI / "faq.yaml").read_text())
+    entries = data["entries"] if isinstance(data, dict) else data
+    trimmed = piki_faq.directory / "faq.yaml"
+    trimmed.write_text(yaml.safe_dump([e for e in entries if e["id"] != "renew"], allow_unicode=True))
+    config = yaml.safe_load(piki_faq.config_path.read_text())
+    config["faq"] = str(trimmed)
+    piki_faq.config_path.write_text(yaml.safe_dump(config))
+    await piki_faq.start_bridge()
+    await expect(panel.locator("#conn")).to_have_attribute("data-state", "open", timeout=20000)
     await renew.click()
     await expect(panel.locator("#log .notice").last).to_have_text(
         "Valmis vastaus ei ole enää valittavissa. Kirjastonhoitaja vastaa pian."
@@ -184,7 +216,7 @@ async def test_swedish_choices_and_answer(piki_faq: Stack, browser: Browser) -> 
         page = await context.new_page()
         await page.goto(piki_faq.web_url + "/widget/?library=tampere&lang=sv")
         await expect(page.locator("#conn")).to_have_attribute("data-state", "open")
-        await page.locator("#text").fill("kan lånetiden förlängas")
+        await page.locator("#text").fill("går det att förlänga boken")
         await page.locator("#text").press("Enter")
         await desk.next_message("offer")
         group = page.get_by_role("group", name="Menade du:")

@@ -88,3 +88,13 @@ async def test_a_bridge_sees_whether_another_one_is_running(pool: asyncpg.Pool) 
     await a.release()
     assert not await b.others_alive()
     assert not await AllLeases().others_alive()
+
+
+async def test_bridges_starting_together_create_the_table_once(dsn: str) -> None:
+    pools = [await asyncpg.create_pool(dsn, min_size=1, max_size=1) for _ in range(4)]
+    try:
+        await asyncio.gather(*(PgLeases(p).setup() for p in pools))
+        assert await pools[0].fetchval("SELECT count(*) FROM leases") == 0
+    finally:
+        for p in pools:
+            await p.close()
