@@ -20,6 +20,7 @@ from bridge.chat import ChatState
 from bridge.clock import Clock
 from bridge.cluster.bus import notify
 from bridge.cluster.events import UNTOLD_SENDERS, ChatEvent, LineEvent
+from bridge.cluster.pg import PG_ERRORS
 from bridge.errors import StoreError
 from bridge.privacy.db import MARKS_SCHEMA, numbered
 from bridge.storage import ChatMessage, ChatSession, ChatStorage, Followup, FollowupStatus
@@ -54,7 +55,6 @@ _LACKS_LINE_NUMBERS = (
     "SELECT to_regclass('messages') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM information_schema.columns"
     " WHERE table_schema = current_schema() AND table_name = 'messages' AND column_name = 'line')"
 )
-_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 
 def pg_schema() -> str:
@@ -132,7 +132,7 @@ class PgStore:
                         await conn.execute(statement)
                     log.info("the chats' lines are numbered now (per chat)")
                 await conn.execute(pg_schema())
-        except _ERRORS as e:
+        except PG_ERRORS as e:
             raise StoreError(f"PostgreSQL at {dsn.split('@')[-1]}: {e}") from e
         return cls(pool, clock, privacy)
 
@@ -149,7 +149,7 @@ class PgStore:
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 yield conn
-        except _ERRORS as e:
+        except PG_ERRORS as e:
             log.error("database write failed: %s", e)
             raise StoreError(str(e)) from e
 
@@ -158,7 +158,7 @@ class PgStore:
             async with self._pool.acquire() as conn:
                 rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
                 return rows
-        except _ERRORS as e:
+        except PG_ERRORS as e:
             raise StoreError(str(e)) from e
 
     async def _event(

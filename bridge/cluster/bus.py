@@ -20,13 +20,13 @@ from typing import Any, Protocol
 import asyncpg
 
 from bridge.cluster.events import CHANNEL, BadEvent, Event, format_event, parse_notice
+from bridge.cluster.pg import PG_ERRORS
 from bridge.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event], Awaitable[None]]
 Resync = Callable[[], Awaitable[None]]
-_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 
 class Bus(Protocol):
@@ -146,7 +146,7 @@ class PgBus:
         """Connect and LISTEN (StoreError if PostgreSQL cannot be reached now), then watch."""
         try:
             await self._listen()
-        except _ERRORS as e:
+        except PG_ERRORS as e:
             raise StoreError(f"PostgreSQL bus at {self.dsn.split('@')[-1]}: {e}") from e
         self._tasks = [
             asyncio.create_task(self._dispatch(), name="bus-dispatch"),
@@ -168,7 +168,7 @@ class PgBus:
                 if self._conn is None or self._conn.is_closed():
                     raise StoreError("the bus is reconnecting to PostgreSQL")
                 await self._conn.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
-        except _ERRORS as e:
+        except PG_ERRORS as e:
             self._lost.set()
             raise StoreError(f"bus: {e}") from e
 
@@ -193,7 +193,7 @@ class PgBus:
         self.listening.clear()
         conn, self._conn = self._conn, None
         if conn is not None and not conn.is_closed():
-            with contextlib.suppress(*_ERRORS):
+            with contextlib.suppress(*PG_ERRORS):
                 await asyncio.wait_for(conn.close(), 2)
             if not conn.is_closed():
                 conn.terminate()
@@ -219,7 +219,7 @@ class PgBus:
                     return False
                 await self._conn.fetchval("SELECT 1", timeout=self.check_every)
             return True
-        except _ERRORS:
+        except PG_ERRORS:
             return False
 
     async def _watch(self) -> None:
@@ -236,7 +236,7 @@ class PgBus:
                 try:
                     await self._listen()
                     break
-                except _ERRORS as e:
+                except PG_ERRORS as e:
                     log.warning("bus: PostgreSQL still unreachable (%s); next try in %.1f s", e, backoff)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, self.max_backoff)

@@ -13,12 +13,11 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
-import asyncpg
-
+from bridge.cluster.pg import pooled
 from bridge.errors import StoreError
 from bridge.pgstore import create_tables
 
@@ -31,7 +30,6 @@ CREATE TABLE IF NOT EXISTS leases (
     expires_at TIMESTAMPTZ NOT NULL DEFAULT '-infinity'
 );
 """
-_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 _TAKE = """
 UPDATE leases SET holder = $2, expires_at = now() + make_interval(secs => $3)
@@ -92,14 +90,8 @@ class PgLeases:
         async with self._conn() as conn:
             await create_tables(conn, LEASES_SCHEMA)
 
-    @asynccontextmanager
-    async def _conn(self) -> AsyncIterator[Any]:
-        """A pooled connection; every failure is a StoreError."""
-        try:
-            async with self.pool.acquire() as conn:
-                yield conn
-        except _ERRORS as e:
-            raise StoreError(str(e)) from e
+    def _conn(self) -> AbstractAsyncContextManager[Any]:
+        return pooled(self.pool)
 
     async def hold(self, names: Iterable[str]) -> frozenset[str]:
         """Take or renew every lease in `names` this bridge can; on a failed round, none."""

@@ -25,10 +25,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import asyncpg
-
 from bridge.cluster.bus import notify
 from bridge.cluster.events import PatronEvent, SeatEvent
+from bridge.cluster.pg import pooled
 from bridge.errors import StoreError
 from bridge.pgstore import create_tables
 
@@ -54,7 +53,6 @@ CREATE TABLE IF NOT EXISTS patron_links (
     PRIMARY KEY (session_id, holder)
 );
 """
-_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 
 # A chat's patron as all the bridges see it: present (a socket on a live bridge), or gone for
 # so many seconds (NULL: no bridge has ever held a socket of it since the links were kept).
@@ -160,13 +158,8 @@ class PgPresence:
         self.alive_seconds = alive_seconds
         self._beat: asyncio.Task[None] | None = None
 
-    @contextlib.asynccontextmanager
-    async def _conn(self) -> AsyncIterator[Any]:
-        try:
-            async with self.pool.acquire() as conn:
-                yield conn
-        except _ERRORS as e:
-            raise StoreError(str(e)) from e
+    def _conn(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        return pooled(self.pool)
 
     @contextlib.asynccontextmanager
     async def _tx(self) -> AsyncIterator[Any]:
