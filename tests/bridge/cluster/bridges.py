@@ -108,6 +108,12 @@ class Cluster:
         await p.hello()
         return p
 
+    async def session_id(self) -> str:
+        """The id of the one chat in the database."""
+        rows = await self.sql("SELECT id FROM sessions")
+        assert len(rows) == 1
+        return str(rows[0]["id"])
+
     async def sql(self, query: str, *args: Any) -> list[asyncpg.Record]:
         conn = await asyncpg.connect(self.dsn)
         try:

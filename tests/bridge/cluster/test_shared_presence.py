@@ -7,32 +7,14 @@ other bridge has gone (the chat stays open for ever)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
-from tests.bridge.cluster.bridges import Cluster, start_cluster, until
+from tests.bridge.cluster.bridges import Cluster, until
 from tests.support.patron import Patron
 
 pytestmark = pytest.mark.prosody
 
 TAMPERE = "tampere@chat.localhost"
-
-
-async def _session_id(cluster: Cluster) -> str:
-    rows = await cluster.sql("SELECT id FROM sessions")
-    assert len(rows) == 1
-    return str(rows[0]["id"])
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path, dsn: str) -> AsyncIterator[Cluster]:
-    c = await start_cluster(tmp_path, dsn)
-    try:
-        yield c
-    finally:
-        await c.close()
 
 
 async def test_a_desk_seen_by_one_bridge_is_offered_chats_from_the_other(cluster: Cluster) -> None:
@@ -48,7 +30,7 @@ async def test_a_desk_seen_by_one_bridge_is_offered_chats_from_the_other(cluster
     patron = await cluster.patron(via="a")
     assert (await patron.say("Onko Sinuhe paikalla?"))["type"] == "ack"
     offer = await desk.next_message("offer", timeout=30)
-    assert offer.session == await _session_id(cluster)
+    assert offer.session == await cluster.session_id()
     assert offer.frm.split("@", 1)[1].startswith(cluster.components["a"])  # bridge A offered it
 
     await desk.close()  # the desk goes offline at bridge B: bridge A learns that too
@@ -63,7 +45,7 @@ async def test_a_patron_gone_from_one_bridge_is_expired_by_the_bridge_with_the_l
     b = await cluster.start("b", interrupted_grace_seconds=1)
     patron = await cluster.patron(via="b")
     await patron.say("Hei, onko ketään?")
-    sid = await _session_id(cluster)
+    sid = await cluster.session_id()
     await until(lambda: sid in a.service.chats, "bridge A knows the chat")
     rounds = a.service.rounds
     await until(lambda: a.service.rounds >= rounds + 3, "three rounds of bridge A")
@@ -86,7 +68,7 @@ async def test_a_patron_with_a_socket_on_each_bridge_is_there_until_both_close(c
     desk = await cluster.desk(TAMPERE, via="a")
     first = await cluster.patron(via="a")
     await first.say("Hei")
-    sid = await _session_id(cluster)
+    sid = await cluster.session_id()
     offer = await desk.next_message("offer", timeout=30)
     desk.say(offer.frm.split("/", 1)[0], "/accept")
     await first.recv_type("state", state="active", timeout=30)

@@ -8,34 +8,17 @@ bridges but PostgreSQL: the rows, the notifications and the leases.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bridge.chats.service import SERVICE_TIMERS
-from tests.bridge.cluster.bridges import Cluster, start_cluster, until
+from tests.bridge.cluster.bridges import Cluster, until
 from tests.support.patron import Patron
 
 pytestmark = pytest.mark.prosody
 
 TAMPERE, TAMPERE_2 = "tampere@chat.localhost", "tampere-2@chat.localhost"
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path, dsn: str) -> AsyncIterator[Cluster]:
-    c = await start_cluster(tmp_path, dsn)
-    try:
-        yield c
-    finally:
-        await c.close()
-
-
-async def _session_id(cluster: Cluster) -> str:
-    rows = await cluster.sql("SELECT id FROM sessions")
-    assert len(rows) == 1
-    return str(rows[0]["id"])
 
 
 async def _frames_until_pong(patron: Patron) -> list[dict[str, Any]]:
@@ -58,7 +41,7 @@ async def test_a_desk_line_written_on_one_bridge_reaches_the_socket_on_the_other
     patron = await cluster.patron(via="a")
     assert (await patron.say("Onko Sinuhe paikalla?"))["type"] == "ack"
     await patron.recv_type("state", state="queued")  # offered: now a desk may answer
-    sid = await _session_id(cluster)
+    sid = await cluster.session_id()
 
     desk.say(cluster.jid("b", sid), "Hei! Katson heti.")
     got = await patron.recv_type("message")
@@ -87,7 +70,7 @@ async def test_two_desks_on_two_bridges_answering_one_chat_at_once_have_one_winn
     patron = await cluster.patron(via="a")
     await patron.say("Kuka ehtii ensin?")
     await patron.recv_type("state", state="queued")
-    sid = await _session_id(cluster)
+    sid = await cluster.session_id()
 
     one.say(cluster.jid("a", sid), "Minä!")
     two.say(cluster.jid("b", sid), "Ei kun minä!")
